@@ -1,0 +1,65 @@
+// Every resource name the janitor emits is built here, and only here. Names are the protocol's
+// keys: operators and the Python janitor's users know them, and a naming bug is an outage.
+import type { Protocol } from './types.js';
+
+export interface ObjectPath {
+  readonly namespace: string;
+  readonly kind: string;
+  readonly name: string;
+}
+
+/**
+ * Split an OpenSVC object path. `ns/kind/name` is explicit; `kind/name` and a bare `name` live in
+ * the root namespace (`root`), a bare name being a `svc`.
+ */
+export function splitPath(path: string): ObjectPath {
+  const parts = path.split('/');
+  if (parts.length >= 3) return { namespace: parts[0] ?? '', kind: parts[1] ?? '', name: parts.slice(2).join('/') };
+  if (parts.length === 2) return { namespace: 'root', kind: parts[0] ?? '', name: parts[1] ?? '' };
+  return { namespace: 'root', kind: 'svc', name: path };
+}
+
+/** The path of a secret object: `<ns>/sec/<name>`, or `sec/<name>` in the root namespace. */
+export function secretPath(namespace: string, name: string): string {
+  return namespace === 'root' ? `sec/${name}` : `${namespace}/sec/${name}`;
+}
+
+/** `test/svc/web1.expose#1`: the Cluster and its ClusterLoadAssignment. */
+export function clusterName(servicePath: string, exposeRid: string): string {
+  return `${servicePath}.${exposeRid}`;
+}
+
+/** Host part of a listener name: IPv6 in brackets. */
+function hostPart(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}
+
+/** `0.0.0.0:443/tcp`, `[::]:443/tcp`: the Listener. */
+export function listenerName(address: string, port: number, protocol: Protocol): string {
+  return `${hostPart(address)}:${port}/${protocol}`;
+}
+
+/** The RouteConfiguration of an HTTP listener is named like the listener. */
+export function routeConfigName(address: string, port: number, protocol: Protocol): string {
+  return listenerName(address, port, protocol);
+}
+
+/** `test/svc/web1.expose#1.vhost#0`: a VirtualHost, as the Python janitor named it. */
+export function vhostName(servicePath: string, exposeRid: string, vhostRid: string): string {
+  return `${clusterName(servicePath, exposeRid)}.${vhostRid}`;
+}
+
+/** `tls_certificate/<ns>/sec/<name>` for a `certificate_secret`. */
+export function tlsSecretName(namespace: string, secret: string): string {
+  return `tls_certificate/${secretPath(namespace, secret)}`;
+}
+
+/** `validation_context/<ns>/sec/<name>` for a `validation_secret`. */
+export function validationSecretName(namespace: string, secret: string): string {
+  return `validation_context/${secretPath(namespace, secret)}`;
+}
+
+/** `tls_certificate/<service path>/<certificate rid>` for `*_filename` / `*_inline_string` keywords. */
+export function inlineTlsSecretName(servicePath: string, certificateRid: string): string {
+  return `tls_certificate/${servicePath}/${certificateRid}`;
+}
