@@ -1,0 +1,54 @@
+// Clusters (CDS): one EDS cluster per expose, endpoints over ADS.
+//
+// Who owns which field, from weakest to strongest:
+//   1. janitor defaults: connect_timeout 5s (Envoy's own default; the Python janitor's 0.25s was
+//      too short across sites), and for TCP exposes one TCP health check (timeout 5s, interval 10s,
+//      unhealthy_threshold 3, healthy_threshold 1). UDP clusters get no health check;
+//   2. `cluster_data` (the base the operator writes): overrides the defaults, adds any field;
+//   3. the expose's own settings: lb_policy, and upstream TLS when cluster_certificates is set;
+//   4. always the janitor's: name, type EDS, eds_cluster_config (ADS, v3). `cluster_data` fields
+//      that would contradict them are dropped: cluster_type (oneof sibling of type) and
+//      load_assignment (endpoints come from EDS).
+import type { Expose } from '../model/types.js';
+import { adsConfigSource, duration, uint32Value } from './core.js';
+import { asJsonObject, deepMerge, omit, type JsonObject } from './json.js';
+import { upstreamTlsTransportSocket } from './tls.js';
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+
+/** core.v3.HealthCheck: a plain TCP connect check. */
+export function TcpHealthCheck(): JsonObject {
+  return {
+    timeout: duration(5000),
+    interval: duration(10_000),
+    unhealthy_threshold: uint32Value(3),
+    healthy_threshold: uint32Value(1),
+    tcp_health_check: {},
+  };
+}
+
+function clusterDefaults(expose: Expose): JsonObject {
+  return {
+    connect_timeout: duration(DEFAULT_CONNECT_TIMEOUT_MS),
+    ...(expose.protocol === 'tcp' ? { health_checks: [TcpHealthCheck()] } : {}),
+  };
+}
+
+function exposeSettings(expose: Expose): JsonObject {
+  return {
+    lb_policy: expose.lbPolicy,
+    ...(expose.clusterCertificates.length > 0 ? { transport_socket: upstreamTlsTransportSocket(expose.clusterCertificates) } : {}),
+  };
+}
+
+/** cluster.v3.Cluster of an expose, named `<service path>.<expose rid>`. */
+export function Cluster(expose: Expose): JsonObject {
+  const base = omit(deepMerge(clusterDefaults(expose), asJsonObject(expose.clusterData)), ['name', 'type', 'cluster_type', 'eds_cluster_config', 'load_assignment']);
+  const settings = deepMerge(base, exposeSettings(expose));
+  return {
+    name: expose.clusterName,
+    type: 'EDS',
+    eds_cluster_config: { service_name: expose.clusterName, eds_config: adsConfigSource() },
+    ...settings,
+  };
+}

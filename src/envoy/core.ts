@@ -1,0 +1,60 @@
+// Small envoy.config.core.v3 building blocks shared by every message family.
+import type { DataSource, ListenerAddress, Protocol } from '../model/types.js';
+import type { JsonObject } from './json.js';
+
+/** Full message names the translators emit (type URLs are `type.googleapis.com/` + these). */
+export const MSG = {
+  listener: 'envoy.config.listener.v3.Listener',
+  routeConfiguration: 'envoy.config.route.v3.RouteConfiguration',
+  cluster: 'envoy.config.cluster.v3.Cluster',
+  clusterLoadAssignment: 'envoy.config.endpoint.v3.ClusterLoadAssignment',
+  secret: 'envoy.extensions.transport_sockets.tls.v3.Secret',
+  tcpProxy: 'envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy',
+  httpConnectionManager: 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+  router: 'envoy.extensions.filters.http.router.v3.Router',
+  tlsInspector: 'envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector',
+  udpProxy: 'envoy.extensions.filters.udp.udp_proxy.v3.UdpProxyConfig',
+  udpRoute: 'envoy.extensions.filters.udp.udp_proxy.v3.Route',
+  downstreamTlsContext: 'envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext',
+  upstreamTlsContext: 'envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
+} as const;
+
+/** core.v3.SocketAddress in an Address. TCP is the proto default and is not written. */
+export function address(host: string, port: number, protocol: Protocol): JsonObject {
+  const socket: JsonObject = { address: host, port_value: port };
+  return { socket_address: protocol === 'udp' ? { protocol: 'UDP', ...socket } : socket };
+}
+
+export function listenerAddress(listener: ListenerAddress): JsonObject {
+  return address(listener.address, listener.port, listener.protocol);
+}
+
+/** google.protobuf.Duration from milliseconds. */
+export function duration(ms: number): JsonObject {
+  const seconds = Math.floor(ms / 1000);
+  const nanos = Math.round((ms - seconds * 1000) * 1e6);
+  return nanos === 0 ? { seconds } : { seconds, nanos };
+}
+
+export function boolValue(value: boolean): JsonObject {
+  return { value };
+}
+
+export function uint32Value(value: number): JsonObject {
+  return { value };
+}
+
+/** Everything the janitor serves comes over the one ADS stream, v3. */
+export function adsConfigSource(): JsonObject {
+  return { ads: {}, resource_api_version: 'V3' };
+}
+
+/** tls.v3.SdsSecretConfig fetched over ADS. */
+export function sdsSecretConfig(name: string): JsonObject {
+  return { name, sds_config: adsConfigSource() };
+}
+
+/** core.v3.DataSource. */
+export function dataSource(source: DataSource): JsonObject {
+  return 'inline' in source ? { inline_string: source.inline } : { filename: source.filename };
+}

@@ -1,0 +1,43 @@
+// ClusterLoadAssignments (EDS): one per expose, one locality per OpenSVC node.
+import type { Endpoint, Expose } from '../model/types.js';
+import { address, uint32Value } from './core.js';
+import { byName, type JsonObject } from './json.js';
+
+/** endpoint.v3.LbEndpoint. */
+export function LbEndpoint(endpoint: Endpoint, protocol: Expose['protocol']): JsonObject {
+  return {
+    endpoint: { address: address(endpoint.address, endpoint.port, protocol) },
+    health_status: endpoint.health,
+    load_balancing_weight: uint32Value(1),
+  };
+}
+
+function endpointKey(e: Endpoint): string {
+  return `${e.address}\u0000${String(e.port).padStart(5, '0')}`;
+}
+
+/**
+ * endpoint.v3.LocalityLbEndpoints of one node. The locality is always set (the gRPC xDS client
+ * NACKs an assignment without one), the node being the sub-zone.
+ */
+export function LocalityLbEndpoints(node: string, endpoints: readonly Endpoint[], protocol: Expose['protocol']): JsonObject {
+  const sorted = [...endpoints].sort(byName(endpointKey));
+  return {
+    locality: { region: '', zone: '', sub_zone: node },
+    lb_endpoints: sorted.map((e) => LbEndpoint(e, protocol)),
+    load_balancing_weight: uint32Value(1),
+  };
+}
+
+/** endpoint.v3.ClusterLoadAssignment; no endpoints gives an assignment with no `endpoints`. */
+export function ClusterLoadAssignment(expose: Expose): JsonObject {
+  const byNode = new Map<string, Endpoint[]>();
+  for (const e of expose.endpoints) {
+    const list = byNode.get(e.node);
+    if (list) list.push(e);
+    else byNode.set(e.node, [e]);
+  }
+  const nodes = [...byNode.keys()].sort();
+  const localities = nodes.map((node) => LocalityLbEndpoints(node, byNode.get(node) ?? [], expose.protocol));
+  return { cluster_name: expose.clusterName, ...(localities.length > 0 ? { endpoints: localities } : {}) };
+}

@@ -1,0 +1,82 @@
+// Network, listener and HTTP filters (Listener.filter_chains[].filters, Listener.listener_filters).
+//
+// `filter_config_data` of an expose is deep-merged into the main filter's typed_config: the
+// operator's values override the janitor's defaults (stat_prefix, codec_type, use_remote_address,
+// upgrade_configs, timeouts, access_log, ...), EXCEPT the fields that tie the filter to the rest of
+// the configuration, which the janitor always owns:
+//   tcp_proxy: `cluster` (its oneof sibling `weighted_clusters` is dropped);
+//   http_connection_manager: `rds` (siblings `route_config`, `scoped_routes` dropped), and the
+//     router stays the last HTTP filter (appended when the operator's `http_filters` lack it);
+//   udp_proxy: `matcher` (the deprecated sibling `cluster` dropped).
+import { adsConfigSource, boolValue, MSG } from './core.js';
+import { typedConfig } from './any.js';
+import { deepMerge, isJsonObject, omit, type JsonObject, type JsonValue } from './json.js';
+
+export const FILTER = {
+  tcpProxy: 'envoy.filters.network.tcp_proxy',
+  httpConnectionManager: 'envoy.filters.network.http_connection_manager',
+  router: 'envoy.filters.http.router',
+  tlsInspector: 'envoy.filters.listener.tls_inspector',
+  udpProxy: 'envoy.filters.udp_listener.udp_proxy',
+} as const;
+
+function filter(name: string, typeName: string, fields: JsonObject): JsonObject {
+  return { name, typed_config: typedConfig(typeName, fields) };
+}
+
+/** The operator's data over the janitor's defaults, then the owned fields re-imposed. */
+function configure(defaults: JsonObject, data: JsonObject, owned: JsonObject, oneofSiblings: readonly string[]): JsonObject {
+  return { ...omit(deepMerge(defaults, data), oneofSiblings), ...owned };
+}
+
+/** envoy.filters.network.tcp_proxy to one cluster. */
+export function tcpProxyFilter(statPrefix: string, cluster: string, data: JsonObject = {}): JsonObject {
+  const fields = configure({ stat_prefix: statPrefix }, data, { cluster }, ['cluster', 'weighted_clusters', 'on_demand']);
+  return filter(FILTER.tcpProxy, MSG.tcpProxy, fields);
+}
+
+/** envoy.filters.http.router, always the last HTTP filter. */
+export function routerHttpFilter(): JsonObject {
+  return filter(FILTER.router, MSG.router, {});
+}
+
+function withRouterLast(filters: JsonValue | undefined): JsonValue[] {
+  const list = Array.isArray(filters) ? (filters as readonly JsonValue[]) : [];
+  const others = list.filter((f) => !(isJsonObject(f) && f['name'] === FILTER.router));
+  return [...others, list.find((f) => isJsonObject(f) && f['name'] === FILTER.router) ?? routerHttpFilter()];
+}
+
+/** envoy.filters.network.http_connection_manager with routes from RDS named `routeConfigName`. */
+export function httpConnectionManagerFilter(statPrefix: string, routeConfigName: string, data: JsonObject = {}): JsonObject {
+  const defaults: JsonObject = {
+    stat_prefix: statPrefix,
+    codec_type: 'AUTO',
+    http_filters: [routerHttpFilter()],
+    upgrade_configs: [{ upgrade_type: 'websocket' }],
+    http_protocol_options: { accept_http_10: true },
+    use_remote_address: boolValue(true),
+  };
+  const merged = deepMerge(defaults, data);
+  const owned: JsonObject = {
+    rds: { config_source: adsConfigSource(), route_config_name: routeConfigName },
+    http_filters: withRouterLast(merged['http_filters']),
+  };
+  return filter(FILTER.httpConnectionManager, MSG.httpConnectionManager, {
+    ...omit(merged, ['rds', 'route_config', 'scoped_routes', 'http_filters']),
+    ...owned,
+  });
+}
+
+/** Listener filter that reads the SNI for filter_chain_match.server_names. */
+export function tlsInspectorListenerFilter(): JsonObject {
+  return filter(FILTER.tlsInspector, MSG.tlsInspector, {});
+}
+
+/** envoy.filters.udp_listener.udp_proxy: every datagram to one cluster (matcher with on_no_match). */
+export function udpProxyListenerFilter(statPrefix: string, cluster: string, data: JsonObject = {}): JsonObject {
+  const matcher: JsonObject = {
+    on_no_match: { action: { name: 'route', typed_config: typedConfig(MSG.udpRoute, { cluster }) } },
+  };
+  const fields = configure({ stat_prefix: statPrefix }, data, { matcher }, ['cluster', 'matcher']);
+  return filter(FILTER.udpProxy, MSG.udpProxy, fields);
+}

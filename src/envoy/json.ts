@@ -1,0 +1,55 @@
+// Plain JSON values: the shape every constructor in src/envoy/ returns (proto field names,
+// protobufjs `fromObject` form, Any as `{ '@type', ...fields }`: see any.ts).
+
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | JsonObject;
+export interface JsonObject {
+  readonly [field: string]: JsonValue;
+}
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Read-only JSON from the model's `cluster_data` / `filter_config_data` (already parsed JSON). */
+export function asJsonObject(value: Readonly<Record<string, unknown>> | undefined): JsonObject {
+  return (value ?? {}) as JsonObject;
+}
+
+/**
+ * Deep merge: objects merge field by field, everything else (scalars, arrays) is replaced by
+ * `over`. Neither input is modified; key order is `base`'s, then new keys of `over`.
+ */
+export function deepMerge(base: JsonObject, over: JsonObject): JsonObject {
+  const out: Record<string, JsonValue> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const prev = out[key];
+    out[key] = isJsonObject(prev) && isJsonObject(value) ? deepMerge(prev, value) : value;
+  }
+  return out;
+}
+
+/** A copy of `obj` without the given fields (used to clear a oneof before the janitor sets it). */
+export function omit(obj: JsonObject, fields: readonly string[]): JsonObject {
+  const out: Record<string, JsonValue> = {};
+  for (const [key, value] of Object.entries(obj)) if (!fields.includes(key)) out[key] = value;
+  return out;
+}
+
+/** Sort by a string key, code-unit order (locale-independent, the same on every janitor). */
+export function byName<T>(key: (item: T) => string): (a: T, b: T) => number {
+  return (a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  };
+}
+
+/** Canonical text of a JSON value: object keys sorted at every level (for equality checks). */
+export function canonicalJson(value: JsonValue): string {
+  if (Array.isArray(value)) return `[${value.map((v: JsonValue) => canonicalJson(v)).join(',')}]`;
+  if (isJsonObject(value)) {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k] ?? null)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,115 @@
+// Listeners (LDS). A service contributes a ListenerPart per expose; gateway.ts merges the parts
+// of every service that share a listener name into one Listener (and one RouteConfiguration).
+import type { Expose, ListenerAddress } from '../model/types.js';
+import { listenerName } from '../model/names.js';
+import { listenerAddress } from './core.js';
+import { httpConnectionManagerFilter, tcpProxyFilter, tlsInspectorListenerFilter, udpProxyListenerFilter } from './filters.js';
+import { asJsonObject, byName, isJsonObject, type JsonObject } from './json.js';
+import { VirtualHost } from './route.js';
+import { downstreamTlsTransportSocket } from './tls.js';
+
+/** What an expose asks of its listener. */
+export type ListenerKind = 'tcp' | 'sni' | 'http' | 'https' | 'udp';
+
+/** The name of the one plain-HTTP filter chain a listener has, shared by every service on it. */
+export const HTTP_CHAIN = 'http';
+
+export interface ListenerPart {
+  /** The listener (and, for HTTP, RouteConfiguration) name: `<addr>:<port>/<protocol>`. */
+  readonly name: string;
+  readonly address: ListenerAddress;
+  readonly kind: ListenerKind;
+  /** Section rid of the expose that asks for it. */
+  readonly expose: string;
+  /** Named filter chains (name = the expose's cluster name, or HTTP_CHAIN). */
+  readonly filterChains: readonly JsonObject[];
+  /** Listener filters other than tls_inspector (which follows from the chains): udp_proxy. */
+  readonly listenerFilters: readonly JsonObject[];
+  /** route.v3.VirtualHost messages for the listener's RouteConfiguration (HTTP kinds only). */
+  readonly virtualHosts: readonly JsonObject[];
+}
+
+export function listenerKind(expose: Expose): ListenerKind {
+  if (expose.protocol === 'udp') return 'udp';
+  if (expose.vhosts.length > 0) return expose.listenerCertificates.length > 0 ? 'https' : 'http';
+  return expose.sni.length > 0 ? 'sni' : 'tcp';
+}
+
+function sortedUnique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+/** filter_chain_match on SNI names; a `*` name means any name, i.e. no match on server names. */
+function serverNamesMatch(names: readonly string[]): JsonObject {
+  if (names.length === 0 || names.includes('*')) return {};
+  return { filter_chain_match: { server_names: sortedUnique(names) } };
+}
+
+function l4Chain(expose: Expose): JsonObject {
+  const chain: JsonObject = {
+    name: expose.clusterName,
+    ...serverNamesMatch(expose.sni),
+    filters: [tcpProxyFilter(expose.clusterName, expose.clusterName, asJsonObject(expose.filterConfigData))],
+  };
+  if (expose.listenerCertificates.length === 0) return chain;
+  return { ...chain, transport_socket: downstreamTlsTransportSocket(expose.listenerCertificates, []) };
+}
+
+function httpFilters(expose: Expose, name: string): JsonObject[] {
+  return [httpConnectionManagerFilter(name, name, asJsonObject(expose.filterConfigData))];
+}
+
+function httpChain(expose: Expose, name: string): JsonObject {
+  return { name: HTTP_CHAIN, filters: httpFilters(expose, name) };
+}
+
+function httpsChain(expose: Expose, name: string): JsonObject {
+  return {
+    name: expose.clusterName,
+    ...serverNamesMatch(expose.vhosts.flatMap((v) => v.hostnames)),
+    filters: httpFilters(expose, name),
+    transport_socket: downstreamTlsTransportSocket(expose.listenerCertificates),
+  };
+}
+
+/** The listener contribution of one expose. */
+export function exposeListenerPart(expose: Expose): ListenerPart {
+  const { address, port, protocol } = expose.listener;
+  const name = listenerName(address, port, protocol);
+  const kind = listenerKind(expose);
+  const base = { name, address: expose.listener, kind, expose: expose.rid, listenerFilters: [], virtualHosts: [] };
+  const data = asJsonObject(expose.filterConfigData);
+  switch (kind) {
+    case 'udp':
+      return { ...base, filterChains: [], listenerFilters: [udpProxyListenerFilter(expose.clusterName, expose.clusterName, data)] };
+    case 'tcp':
+    case 'sni':
+      return { ...base, filterChains: [l4Chain(expose)] };
+    case 'http':
+    case 'https': {
+      const chain = kind === 'http' ? httpChain(expose, name) : httpsChain(expose, name);
+      return { ...base, filterChains: [chain], virtualHosts: expose.vhosts.map(VirtualHost) };
+    }
+  }
+}
+
+function hasServerNames(chain: JsonObject): boolean {
+  const match = chain['filter_chain_match'];
+  return isJsonObject(match) && Array.isArray(match['server_names']);
+}
+
+/**
+ * listener.v3.Listener: filter chains sorted by name; tls_inspector first when a chain matches on
+ * server names (Envoy no longer injects it by itself).
+ */
+export function Listener(name: string, address: ListenerAddress, filterChains: readonly JsonObject[], listenerFilters: readonly JsonObject[]): JsonObject {
+  const chains = [...filterChains].sort(byName((c) => String(c['name'])));
+  const inspector = chains.some(hasServerNames) ? [tlsInspectorListenerFilter()] : [];
+  const filters = [...inspector, ...listenerFilters];
+  return {
+    name,
+    address: listenerAddress(address),
+    ...(filters.length > 0 ? { listener_filters: filters } : {}),
+    ...(chains.length > 0 ? { filter_chains: chains } : {}),
+  };
+}

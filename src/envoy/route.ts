@@ -1,0 +1,76 @@
+// RouteConfiguration (RDS) of an HTTP listener: one VirtualHost per vhost, routes in model order.
+import type {
+  HashPolicy as HashPolicyModel,
+  Route as RouteModel,
+  RouteAction as RouteActionModel,
+  RouteMatch as RouteMatchModel,
+  VirtualHost as VirtualHostModel,
+} from '../model/types.js';
+import { boolValue, duration } from './core.js';
+import { byName, type JsonObject } from './json.js';
+
+/** route.v3.RouteMatch: prefix, path or safe_regex (RE2), with case_sensitive when the model sets it. */
+export function RouteMatch(match: RouteMatchModel): JsonObject {
+  const specifier: JsonObject =
+    match.kind === 'prefix' ? { prefix: match.value } : match.kind === 'path' ? { path: match.value } : { safe_regex: { regex: match.value } };
+  return match.caseSensitive === undefined ? specifier : { ...specifier, case_sensitive: boolValue(match.caseSensitive) };
+}
+
+/** route.v3.RouteAction.HashPolicy. */
+export function HashPolicy(policy: HashPolicyModel): JsonObject {
+  const terminal: JsonObject = policy.terminal ? { terminal: true } : {};
+  switch (policy.kind) {
+    case 'cookie': {
+      const cookie: JsonObject = {
+        name: policy.name,
+        ...(policy.path !== undefined ? { path: policy.path } : {}),
+        ...(policy.ttlSeconds !== undefined ? { ttl: duration(policy.ttlSeconds * 1000) } : {}),
+      };
+      return { cookie, ...terminal };
+    }
+    case 'header':
+      return { header: { header_name: policy.headerName }, ...terminal };
+    case 'source_ip':
+      return { connection_properties: { source_ip: true }, ...terminal };
+  }
+}
+
+/** route.v3.RouteAction: to the expose's cluster (or the cluster a header names). */
+export function RouteAction(action: Extract<RouteActionModel, { kind: 'route' }>): JsonObject {
+  return {
+    ...(action.clusterHeader !== undefined ? { cluster_header: action.clusterHeader } : { cluster: action.cluster }),
+    ...(action.prefixRewrite !== undefined ? { prefix_rewrite: action.prefixRewrite } : {}),
+    ...(action.hostRewrite !== undefined ? { host_rewrite_literal: action.hostRewrite } : {}),
+    ...(action.timeoutMs !== undefined ? { timeout: duration(action.timeoutMs) } : {}),
+    ...(action.hashPolicies.length > 0 ? { hash_policy: action.hashPolicies.map(HashPolicy) } : {}),
+  };
+}
+
+/** route.v3.RedirectAction; booleans are written only when true (false is the proto default). */
+export function RedirectAction(action: Extract<RouteActionModel, { kind: 'redirect' }>): JsonObject {
+  return {
+    ...(action.httpsRedirect ? { https_redirect: true } : {}),
+    ...(action.hostRedirect !== undefined ? { host_redirect: action.hostRedirect } : {}),
+    ...(action.pathRedirect !== undefined ? { path_redirect: action.pathRedirect } : {}),
+    ...(action.prefixRewrite !== undefined ? { prefix_rewrite: action.prefixRewrite } : {}),
+    ...(action.responseCode !== undefined ? { response_code: action.responseCode } : {}),
+    ...(action.stripQuery ? { strip_query: true } : {}),
+  };
+}
+
+/** route.v3.Route, named after its section rid. */
+export function Route(route: RouteModel): JsonObject {
+  const action: JsonObject = route.action.kind === 'route' ? { route: RouteAction(route.action) } : { redirect: RedirectAction(route.action) };
+  return { name: route.rid, match: RouteMatch(route.match), ...action };
+}
+
+/** route.v3.VirtualHost: name and domains as the model gives them, routes in model order. */
+export function VirtualHost(vhost: VirtualHostModel): JsonObject {
+  return { name: vhost.name, domains: [...vhost.domains], routes: vhost.routes.map(Route) };
+}
+
+/** route.v3.RouteConfiguration named like its listener; virtual hosts sorted by name. */
+export function RouteConfiguration(name: string, virtualHosts: readonly JsonObject[]): JsonObject {
+  const sorted = [...virtualHosts].sort(byName((v) => String(v['name'])));
+  return { name, virtual_hosts: sorted };
+}
