@@ -1,0 +1,193 @@
+// Flags and environment → a validated Config. Pure: no I/O, no process globals, so every rule is
+// table-testable. Precedence: command-line flag, then environment variable, then default.
+import { isIP } from 'node:net';
+import { LOG_LEVELS, type LogLevel } from './log.js';
+
+export type SourceSpec = { readonly kind: 'opensvc' } | { readonly kind: 'file'; readonly path: string };
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface Config {
+  /** Gateway name: exposes whose `gateway` is absent or equal to it are served. */
+  readonly name: string;
+  /** xDS TCP port (0: any free port, for tests). */
+  readonly port: number;
+  /** xDS TCP bind address. */
+  readonly listen: string;
+  /** Envoy admin port, asked for Envoy's own listeners before allocating a port. */
+  readonly envoyPort: number;
+  readonly portRange: { readonly min: number; readonly max: number };
+  /** OpenSVC lsnr.sock given by flag or XDS_SOCKET; undefined: resolved by the OpenSVC source. */
+  readonly socket: string | undefined;
+  /** xDS unix socket path; undefined when disabled (`none`). */
+  readonly janitorSocket: string | undefined;
+  /** True when janitorSocket is the default (a missing /var/run/xds is then a warning, not fatal). */
+  readonly janitorSocketIsDefault: boolean;
+  readonly maxWorkers: number;
+  readonly source: SourceSpec;
+  /** Admin HTTP address; undefined when disabled (`none`). */
+  readonly admin: HostPort | undefined;
+  readonly logLevel: LogLevel;
+  /** When set, the bound ports are written there as JSON once the janitor serves. */
+  readonly portsFile: string | undefined;
+}
+
+/** One option: its flags, the env var that can set it, its default, its help line. */
+export interface FlagSpec {
+  readonly key: keyof RawOptions;
+  readonly flags: string;
+  readonly env: string;
+  readonly defaultValue?: string;
+  readonly description: string;
+}
+
+/** Raw string values as the command line gives them (commander camel-cases the long flag). */
+export interface RawOptions {
+  readonly name?: string;
+  readonly port?: string;
+  readonly envoyPort?: string;
+  readonly portRange?: string;
+  readonly socket?: string;
+  readonly sock?: string;
+  readonly janitorSocket?: string;
+  readonly maxWorkers?: string;
+  readonly source?: string;
+  readonly listen?: string;
+  readonly admin?: string;
+  readonly logLevel?: string;
+  readonly portsFile?: string;
+}
+
+export const DEFAULT_JANITOR_SOCKET = 'unix:///var/run/xds/xds.sock';
+
+export const FLAGS: readonly FlagSpec[] = [
+  { key: 'name', flags: '-n, --name <name>', env: 'XDS_NAME', defaultValue: 'envoy', description: 'gateway name: serve exposes whose gateway keyword is empty or equal to it' },
+  { key: 'port', flags: '-p, --port <port>', env: 'XDS_PORT', defaultValue: '50051', description: 'xDS gRPC TCP port (0: any free port)' },
+  { key: 'listen', flags: '--listen <addr>', env: 'XDS_LISTEN', defaultValue: '127.0.0.1', description: 'xDS gRPC TCP bind address (loopback unless told otherwise: SDS carries private keys)' },
+  { key: 'envoyPort', flags: '-P, --envoy-port <port>', env: 'XDS_ENVOY_PORT', defaultValue: '9901', description: 'Envoy admin port on 127.0.0.1, asked for its own listeners before allocating ports' },
+  { key: 'portRange', flags: '-r, --port-range <min-max>', env: 'XDS_PORT_RANGE', defaultValue: '1025-65535', description: 'range for listener_port = 0 allocations' },
+  { key: 'socket', flags: '-S, --socket <path>', env: 'XDS_SOCKET', description: 'OpenSVC lsnr.sock (else OPENSVC_LSNR_SOCK, /var/run/lsnr/lsnr.sock, /var/lib/opensvc/lsnr/lsnr.sock)' },
+  { key: 'sock', flags: '--sock <path>', env: 'XDS_SOCKET', description: 'same as --socket (the spelling the OpenSVC templates use)' },
+  { key: 'janitorSocket', flags: '--janitor-socket <url>', env: 'XDS_JANITOR_SOCKET', defaultValue: DEFAULT_JANITOR_SOCKET, description: 'xDS gRPC unix socket (unix:///path or a path; none: disabled)' },
+  { key: 'maxWorkers', flags: '-w, --max-workers <n>', env: 'XDS_MAX_WORKERS', defaultValue: '256', description: 'services rebuilt in parallel' },
+  { key: 'source', flags: '--source <source>', env: 'XDS_SOURCE', defaultValue: 'opensvc', description: 'cluster state: opensvc (the daemon socket) or file:PATH (a YAML/JSON cluster file)' },
+  { key: 'admin', flags: '--admin <addr:port>', env: 'XDS_ADMIN', defaultValue: '127.0.0.1:9902', description: 'admin HTTP address: /healthz /readyz /metrics /config_dump /clients /services (none: disabled)' },
+  { key: 'logLevel', flags: '--log-level <level>', env: 'XDS_LOG_LEVEL', defaultValue: 'info', description: `log level: ${LOG_LEVELS.join(', ')}` },
+  { key: 'portsFile', flags: '--ports-file <path>', env: 'XDS_PORTS_FILE', description: 'write the bound ports as JSON to this file once serving (for scripts and tests)' },
+];
+
+export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly error: string };
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+class ConfigError extends Error {}
+
+function pick(raw: RawOptions, env: Env, key: keyof RawOptions): { value: string; origin: string } | undefined {
+  const spec = FLAGS.find((f) => f.key === key);
+  const flag = raw[key];
+  const longFlag = spec?.flags.match(/--[a-z-]+/)?.[0] ?? key;
+  if (flag !== undefined) return { value: flag, origin: longFlag };
+  const fromEnv = spec ? env[spec.env] : undefined;
+  if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, origin: spec?.env ?? key };
+  if (spec?.defaultValue !== undefined) return { value: spec.defaultValue, origin: longFlag };
+  return undefined;
+}
+
+function required(raw: RawOptions, env: Env, key: keyof RawOptions): { value: string; origin: string } {
+  const got = pick(raw, env, key);
+  if (!got) throw new ConfigError(`${key}: missing value`);
+  return got;
+}
+
+export function parseInteger(text: string, min: number, max: number, origin: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new ConfigError(`${origin}: "${text}" is not an integer`);
+  const n = Number(text.trim());
+  if (n < min || n > max) throw new ConfigError(`${origin}: ${n} is out of range (${min}-${max})`);
+  return n;
+}
+
+export function parsePortRange(text: string, origin: string): { min: number; max: number } {
+  const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(text);
+  if (!m) throw new ConfigError(`${origin}: "${text}" is not a range MIN-MAX (e.g. 1025-65535)`);
+  const min = parseInteger(m[1] ?? '', 1, 65535, origin);
+  const max = parseInteger(m[2] ?? '', 1, 65535, origin);
+  if (min > max) throw new ConfigError(`${origin}: "${text}" has MIN greater than MAX`);
+  return { min, max };
+}
+
+function checkHost(host: string, origin: string): string {
+  if (host === 'localhost' || isIP(host) !== 0) return host;
+  throw new ConfigError(`${origin}: "${host}" is not an IP address`);
+}
+
+/** `127.0.0.1:9902`, `[::1]:9902`, `0.0.0.0:0`. */
+export function parseHostPort(text: string, origin: string): HostPort {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:[\]]+):(\d+)$/.exec(text);
+  if (!m) throw new ConfigError(`${origin}: "${text}" is not ADDR:PORT (e.g. 127.0.0.1:9902, [::1]:9902)`);
+  return { host: checkHost(m[1] ?? '', origin), port: parseInteger(m[2] ?? '', 0, 65535, origin) };
+}
+
+export function parseSource(text: string, origin: string): SourceSpec {
+  if (text === 'opensvc') return { kind: 'opensvc' };
+  if (text.startsWith('file:') && text.length > 'file:'.length) return { kind: 'file', path: text.slice('file:'.length) };
+  throw new ConfigError(`${origin}: "${text}" is not opensvc or file:PATH`);
+}
+
+/** `unix:///var/run/xds/xds.sock` or a plain path → the path; `none` → undefined. */
+export function parseUnixSocket(text: string, origin: string): string | undefined {
+  if (text === 'none') return undefined;
+  const path = text.startsWith('unix://') ? text.slice('unix://'.length) : text;
+  if (path === '' || path.includes('\0')) throw new ConfigError(`${origin}: "${text}" is not a unix socket path`);
+  return path;
+}
+
+function parseLogLevel(text: string, origin: string): LogLevel {
+  const level = LOG_LEVELS.find((l) => l === text);
+  if (!level) throw new ConfigError(`${origin}: "${text}" is not one of ${LOG_LEVELS.join(', ')}`);
+  return level;
+}
+
+function parseName(text: string, origin: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(text)) throw new ConfigError(`${origin}: "${text}" is not a valid gateway name`);
+  return text;
+}
+
+function socketOption(raw: RawOptions, env: Env): string | undefined {
+  const value = raw.socket ?? raw.sock ?? (env['XDS_SOCKET'] || undefined);
+  if (value === '') throw new ConfigError('--socket: empty path');
+  return value;
+}
+
+function build(raw: RawOptions, env: Env): Config {
+  const janitorSocket = required(raw, env, 'janitorSocket');
+  const admin = required(raw, env, 'admin');
+  const ports = pick(raw, env, 'portsFile');
+  return {
+    name: parseName(required(raw, env, 'name').value, required(raw, env, 'name').origin),
+    port: parseInteger(required(raw, env, 'port').value, 0, 65535, required(raw, env, 'port').origin),
+    listen: checkHost(required(raw, env, 'listen').value, required(raw, env, 'listen').origin),
+    envoyPort: parseInteger(required(raw, env, 'envoyPort').value, 1, 65535, required(raw, env, 'envoyPort').origin),
+    portRange: parsePortRange(required(raw, env, 'portRange').value, required(raw, env, 'portRange').origin),
+    socket: socketOption(raw, env),
+    janitorSocket: parseUnixSocket(janitorSocket.value, janitorSocket.origin),
+    janitorSocketIsDefault: janitorSocket.value === DEFAULT_JANITOR_SOCKET,
+    maxWorkers: parseInteger(required(raw, env, 'maxWorkers').value, 1, 65536, required(raw, env, 'maxWorkers').origin),
+    source: parseSource(required(raw, env, 'source').value, required(raw, env, 'source').origin),
+    admin: admin.value === 'none' ? undefined : parseHostPort(admin.value, admin.origin),
+    logLevel: parseLogLevel(required(raw, env, 'logLevel').value, required(raw, env, 'logLevel').origin),
+    portsFile: ports?.value || undefined,
+  };
+}
+
+/** Validate flags and environment. Errors are one line naming the flag (or env var) and the value. */
+export function parseConfig(raw: RawOptions, env: Env): ConfigResult {
+  try {
+    return { ok: true, config: build(raw, env) };
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, error: error.message };
+    throw error;
+  }
+}
