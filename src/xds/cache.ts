@@ -1,0 +1,141 @@
+// The resource cache: what to serve. Per type URL, name → encoded bytes + content-hash version.
+// It knows nothing of gRPC; streams watch it through subscribe(). A change set is applied at once
+// and announced as one event naming exactly the resources that changed, so a push costs work
+// proportional to the change, not to the size of the cache.
+import { ADS_ORDER, type ChangeSet, type TypeUrl } from './types.js';
+import { encodeAny, pairDigest, resourceVersion, digestVersion, addDigest, subDigest } from './wire.js';
+
+/** One resource as served: the bytes are a view into `any` (the encoded google.protobuf.Any). */
+export interface CachedResource {
+  readonly typeUrl: TypeUrl;
+  readonly name: string;
+  /** Content hash of the bytes (16 hex chars of sha256): the same bytes give the same version. */
+  readonly version: string;
+  readonly bytes: Uint8Array;
+  /** The encoded `google.protobuf.Any { type_url, value: bytes }`, shared by every response. */
+  readonly any: Uint8Array;
+  /** Digest of (name, version), summed into set versions. */
+  readonly digest: number;
+}
+
+/** What one apply() changed in one type. Names are unique; a name is in one list only. */
+export interface CacheChange {
+  readonly typeUrl: TypeUrl;
+  readonly upserted: readonly string[];
+  readonly removed: readonly string[];
+}
+
+export interface CacheEvent {
+  /** True once markReady() was called (the event emitted by markReady has no changes). */
+  readonly ready: boolean;
+  readonly changes: readonly CacheChange[];
+}
+
+export type CacheListener = (event: CacheEvent) => void;
+
+export interface ResourceCache {
+  /** Apply one consistent change set. Removals first, then upserts; unchanged bytes are a no-op. */
+  apply(changes: ChangeSet): void;
+  /** The first full snapshot is complete: streams may answer from now on. */
+  markReady(): void;
+  isReady(): boolean;
+  get(typeUrl: TypeUrl, name: string): CachedResource | undefined;
+  /** Every resource of a type, sorted by name (memoised until the type changes). */
+  list(typeUrl: TypeUrl): readonly CachedResource[];
+  /** Names of a type, unsorted, without copying. */
+  names(typeUrl: TypeUrl): Iterable<string>;
+  counts(): Record<TypeUrl, number>;
+  /** Deterministic version of the whole set of a type: a hash over its (name, version) pairs. */
+  systemVersion(typeUrl: TypeUrl): string;
+  subscribe(listener: CacheListener): () => void;
+}
+
+interface TypeStore {
+  readonly byName: Map<string, CachedResource>;
+  sum: number;
+  sorted: readonly CachedResource[] | undefined;
+}
+
+export function createResourceCache(): ResourceCache {
+  const stores = new Map<TypeUrl, TypeStore>(
+    ADS_ORDER.map((t) => [t, { byName: new Map(), sum: 0, sorted: undefined }]),
+  );
+  const listeners = new Set<CacheListener>();
+  let ready = false;
+
+  const store = (typeUrl: TypeUrl): TypeStore => {
+    const s = stores.get(typeUrl);
+    if (!s) throw new Error(`unknown xDS type URL ${typeUrl}`);
+    return s;
+  };
+
+  const emit = (event: CacheEvent): void => {
+    for (const listener of [...listeners]) listener(event);
+  };
+
+  return {
+    apply(changes) {
+      const touched = new Map<TypeUrl, { upserted: Set<string>; removed: Set<string> }>();
+      const touch = (t: TypeUrl) => {
+        let entry = touched.get(t);
+        if (!entry) touched.set(t, (entry = { upserted: new Set(), removed: new Set() }));
+        return entry;
+      };
+      for (const { typeUrl, name } of changes.removals) {
+        const s = store(typeUrl);
+        const old = s.byName.get(name);
+        if (!old) continue;
+        s.byName.delete(name);
+        s.sum = subDigest(s.sum, old.digest);
+        s.sorted = undefined;
+        touch(typeUrl).removed.add(name);
+      }
+      for (const { typeUrl, name, bytes } of changes.upserts) {
+        const s = store(typeUrl);
+        const version = resourceVersion(bytes);
+        const old = s.byName.get(name);
+        if (old && old.version === version) continue;
+        const any = encodeAny(typeUrl, bytes);
+        const digest = pairDigest(name, version);
+        const res: CachedResource = { typeUrl, name, version, any, bytes: any.subarray(any.length - bytes.length), digest };
+        s.byName.set(name, res);
+        s.sum = addDigest(old ? subDigest(s.sum, old.digest) : s.sum, digest);
+        s.sorted = undefined;
+        const t = touch(typeUrl);
+        t.upserted.add(name);
+        t.removed.delete(name);
+      }
+      const list: CacheChange[] = [];
+      for (const t of ADS_ORDER) {
+        const c = touched.get(t);
+        if (c && (c.upserted.size > 0 || c.removed.size > 0)) {
+          list.push({ typeUrl: t, upserted: [...c.upserted], removed: [...c.removed] });
+        }
+      }
+      if (list.length > 0) emit({ ready, changes: list });
+    },
+    markReady() {
+      if (ready) return;
+      ready = true;
+      emit({ ready, changes: [] });
+    },
+    isReady: () => ready,
+    get: (typeUrl, name) => store(typeUrl).byName.get(name),
+    list(typeUrl) {
+      const s = store(typeUrl);
+      s.sorted ??= [...s.byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return s.sorted;
+    },
+    names: (typeUrl) => store(typeUrl).byName.keys(),
+    counts() {
+      const out = {} as Record<TypeUrl, number>;
+      for (const t of ADS_ORDER) out[t] = store(t).byName.size;
+      return out;
+    },
+    systemVersion: (typeUrl) => digestVersion(store(typeUrl).sum),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,163 @@
+// State-of-the-world protocol state of one type on one stream.
+//
+// `held` is what the client holds according to what this stream sent: a response carries only
+// what differs from it (RDS/EDS/SDS), or the whole subscribed set when anything differs (LDS/CDS).
+// The response version is a hash of the held set, so the same state always has the same version,
+// across streams and restarts. A NACKed response stays "held": it is never sent again, the next
+// cache change sends the next version.
+import type { CachedResource } from './cache.js';
+import { FULL_STATE_TYPES } from './types.js';
+import { addDigest, digestVersion, sotwBody, subDigest, withNonce, type SotwRequest } from './wire.js';
+import { isSubscribed, newSubscription, setSotwNames, describeSubscription } from './subscription.js';
+import {
+  clearDirty, isDirty, markChange, newAckBook, newDirty, recordAck, recordNack,
+  type Plan, type Prepared, type TypeContext, type TypeState,
+} from './state.js';
+
+export interface SotwState extends TypeState {
+  onRequest(req: SotwRequest): void;
+}
+
+const byName = (a: CachedResource, b: CachedResource): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** Encoded bodies of identical full-state responses, shared by every stream (keyed by the cache's list). */
+const sharedBodies = new WeakMap<readonly CachedResource[], Buffer>();
+
+function prepared(ctx: TypeContext, version: string, list: readonly CachedResource[], shared: boolean): Prepared {
+  let body = shared ? sharedBodies.get(list) : undefined;
+  if (!body) {
+    body = sotwBody(version, list.map((r) => r.any), ctx.typeUrl);
+    if (shared) sharedBodies.set(list, body);
+  }
+  const ready = body;
+  return { version, count: list.length, encode: (nonce) => withNonce(ready, nonce) };
+}
+
+export function createSotwState(ctx: TypeContext): SotwState {
+  const { cache, typeUrl } = ctx;
+  const full = FULL_STATE_TYPES.has(typeUrl);
+  const sub = newSubscription();
+  const held = new Map<string, CachedResource>();
+  let heldSum = 0;
+  const dirty = newDirty();
+  const book = newAckBook();
+  let lastNonce = '';
+  let requested = false;
+  let answered = false;
+  /** version_info of the first request: the client may already hold exactly what we would send. */
+  let clientVersion = '';
+
+  const hold = (r: CachedResource): void => {
+    const old = held.get(r.name);
+    if (old) heldSum = subDigest(heldSum, old.digest);
+    held.set(r.name, r);
+    heldSum = addDigest(heldSum, r.digest);
+  };
+  const drop = (name: string): CachedResource | undefined => {
+    const old = held.get(name);
+    if (old) {
+      held.delete(name);
+      heldSum = subDigest(heldSum, old.digest);
+    }
+    return old;
+  };
+
+  const candidates = (): Iterable<string> => {
+    if (!dirty.all) return new Set([...dirty.names, ...dirty.forced]);
+    const all = new Set<string>(held.keys());
+    for (const n of sub.wildcard ? cache.names(typeUrl) : []) all.add(n);
+    for (const n of sub.names) all.add(n);
+    return all;
+  };
+
+  const heldList = (): { list: readonly CachedResource[]; shared: boolean } => {
+    const cached = cache.list(typeUrl);
+    if (sub.wildcard && cached.length === held.size && digestVersion(heldSum) === cache.systemVersion(typeUrl)) {
+      return { list: cached, shared: true };
+    }
+    return { list: [...held.values()].sort(byName), shared: false };
+  };
+  const fullResponse = (): Prepared => {
+    const { list, shared } = heldList();
+    return prepared(ctx, digestVersion(heldSum), list, shared);
+  };
+
+  const planFull = (): Plan | undefined => {
+    let adds = 0;
+    const removes: string[] = [];
+    for (const name of candidates()) {
+      const r = isSubscribed(sub, name) ? cache.get(typeUrl, name) : undefined;
+      if (r && held.get(name)?.version !== r.version) {
+        hold(r);
+        adds++;
+      } else if (!r && held.has(name)) removes.push(name);
+    }
+    if (!answered && clientVersion !== '' && removes.length === 0 && clientVersion === digestVersion(heldSum)) {
+      answered = true; // reconnect: the client already holds exactly this set
+      return undefined;
+    }
+    if (adds === 0 && removes.length === 0 && answered) return undefined;
+    answered = true;
+    // make before break: first the set with additions (still holding what goes away), then without
+    const upserts = adds > 0 || removes.length === 0 ? fullResponse() : undefined;
+    for (const name of removes) drop(name);
+    const removals = removes.length > 0 ? fullResponse() : undefined;
+    return { upserts, removals };
+  };
+
+  const planPartial = (): Plan | undefined => {
+    const out: CachedResource[] = [];
+    for (const name of candidates()) {
+      if (!isSubscribed(sub, name)) continue;
+      const r = cache.get(typeUrl, name);
+      if (!r) drop(name);
+      else if (held.get(name)?.version !== r.version || dirty.forced.has(name)) {
+        hold(r);
+        out.push(r);
+      }
+    }
+    const version = digestVersion(heldSum);
+    const skip = !answered && clientVersion !== '' && clientVersion === version;
+    if (out.length === 0 || skip) return undefined;
+    answered = true;
+    return { upserts: prepared(ctx, version, out.sort(byName), false), removals: undefined };
+  };
+
+  return {
+    typeUrl,
+    onRequest(req) {
+      // SotW: a request answering an older response is stale; the next one will carry the names
+      if (lastNonce !== '' && req.responseNonce !== lastNonce) return;
+      if (req.errorDetail) recordNack(book, ctx, book.sentVersion, req.errorDetail.message);
+      else if (lastNonce !== '') recordAck(book, ctx, req.versionInfo);
+      if (!requested) {
+        requested = true;
+        clientVersion = req.versionInfo;
+        dirty.all = true;
+      }
+      const change = setSotwNames(sub, req.resourceNames);
+      if (change.wildcardOn || change.wildcardOff) dirty.all = true;
+      for (const n of change.added) dirty.names.add(n);
+      for (const n of change.removed) {
+        if (full) dirty.names.add(n); // LDS/CDS: the next full set leaves it out
+        else drop(n); // RDS/EDS/SDS: nothing to send; re-subscribing sends it again
+      }
+      if (change.wildcardOff && !full) for (const n of [...held.keys()]) if (!sub.names.has(n)) drop(n);
+    },
+    onCacheChange: (change) => markChange(dirty, change),
+    markAll: () => void (dirty.all = true),
+    force: (names) => names.forEach((n) => dirty.forced.add(n)),
+    plan() {
+      if (!requested || !isDirty(dirty)) return undefined;
+      const plan = full ? planFull() : planPartial();
+      clearDirty(dirty);
+      return plan;
+    },
+    sent(nonce, version) {
+      lastNonce = nonce;
+      book.sentVersion = version;
+      book.responses++;
+    },
+    status: () => ({ ...describeSubscription(sub), ...book }),
+  };
+}
