@@ -1,0 +1,82 @@
+// Who holds which key of the shared configuration while services are assembled in path order.
+// A key may be shared when both holders bring the very same content (the plain-HTTP filter chain
+// of a listener, a secret two services use); otherwise the first holder keeps it and the later
+// service is refused whole, naming the holder. The model's resolveConflicts should leave nothing
+// for this to catch: it is the last guard before Envoy sees two chains with one match.
+import type { Problem } from '../model/types.js';
+import { canonicalJson, isJsonObject, type JsonObject } from './json.js';
+import type { ListenerPart } from './listener.js';
+import type { ServiceResources } from './service.js';
+
+export interface Claim {
+  readonly key: string;
+  /** What is claimed, for the operator: `listener 0.0.0.0:80/tcp filter chain http`. */
+  readonly what: string;
+  readonly section: string;
+  /** Equal content means the key may be shared. */
+  readonly content: string;
+}
+
+export interface Holder {
+  readonly service: string;
+  readonly content: string;
+}
+
+export type Ledger = Map<string, Holder>;
+
+/** The SNI names a chain answers; `*` for a chain without server names (it takes the rest). */
+function chainServerNames(chain: JsonObject): string[] {
+  const match = chain['filter_chain_match'];
+  const names = isJsonObject(match) ? match['server_names'] : undefined;
+  return Array.isArray(names) ? names.map(String) : ['*'];
+}
+
+function listenerClaims(part: ListenerPart): Claim[] {
+  const claim = (key: string, what: string, content: string): Claim => ({ key: `${part.name}\u0000${key}`, what: `listener ${part.name} ${what}`, section: part.expose, content });
+  const claims: Claim[] = [];
+  for (const chain of part.filterChains) {
+    const content = canonicalJson(chain);
+    claims.push(claim(`chain\u0000${String(chain['name'])}`, `filter chain ${String(chain['name'])}`, content));
+    for (const sni of chainServerNames(chain)) {
+      const what = sni === '*' ? 'default filter chain (no server name)' : `server name ${sni}`;
+      claims.push(claim(`sni\u0000${sni.toLowerCase()}`, what, content));
+    }
+  }
+  for (const filter of part.listenerFilters) claims.push(claim(`filter\u0000${String(filter['name'])}`, `listener filter ${String(filter['name'])}`, canonicalJson(filter)));
+  for (const vhost of part.virtualHosts) {
+    const domains = Array.isArray(vhost['domains']) ? (vhost['domains'] as readonly unknown[]) : [];
+    for (const domain of domains) claims.push(claim(`domain\u0000${String(domain).toLowerCase()}`, `domain ${String(domain)}`, String(vhost['name'])));
+  }
+  return claims;
+}
+
+/** Every key a service would hold. */
+export function serviceClaims(resources: ServiceResources): Claim[] {
+  const own = (prefix: string, list: ServiceResources['clusters']): Claim[] =>
+    list.map((m) => ({ key: `${prefix}\u0000${m.name}`, what: `${prefix} ${m.name}`, section: m.section, content: canonicalJson(m.message) }));
+  return [
+    ...own('cluster', resources.clusters),
+    ...own('endpoints', resources.endpoints),
+    ...own('secret', resources.secrets),
+    ...resources.listeners.flatMap(listenerClaims),
+  ];
+}
+
+/** The conflicts a service would have with the ledger (and within itself); empty: it fits. */
+export function conflicts(ledger: Ledger, service: string, claims: readonly Claim[]): Problem[] {
+  const local = new Map<string, Holder>();
+  const problems: Problem[] = [];
+  for (const c of claims) {
+    const holder = ledger.get(c.key) ?? local.get(c.key);
+    if (holder && holder.content !== c.content) {
+      const by = holder.service === service ? 'another section of this service' : holder.service;
+      problems.push({ service, section: c.section, reason: 'Conflict', message: `${c.what} is already taken by ${by}` });
+    }
+    if (!holder) local.set(c.key, { service, content: c.content });
+  }
+  return problems;
+}
+
+export function record(ledger: Ledger, service: string, claims: readonly Claim[]): void {
+  for (const c of claims) if (!ledger.has(c.key)) ledger.set(c.key, { service, content: c.content });
+}
