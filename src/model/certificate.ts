@@ -1,0 +1,132 @@
+// `certificate#N` (certificate.tls): where a certificate and key come from, resolved to SDS names,
+// and the SDS secrets themselves (values from the secret objects or inline keywords, checked).
+import type { ModelContext } from './context.js';
+import { parseAbsolutePath, parseString } from './keywords.js';
+import { inlineTlsSecretName, secretPath, tlsSecretName, validationSecretName } from './names.js';
+import { accept, refuse, show, type Parsed } from './problems.js';
+import { memo, reader, type Scope, type SectionReader } from './scope.js';
+import { checkKeyPair, parseCertificateHashes, parseCertificates } from './secrets.js';
+import type { Certificate, DataSource, SecretModel, TlsCertificateSecret, ValidationContextSecret } from './types.js';
+
+export interface CertificateSpec {
+  readonly certificate: Certificate;
+  /** The SDS secrets it needs, values included. */
+  readonly secrets: readonly SecretModel[];
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/**
+ * A secret object name. `name`, `sec/name` and `<ns>/sec/name` are accepted, and only the name is
+ * kept: the secret is always looked up in the service's own namespace, as the Python janitor did
+ * (a service cannot read another namespace's secrets through the gateway).
+ */
+export function parseSecretName(value: unknown): Parsed<string> {
+  const text = parseString(value);
+  if (!text.ok) return text;
+  const parts = text.value.split('/');
+  const name = parts[parts.length - 1] ?? '';
+  const kindOk = parts.length === 1 || (parts.length <= 3 && parts[parts.length - 2] === 'sec');
+  if (!kindOk || !NAME.test(name)) {
+    return refuse('InvalidValue', `${show(value)} is not a secret name (name, sec/name or namespace/sec/name).`);
+  }
+  return accept(name);
+}
+
+function source(r: SectionReader, part: 'certificate_chain' | 'private_key'): DataSource | undefined {
+  const fileKw = `${part}_filename`;
+  const inlineKw = `${part}_inline_string`;
+  const file = r.get(fileKw, parseAbsolutePath);
+  const inline = r.get(inlineKw, parseString, true);
+  if (file !== undefined && inline !== undefined) {
+    r.report(inlineKw, 'InvalidValue', `${fileKw} and ${inlineKw} are both set; keep one source for the ${part.replace('_', ' ')}.`);
+    return undefined;
+  }
+  return file !== undefined ? { filename: file } : inline !== undefined ? { inline } : undefined;
+}
+
+function localTlsSecret(scope: Scope, r: SectionReader): TlsCertificateSecret | undefined {
+  const chain = source(r, 'certificate_chain');
+  const key = source(r, 'private_key');
+  if (chain === undefined && key === undefined) return undefined;
+  if (chain === undefined || key === undefined) {
+    const missing = chain === undefined ? 'certificate_chain_filename or certificate_chain_inline_string' : 'private_key_filename or private_key_inline_string';
+    r.report(chain === undefined ? 'certificate_chain_filename' : 'private_key_filename', 'MissingKeyword', `a certificate given by keywords needs both a chain and a key, and ${missing} is not set.`);
+    return undefined;
+  }
+  if ('inline' in chain && 'inline' in key) {
+    const pair = checkKeyPair(chain.inline, key.inline, undefined, { chain: 'certificate_chain_inline_string', key: 'private_key_inline_string' });
+    if (!pair.ok) r.report('private_key_inline_string', pair.reason, pair.message);
+  }
+  return { kind: 'tls_certificate', name: inlineTlsSecretName(scope.svc.path, r.rid), certificateChain: chain, privateKey: key };
+}
+
+function fromSecretObject(scope: Scope, ctx: ModelContext, r: SectionReader, name: string): TlsCertificateSecret | undefined {
+  const path = secretPath(scope.svc.namespace, name);
+  const values = ctx.secrets(path);
+  if (values === undefined) {
+    r.report('certificate_secret', 'SecretUnavailable', `the secret ${path} could not be read (missing, or not fetched yet).`, path);
+    return undefined;
+  }
+  const missing = (['certificate_chain', 'private_key'] as const).filter((k) => values[k] === undefined || values[k] === '');
+  if (missing.length > 0) {
+    r.report('certificate_secret', 'InvalidSecret', `the secret ${path} has no ${missing.join(' and no ')} key.`, path);
+    return undefined;
+  }
+  const chain = values.certificate_chain ?? '';
+  const key = values.private_key ?? '';
+  const password = values.password === '' ? undefined : values.password;
+  const pair = checkKeyPair(chain, key, password, { chain: `${path} certificate_chain`, key: `${path} private_key` });
+  if (!pair.ok) {
+    r.report('certificate_secret', pair.reason, pair.message, path);
+    return undefined;
+  }
+  const base = { kind: 'tls_certificate', name: tlsSecretName(scope.svc.namespace, name), certificateChain: { inline: chain }, privateKey: { inline: key } } as const;
+  return password === undefined ? base : { ...base, password: { inline: password } };
+}
+
+function validationContext(scope: Scope, ctx: ModelContext, r: SectionReader, name: string): ValidationContextSecret | undefined {
+  const path = secretPath(scope.svc.namespace, name);
+  const values = ctx.secrets(path);
+  if (values === undefined) {
+    r.report('validation_secret', 'SecretUnavailable', `the secret ${path} could not be read (missing, or not fetched yet).`, path);
+    return undefined;
+  }
+  const ca = values.trusted_ca === '' ? undefined : values.trusted_ca;
+  const hashText = values.verify_certificate_hash ?? '';
+  if (ca === undefined && hashText.trim() === '') {
+    r.report('validation_secret', 'InvalidSecret', `the secret ${path} has neither a trusted_ca nor a verify_certificate_hash key.`, path);
+    return undefined;
+  }
+  const cas = ca === undefined ? undefined : parseCertificates(ca, `${path} trusted_ca`);
+  const hashes = parseCertificateHashes(hashText);
+  const bad = cas !== undefined && !cas.ok ? cas : !hashes.ok ? hashes : undefined;
+  if (bad !== undefined && !bad.ok) {
+    r.report('validation_secret', bad.reason, bad.message.startsWith('verify') ? `${path} ${bad.message}` : bad.message, path);
+    return undefined;
+  }
+  const verifyCertificateHash = hashes.ok ? hashes.value : [];
+  const base = { kind: 'validation_context', name: validationSecretName(scope.svc.namespace, name), verifyCertificateHash } as const;
+  return ca === undefined ? base : { ...base, trustedCa: { inline: ca } };
+}
+
+export function parseCertificate(scope: Scope, ctx: ModelContext, rid: string): CertificateSpec | undefined {
+  return memo(scope, rid, () => {
+    const res = scope.svc.sections.get(rid);
+    if (res === undefined) return undefined;
+    const r = reader(scope, rid, res);
+    const secretName = r.get('certificate_secret', parseSecretName);
+    const validationName = r.get('validation_secret', parseSecretName);
+    const local = localTlsSecret(scope, r);
+    if (secretName !== undefined && local !== undefined) {
+      r.report('certificate_secret', 'InvalidValue', 'certificate_secret and the *_filename / *_inline_string keywords are both set; keep one source for the certificate.');
+    } else if (secretName === undefined && local === undefined && r.clean()) {
+      r.report('certificate_secret', 'MissingKeyword', 'a certificate needs certificate_secret, or certificate_chain_* and private_key_* keywords, and none is set.');
+    }
+    const tls = secretName !== undefined ? fromSecretObject(scope, ctx, r, secretName) : local;
+    const validation = validationName === undefined ? undefined : validationContext(scope, ctx, r, validationName);
+    if (!r.clean() || tls === undefined) return undefined;
+    const certificate: Certificate = { rid, tlsSecret: tls.name, ...(validation !== undefined && { validationSecret: validation.name }) };
+    return { certificate, secrets: validation === undefined ? [tls] : [tls, validation] };
+  });
+}

@@ -1,0 +1,85 @@
+// The state of one service build: its sections, the problems found so far, and a cache so a
+// section referenced from several places is parsed (and reported) once.
+import { problem, ProblemList, show, type Parsed, type Where } from './problems.js';
+import { keyword, type ServiceSections } from './sections.js';
+import type { ResourceState } from '../source/types.js';
+
+export interface Scope {
+  readonly svc: ServiceSections;
+  readonly problems: ProblemList;
+  /** Parsed sections by rid (`undefined`: the section is invalid). */
+  readonly cache: Map<string, unknown>;
+}
+
+export function newScope(svc: ServiceSections): Scope {
+  return { svc, problems: new ProblemList(), cache: new Map() };
+}
+
+export function where(scope: Scope, rid: string): Where {
+  return { service: scope.svc.path, section: rid };
+}
+
+/** Parse the section once; later calls return the cached result. */
+export function memo<T>(scope: Scope, rid: string, build: () => T | undefined): T | undefined {
+  if (scope.cache.has(rid)) return scope.cache.get(rid) as T | undefined;
+  const value = build();
+  scope.cache.set(rid, value);
+  return value;
+}
+
+/** A section keyword reader bound to one section. */
+export interface SectionReader {
+  readonly rid: string;
+  readonly res: ResourceState;
+  /** Present (non-empty) value of a keyword, raw. */
+  raw(kw: string): unknown;
+  /** Parsed value, `undefined` when absent or invalid (invalid is reported). */
+  get<T>(kw: string, parse: (v: unknown) => Parsed<T>, secret?: boolean): T | undefined;
+  /** Report a problem on a keyword of this section. */
+  report(kw: string, reason: Parameters<typeof problem>[2], message: string, value?: unknown): void;
+  /** True when nothing has been reported since this reader was made. */
+  clean(): boolean;
+}
+
+export function reader(scope: Scope, rid: string, res: ResourceState): SectionReader {
+  const at = where(scope, rid);
+  let failures = 0;
+  return {
+    rid,
+    res,
+    raw: (kw) => keyword(res, kw),
+    get<T>(kw: string, parse: (v: unknown) => Parsed<T>, secret = false): T | undefined {
+      const value = keyword(res, kw);
+      if (value === undefined) return undefined;
+      const parsed = parse(value);
+      if (parsed.ok) return parsed.value;
+      failures += 1;
+      scope.problems.refused(at, kw, value, parsed, secret);
+      return undefined;
+    },
+    report(kw, reason, message, value) {
+      failures += 1;
+      scope.problems.add(problem(at, kw, reason, message, value));
+    },
+    clean: () => failures === 0,
+  };
+}
+
+/**
+ * Resolve a list of section rids named by `kw` of section `from`: each must exist and be of
+ * `type`. Returns the rids that do (order kept, duplicates dropped); reports the others.
+ */
+export function resolveRefs(scope: Scope, from: SectionReader, kw: string, rids: readonly string[], type: string): string[] {
+  const out: string[] = [];
+  for (const rid of new Set(rids)) {
+    const target = scope.svc.sections.get(rid);
+    if (target === undefined) {
+      from.report(kw, 'UnknownReference', `${kw} names ${show(rid)}, and the service has no such section.`, rid);
+    } else if (target.type !== type) {
+      from.report(kw, 'WrongSectionType', `${kw} names ${show(rid)}, a ${target.type} section; a ${type} section is expected.`, rid);
+    } else {
+      out.push(rid);
+    }
+  }
+  return out;
+}

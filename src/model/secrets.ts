@@ -1,0 +1,68 @@
+// Checks of certificate material before it is served: PEM chains parse, the private key parses
+// (with its password when encrypted) and matches the leaf certificate, CA bundles parse, pinned
+// hashes are SHA-256 fingerprints. Refusals never quote secret material.
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { accept, refuse, type Parsed } from './problems.js';
+
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+function cryptoReason(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  // OpenSSL messages name routines and reasons, never the input; keep them short anyway.
+  return text.split('\n')[0]?.slice(0, 120) ?? 'unknown error';
+}
+
+/** Parse every certificate of a PEM bundle; at least one is required. */
+export function parseCertificates(pem: string, what: string): Parsed<X509Certificate[]> {
+  const blocks = pem.match(PEM_CERT) ?? [];
+  if (blocks.length === 0) return refuse('InvalidSecret', `${what} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+  const certs: X509Certificate[] = [];
+  for (const [i, block] of blocks.entries()) {
+    try {
+      certs.push(new X509Certificate(block));
+    } catch (err) {
+      return refuse('InvalidSecret', `certificate ${i + 1} of ${what} does not parse: ${cryptoReason(err)}.`);
+    }
+  }
+  return accept(certs);
+}
+
+export function parsePrivateKey(pem: string, password: string | undefined, what: string): Parsed<KeyObject> {
+  const encrypted = /ENCRYPTED/.test(pem);
+  if (encrypted && (password === undefined || password === '')) {
+    return refuse('InvalidSecret', `${what} is encrypted and no password is given.`);
+  }
+  try {
+    return accept(createPrivateKey(password === undefined ? { key: pem, format: 'pem' } : { key: pem, format: 'pem', passphrase: password }));
+  } catch (err) {
+    const why = encrypted ? 'it is encrypted and the password does not open it' : cryptoReason(err);
+    return refuse('InvalidSecret', `${what} is not a usable PEM private key: ${why}.`);
+  }
+}
+
+/** A certificate chain and its key: both parse and the key belongs to the leaf (first) certificate. */
+export function checkKeyPair(chain: string, key: string, password: string | undefined, names: { chain: string; key: string }): Parsed<true> {
+  const certs = parseCertificates(chain, names.chain);
+  if (!certs.ok) return certs;
+  const keyObject = parsePrivateKey(key, password, names.key);
+  if (!keyObject.ok) return keyObject;
+  const leaf = certs.value[0];
+  if (leaf === undefined || !leaf.checkPrivateKey(keyObject.value)) {
+    return refuse('InvalidSecret', `${names.key} does not belong to the first certificate of ${names.chain} (subject ${leaf?.subject.replace(/\n/g, ', ') ?? '?'}).`);
+  }
+  return accept(true);
+}
+
+/** `verify_certificate_hash`: SHA-256 fingerprints separated by commas or spaces, colons allowed. */
+export function parseCertificateHashes(text: string): Parsed<string[]> {
+  const entries = text.split(/[\s,]+/).filter((s) => s !== '');
+  const out: string[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const hex = entry.replace(/:/g, '').toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(hex)) {
+      return refuse('InvalidSecret', `verify_certificate_hash entry ${i + 1} is not a SHA-256 fingerprint (64 hex digits, colons allowed).`);
+    }
+    if (!out.includes(hex)) out.push(hex);
+  }
+  return accept(out);
+}
