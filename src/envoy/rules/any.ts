@@ -1,0 +1,88 @@
+// google.protobuf.Any: `{"@type": "type.googleapis.com/<name>", ...fields}` (proto3 JSON) or an
+// already encoded `{type_url, value: Uint8Array}`. The type must be loaded (src/proto/root.ts);
+// the inner message is checked like any other, by decoding it first in the encoded form.
+// AnyRules: required (where absence is seen), in, not_in.
+import type protobuf from 'protobufjs';
+import { typeForUrl } from '../../proto/root.js';
+import { messageToJson } from './denormalise.js';
+import { bytesOf } from './scalars.js';
+import { at, isPlainObject, report, ruleList, ruleObj, show, type Check, type Ctx, type Rules } from './types.js';
+import { hasSpecialJson } from './wkt.js';
+
+/** Check of a value of a given message type (well-known types included). `anyBody` skips "@type". */
+export type TypeCheck = (type: protobuf.Type, value: unknown, ctx: Ctx, anyBody: boolean) => void;
+
+function lookup(url: string, ctx: Ctx): protobuf.Type | undefined {
+  if (!url.includes('/')) {
+    report(ctx, `type URL ${show(url)} must look like "type.googleapis.com/<message name>"`);
+    return undefined;
+  }
+  const type = typeForUrl(url);
+  if (!type) report(ctx, `unknown type ${show(url)}: not a message loaded from the Envoy protos`);
+  return type;
+}
+
+function checkJsonAny(obj: Record<string, unknown>, url: unknown, ctx: Ctx, inner: TypeCheck): string | undefined {
+  if (typeof url !== 'string') {
+    at(ctx, '@type', () => report(ctx, 'expected a type URL string'));
+    return undefined;
+  }
+  const type = lookup(url, ctx);
+  if (!type) return url;
+  if (!hasSpecialJson(type.fullName)) {
+    inner(type, obj, ctx, true);
+    return url;
+  }
+  for (const k of Object.keys(obj)) {
+    if (k !== '@type' && k !== 'value') at(ctx, k, () => report(ctx, `unknown field "${k}" (a ${type.name} in an Any sits in "value")`));
+  }
+  if (obj['value'] !== undefined) at(ctx, 'value', () => inner(type, obj['value'], ctx, false));
+  return url;
+}
+
+function checkEncodedAny(obj: Record<string, unknown>, ctx: Ctx, inner: TypeCheck): string | undefined {
+  for (const k of Object.keys(obj)) {
+    if (k !== 'type_url' && k !== 'value') at(ctx, k, () => report(ctx, `unknown field "${k}" of an encoded Any`));
+  }
+  const url = obj['type_url'];
+  if (typeof url !== 'string' || url === '') {
+    at(ctx, 'type_url', () => report(ctx, 'expected a type URL string'));
+    return undefined;
+  }
+  const type = lookup(url, ctx);
+  const bytes = bytesOf(obj['value'] ?? new Uint8Array(0));
+  if (!bytes) at(ctx, 'value', () => report(ctx, 'expected bytes (Uint8Array or base64 string)'));
+  if (!type || !bytes) return url;
+  let decoded: unknown;
+  try {
+    decoded = messageToJson(type, type.decode(bytes));
+  } catch (err) {
+    at(ctx, 'value', () => report(ctx, `does not decode as ${type.fullName}: ${(err as Error).message}`));
+    return url;
+  }
+  inner(type, decoded, ctx, hasSpecialJson(type.fullName) ? false : true);
+  return url;
+}
+
+function anyRules(rules: Rules | undefined): ((url: string, ctx: Ctx) => void) | undefined {
+  const r = ruleObj(rules, 'any');
+  const inList = ruleList(r, 'in')?.map(String);
+  const notIn = ruleList(r, 'not_in')?.map(String);
+  if (!inList && !notIn) return undefined;
+  return (url, ctx) => {
+    if (inList && !inList.includes(url)) report(ctx, `type must be one of [${inList.join(', ')}], got ${show(url)}`);
+    if (notIn?.includes(url)) report(ctx, `type must not be ${show(url)}`);
+  };
+}
+
+export function compileAny(rules: Rules | undefined, inner: TypeCheck): Check {
+  const check = anyRules(rules);
+  return (v, ctx) => {
+    if (!isPlainObject(v)) return report(ctx, 'expected an Any object with "@type"');
+    let url: string | undefined;
+    if ('@type' in v) url = checkJsonAny(v, v['@type'], ctx, inner);
+    else if ('type_url' in v || 'value' in v) url = checkEncodedAny(v, ctx, inner);
+    else return report(ctx, 'an Any needs "@type" naming its message type');
+    if (url !== undefined && check && !ctx.rulesOff) check(url, ctx);
+  };
+}

@@ -1,0 +1,61 @@
+// Reading protoc-gen-validate and proto options from the loaded protobufjs reflection objects.
+// protobufjs keeps each option statement as one entry of `parsedOptions`, e.g.
+// [{"(validate.rules)": {"uint32": {"lte": 65535}}}]; several entries for one option are merged.
+import type protobuf from 'protobufjs';
+import { isPlainObject, type Rules } from './types.js';
+
+type WithOptions = { parsedOptions?: unknown; options?: Record<string, unknown> };
+
+function parsedEntries(obj: WithOptions): Record<string, unknown>[] {
+  const p = obj.parsedOptions;
+  return Array.isArray(p) ? p.filter(isPlainObject) : [];
+}
+
+function deepMerge(a: Rules, b: Rules): Rules {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = isPlainObject(prev) && isPlainObject(v) ? deepMerge(prev, v) : v;
+  }
+  return out;
+}
+
+/** The merged `(validate.rules)` of a field, or undefined when it carries none. */
+export function fieldRules(field: protobuf.Field): Rules | undefined {
+  let rules: Rules | undefined;
+  for (const entry of parsedEntries(field)) {
+    const r = entry['(validate.rules)'];
+    if (isPlainObject(r)) rules = rules ? deepMerge(rules, r) : r;
+  }
+  return rules;
+}
+
+function optionTrue(obj: WithOptions, name: string): boolean {
+  if (obj.options?.[name] === true) return true;
+  return parsedEntries(obj).some((e) => e[name] === true);
+}
+
+/** `option (validate.disabled) = true;` (or the newer `(validate.ignored)`) on a message. */
+export function rulesDisabled(type: protobuf.Type): boolean {
+  return optionTrue(type, '(validate.disabled)') || optionTrue(type, '(validate.ignored)');
+}
+
+/** `option (validate.required) = true;` inside a oneof. */
+export function oneofRequired(oneof: protobuf.OneOf): boolean {
+  return optionTrue(oneof, '(validate.required)');
+}
+
+export function fieldDeprecated(field: protobuf.Field): boolean {
+  return optionTrue(field, 'deprecated');
+}
+
+/** Enum values marked `[deprecated = true]`, by name. */
+export function deprecatedEnumValues(en: protobuf.Enum): ReadonlySet<string> {
+  const names = new Set<string>();
+  const vo: unknown = (en as { valuesOptions?: unknown }).valuesOptions;
+  if (!isPlainObject(vo)) return names;
+  for (const [name, opts] of Object.entries(vo)) {
+    if (isPlainObject(opts) && opts['deprecated'] === true) names.add(name);
+  }
+  return names;
+}
