@@ -22,7 +22,7 @@ export interface TypeStatus {
   /** Version of the last response sent, '' when none yet. */
   readonly sentVersion: string;
   readonly responses: number;
-  readonly lastNack: NackInfo | undefined;
+  readonly lastNack: NackInfo | null;
 }
 
 export interface ClientInfo {

@@ -55,7 +55,7 @@ export function startSession(o: SessionOptions): Session {
     for (const [t, s] of states) types[t] = s.status();
     return {
       streamId: o.id, nodeId: nodeId(), nodeCluster: node?.cluster ?? '', userAgent: node?.userAgent ?? '',
-      service: o.service, variant: o.variant, transport: peer === 'unknown' ? 'unix' : 'tcp', peer,
+      service: o.service, variant: o.variant, transport: peer === 'unknown' ? 'unix' : 'tcp', peer: peer === 'unknown' ? 'unix' : peer,
       connectedSince, queuedWrites: inFlight, types,
     };
   };

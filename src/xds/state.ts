@@ -70,10 +70,10 @@ export interface AckBook {
   ackedVersion: string;
   sentVersion: string;
   responses: number;
-  lastNack: NackInfo | undefined;
+  lastNack: NackInfo | null;
 }
 
-export const newAckBook = (): AckBook => ({ ackedVersion: '', sentVersion: '', responses: 0, lastNack: undefined });
+export const newAckBook = (): AckBook => ({ ackedVersion: '', sentVersion: '', responses: 0, lastNack: null });
 
 export function recordNack(book: AckBook, ctx: TypeContext, version: string, error: string): void {
   book.lastNack = { version, error, at: new Date().toISOString() };

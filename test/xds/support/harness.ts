@@ -1,0 +1,51 @@
+// Start a real xDS server on TCP and a unix socket, and connect test clients over either.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createResourceCache, type ResourceCache } from '../../../src/xds/cache.js';
+import { createXdsServer, type XdsServer } from '../../../src/xds/server.js';
+import type { XdsHooks } from '../../../src/xds/hooks.js';
+import type { ChangeSet, EncodedResource } from '../../../src/xds/types.js';
+import { connectXds, type ConnectOptions, type XdsTestClient } from './client.js';
+
+export type Transport = 'tcp' | 'unix';
+export const TRANSPORTS: readonly Transport[] = ['tcp', 'unix'];
+
+export interface Harness {
+  readonly cache: ResourceCache;
+  readonly server: XdsServer;
+  readonly port: number;
+  readonly unixPath: string;
+  connect(o: Omit<ConnectOptions, 'address' | 'unixPath'> & { transport?: Transport }): Promise<XdsTestClient>;
+  /** Upsert resources (and remove names) in one change set. */
+  put(...resources: EncodedResource[]): void;
+  apply(changes: Partial<ChangeSet>): void;
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: { ready?: boolean; hooks?: XdsHooks } = {}): Promise<Harness> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'xds-test-'));
+  const unixPath = path.join(dir, 'xds.sock');
+  const cache = createResourceCache();
+  const server = createXdsServer({ cache, hooks: opts.hooks });
+  const port = await server.listenTcp('127.0.0.1:0');
+  await server.listenUnix(unixPath);
+  if (opts.ready !== false) cache.markReady();
+  const clients: XdsTestClient[] = [];
+  return {
+    cache, server, port, unixPath,
+    async connect(o) {
+      const where = o.transport === 'unix' ? { unixPath } : { address: `127.0.0.1:${port}` };
+      const c = await connectXds({ ...o, ...where });
+      clients.push(c);
+      return c;
+    },
+    put: (...resources) => cache.apply({ upserts: resources, removals: [] }),
+    apply: (c) => cache.apply({ upserts: c.upserts ?? [], removals: c.removals ?? [] }),
+    async close() {
+      for (const c of clients) c.close();
+      await server.close(500);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
