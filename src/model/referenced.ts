@@ -1,0 +1,39 @@
+// Which secret objects a service needs (so the janitor fetches them before building it), and the
+// inverse: which services use a secret (so a secret change rebuilds exactly those services).
+import { parseSecretName } from './certificate.js';
+import { parseList } from './keywords.js';
+import { secretPath, splitPath } from './names.js';
+import { compareStrings, exposeRids, isScalerSlave, keyword, readService, SECTION_TYPE } from './sections.js';
+import type { ClusterState } from '../source/types.js';
+
+/** Secret object paths (`<ns>/sec/<name>`) the service's exposes for this gateway name, sorted. */
+export function referencedSecrets(state: ClusterState, path: string, gateway: string): string[] {
+  if (splitPath(path).kind !== 'svc' || isScalerSlave(state, path)) return [];
+  const svc = readService(state, path);
+  const found = new Set<string>();
+  for (const rid of exposeRids(svc, gateway)) {
+    const expose = svc.sections.get(rid);
+    if (expose === undefined) continue;
+    for (const kw of ['listener_certificates', 'cluster_certificates']) {
+      const rids = parseList(keyword(expose, kw) ?? []);
+      for (const certRid of rids.ok ? rids.value : []) {
+        const cert = svc.sections.get(certRid);
+        if (cert?.type !== SECTION_TYPE.certificate) continue;
+        for (const secretKw of ['certificate_secret', 'validation_secret']) {
+          const name = parseSecretName(keyword(cert, secretKw));
+          if (name.ok) found.add(secretPath(svc.namespace, name.value));
+        }
+      }
+    }
+  }
+  return [...found].sort(compareStrings);
+}
+
+/** Service paths whose exposes for this gateway use the secret object `secret`, sorted. Scans the cluster. */
+export function servicesUsingSecret(state: ClusterState, secret: string, gateway: string): string[] {
+  const out: string[] = [];
+  for (const path of state.services.keys()) {
+    if (referencedSecrets(state, path, gateway).includes(secret)) out.push(path);
+  }
+  return out.sort(compareStrings);
+}

@@ -1,0 +1,21 @@
+// Every keyword the model reads, per section type (the file source can use it to flag typos;
+// the README keyword table follows it). `ip` resources contribute `ipaddr` and `expose`.
+export const SECTION_KEYWORDS = {
+  'expose.envoy': [
+    'port', 'protocol', 'listener_addr', 'listener_port', 'lb_policy', 'gateway', 'sni', 'vhosts',
+    'listener_certificates', 'cluster_certificates', 'cluster_data', 'filter_config_data',
+    'cluster_private_key_filename',
+  ],
+  'vhost.envoy': ['domains', 'routes'],
+  'route.envoy': [
+    'match_prefix', 'match_path', 'match_regex', 'match_case_sensitive',
+    'route_prefix_rewrite', 'route_host_rewrite', 'route_cluster_header', 'route_timeout', 'hash_policies',
+    'redirect_https_redirect', 'redirect_strip_query', 'redirect_host_redirect', 'redirect_path_redirect',
+    'redirect_prefix_rewrite', 'redirect_response_code',
+  ],
+  'hashpolicy.envoy': ['cookie_name', 'cookie_path', 'cookie_ttl', 'header_header_name', 'header_name', 'connection_source_ip', 'terminal'],
+  'certificate.tls': [
+    'certificate_secret', 'validation_secret', 'certificate_chain_filename', 'private_key_filename',
+    'certificate_chain_inline_string', 'private_key_inline_string',
+  ],
+} as const satisfies Readonly<Record<string, readonly string[]>>;
