@@ -6,7 +6,7 @@ import protobuf from 'protobufjs';
 import { typeForUrl } from '../../proto/root.js';
 import { scalarDefault } from './scalars.js';
 import { isPlainObject } from './types.js';
-import { ANY, DURATION, FIELD_MASK, formatDuration, formatTimestamp, hasSpecialJson, LIST_VALUE, STRUCT, TIMESTAMP, VALUE, WRAPPERS } from './wkt.js';
+import { ANY, DURATION, FIELD_MASK, formatDuration, formatTimestamp, hasSpecialJson, LIST_VALUE, STRUCT, TIMESTAMP, VALUE, VALUE_KIND, valueFieldName, WRAPPERS } from './wkt.js';
 
 type Obj = Record<string, unknown>;
 
@@ -47,12 +47,12 @@ function isDefault(v: unknown): boolean {
 }
 
 function valueToJson(msg: object): unknown {
-  const struct = own(msg, 'struct_value');
+  const struct = own(msg, valueFieldName(VALUE_KIND.struct));
   if (struct) return structToJson(struct);
-  const list = own(msg, 'list_value');
+  const list = own(msg, valueFieldName(VALUE_KIND.list));
   if (list) return listToJson(list);
-  for (const key of ['number_value', 'string_value', 'bool_value']) {
-    const v = own(msg, key);
+  for (const id of [VALUE_KIND.number, VALUE_KIND.string, VALUE_KIND.bool]) {
+    const v = own(msg, valueFieldName(id));
     if (v !== undefined && v !== null) return v;
   }
   return null;

@@ -79,7 +79,7 @@ export function compileEnum(en: protobuf.Enum, rules: Rules | undefined): Check 
   return (v, ctx) => {
     let n: number;
     if (typeof v === 'string') {
-      const num = en.values[v];
+      const num = Object.hasOwn(en.values, v) ? en.values[v] : undefined;
       if (num === undefined) {
         const known = Object.keys(en.values);
         const list = known.length > 12 ? `${known.slice(0, 12).join(', ')}, ...` : known.join(', ');

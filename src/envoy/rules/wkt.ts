@@ -1,5 +1,6 @@
 // The JSON forms of protobuf's well-known types (proto3 JSON mapping), shared by the validator,
 // the encoder and the decoder. Durations and timestamps are handled as bigint nanoseconds.
+import { envoyRoot } from '../../proto/root.js';
 import { isPlainObject, toNumeric, type Parsed } from './types.js';
 
 export const ANY = '.google.protobuf.Any';
@@ -125,4 +126,18 @@ export function ruleDuration(v: unknown): bigint | undefined {
   if (!isPlainObject(v)) return undefined;
   const p = secondsNanos(v);
   return p.ok ? p.value : undefined;
+}
+
+/**
+ * Field names of google.protobuf.Value by field number. The Root may take Value from protobufjs'
+ * built-in definitions (camelCase: numberValue) or from struct.proto (number_value): ask it.
+ */
+export const VALUE_KIND = { null: 1, number: 2, string: 3, bool: 4, struct: 5, list: 6 } as const;
+let valueNames: Map<number, string> | undefined;
+export function valueFieldName(id: number): string {
+  if (!valueNames) {
+    const type = envoyRoot().lookupType(VALUE.slice(1));
+    valueNames = new Map(type.fieldsArray.map((f) => [f.id, f.name]));
+  }
+  return valueNames.get(id) ?? '';
 }

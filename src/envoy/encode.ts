@@ -1,0 +1,31 @@
+// Encoding and decoding of Envoy messages in their JSON-ish form (see validate.ts for the form).
+// Deterministic: fields go out in field-number order (protobufjs), map keys sorted, proto3
+// defaults dropped, Any contents encoded the same way: same object → same bytes, whatever the
+// key order. Decoding gives the canonical JSON-ish form back (Anys with "@type", Durations "5s",
+// enum names, wrappers bare, 64-bit integers as numbers when exact, else strings, bytes base64).
+import { envoyRoot } from '../proto/root.js';
+import { messageToJson } from './rules/denormalise.js';
+import { EncodeError, toMessage } from './rules/normalise.js';
+
+export { EncodeError } from './rules/normalise.js';
+
+function lookup(fullName: string): ReturnType<ReturnType<typeof envoyRoot>['lookupType']> {
+  try {
+    return envoyRoot().lookupType(fullName);
+  } catch {
+    throw new EncodeError('', `unknown message type ${fullName}`);
+  }
+}
+
+/** `obj` (JSON-ish) as the wire bytes of message `fullName`. Throws EncodeError on bad shapes. */
+export function encodeMessage(fullName: string, obj: unknown): Uint8Array {
+  const type = lookup(fullName);
+  return type.encode(toMessage(type, obj, [])).finish();
+}
+
+/** Wire bytes of message `fullName` → the canonical JSON-ish object. */
+export function decodeMessage(fullName: string, bytes: Uint8Array): Record<string, unknown> {
+  const type = lookup(fullName);
+  const json = messageToJson(type, type.decode(bytes));
+  return typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : { value: json };
+}
