@@ -1,15 +1,24 @@
 // How translated messages are checked before they may enter the cache.
 //
-// `Validate` is the contract of src/envoy/validate.ts (`validateMessage(fullName, obj)`: every
-// violation as a string starting with its field path). Until that module is in the tree,
-// `structuralCheck` below is the default: unknown fields (Anys followed through their @type),
-// unknown @type URLs, two members of one oneof, scalar and enum types, protobufjs fromObject/encode. It does
-// not know validate.rules (min_len, ranges, required...): that is validate.ts's job.
+// `protoRules` (src/envoy/validate.ts: unknown fields, types, oneofs, Any type URLs and every
+// validate.rules constraint) is the main check. `structuralCheck` is an independent, smaller
+// second opinion built on protobufjs itself (unknown fields with Anys followed through @type,
+// oneofs, scalar and enum types, fromObject + encode). `fullCheck` runs both, so a message
+// passes only when the validator AND protobufjs (which the encoder uses) accept it.
 import protobuf from 'protobufjs';
 import { messageType, typeForUrl } from '../proto/root.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { validateMessage } from './validate.js';
+import { spuriousOneofRequired } from './oneof-guard.js';
 
+/** Every violation of `obj` as a `fullName` message, each `field.path: reason`; empty: valid. */
 export type Validate = (fullName: string, obj: JsonObject) => readonly string[];
+
+/** The proto validator, issues formatted `path: message`. */
+export const protoRules: Validate = (fullName, obj) =>
+  validateMessage(fullName, obj)
+    .filter((issue) => !spuriousOneofRequired(fullName, obj, issue.path, issue.message))
+    .map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message));
 
 /** Messages whose JSON form is not field-shaped in protobufjs (left to protobufjs itself). */
 const OPAQUE = new Set(['.google.protobuf.Struct', '.google.protobuf.Value', '.google.protobuf.ListValue']);
@@ -98,4 +107,10 @@ export const structuralCheck: Validate = (fullName, obj) => {
     }
   }
   return errors;
+};
+
+/** Both checks: what the janitor runs before a message may enter the cache. */
+export const fullCheck: Validate = (fullName, obj) => {
+  const rules = protoRules(fullName, obj);
+  return rules.length > 0 ? rules : structuralCheck(fullName, obj);
 };

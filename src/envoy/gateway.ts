@@ -1,6 +1,6 @@
 // The whole gateway: per-service resources assembled into the five resource maps Envoy gets.
 import type { Problem, ServiceModel } from '../model/types.js';
-import { structuralCheck, type Validate } from './check.js';
+import { fullCheck, type Validate } from './check.js';
 import { byName, type JsonObject } from './json.js';
 import { conflicts, record, serviceClaims, type Ledger } from './ledger.js';
 import { Listener, type ListenerPart } from './listener.js';
@@ -92,13 +92,13 @@ export function assemble(services: readonly ServiceResources[]): GatewayResource
 }
 
 export interface BuildOptions {
-  /** Message validator; defaults to the structural check (see check.ts). */
+  /** Message validator; defaults to fullCheck (validate.rules, then protobufjs; see check.ts). */
   readonly validate?: Validate;
 }
 
 /** The accepted models (after the model's resolveConflicts) → the gateway's resources and problems. */
 export function buildGateway(models: readonly ServiceModel[], options: BuildOptions = {}): GatewayResources {
-  const validate = options.validate ?? structuralCheck;
+  const validate = options.validate ?? fullCheck;
   const accepted: ServiceResources[] = [];
   const problems: Problem[] = [];
   for (const model of [...models].sort(byName((m) => m.path))) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../src/envoy/cluster.js';
-import { structuralCheck } from '../../src/envoy/check.js';
+import { fullCheck, protoRules, structuralCheck } from '../../src/envoy/check.js';
 import { MSG } from '../../src/envoy/core.js';
 import type { JsonObject } from '../../src/envoy/json.js';
 import { certificate, expose } from './fixtures.js';
@@ -9,7 +9,7 @@ const P = 'test/svc/web1';
 const ADS = { ads: {}, resource_api_version: 'V3' };
 
 function valid(obj: JsonObject): JsonObject {
-  expect(structuralCheck(MSG.cluster, obj)).toEqual([]);
+  expect(fullCheck(MSG.cluster, obj)).toEqual([]);
   return obj;
 }
 
@@ -73,5 +73,7 @@ describe('Cluster', () => {
   it('an unknown field in cluster_data is reported with its path', () => {
     const c = Cluster(expose(P, 'expose#1', { clusterData: { circuit_breakers: { tresholds: [] } } }));
     expect(structuralCheck(MSG.cluster, c)).toEqual(['circuit_breakers.tresholds: unknown field of envoy.config.cluster.v3.CircuitBreakers']);
+    expect(protoRules(MSG.cluster, c)).toEqual([expect.stringMatching(/^circuit_breakers\.tresholds: unknown field/)]);
+    expect(fullCheck(MSG.cluster, c)).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterLoadAssignment } from '../../src/envoy/endpoint.js';
 import { Secret } from '../../src/envoy/secret.js';
-import { structuralCheck } from '../../src/envoy/check.js';
+import { fullCheck } from '../../src/envoy/check.js';
 import { MSG } from '../../src/envoy/core.js';
 import { endpoint, expose } from './fixtures.js';
 
@@ -11,7 +11,7 @@ describe('ClusterLoadAssignment', () => {
   it('one locality per node (sub_zone), sorted, weights and health from the model', () => {
     const eps = [endpoint('10.0.0.2', 'n2', { health: 'UNHEALTHY' }), endpoint('10.0.0.9', 'n1'), endpoint('10.0.0.1', 'n1', { health: 'UNKNOWN' })];
     const cla = ClusterLoadAssignment(expose(P, 'expose#1', { endpoints: eps }));
-    expect(structuralCheck(MSG.clusterLoadAssignment, cla)).toEqual([]);
+    expect(fullCheck(MSG.clusterLoadAssignment, cla)).toEqual([]);
     const lb = (address: string, health: string): unknown => ({
       endpoint: { address: { socket_address: { address, port_value: 8080 } } },
       health_status: health,
@@ -32,7 +32,7 @@ describe('ClusterLoadAssignment', () => {
 
   it('UDP endpoints carry protocol UDP', () => {
     const cla = ClusterLoadAssignment(expose(P, 'expose#1', { protocol: 'udp', endpoints: [endpoint('fd00::1', 'n1', { port: 53 })] }));
-    expect(structuralCheck(MSG.clusterLoadAssignment, cla)).toEqual([]);
+    expect(fullCheck(MSG.clusterLoadAssignment, cla)).toEqual([]);
     expect(JSON.stringify(cla)).toContain('{"socket_address":{"protocol":"UDP","address":"fd00::1","port_value":53}}');
   });
 });
@@ -46,7 +46,7 @@ describe('Secret', () => {
       privateKey: { filename: '/etc/key.pem' },
       password: { inline: 'pw' },
     });
-    expect(structuralCheck(MSG.secret, s)).toEqual([]);
+    expect(fullCheck(MSG.secret, s)).toEqual([]);
     expect(s).toEqual({
       name: 'tls_certificate/test/sec/web',
       tls_certificate: { certificate_chain: { inline_string: 'CHAIN' }, private_key: { filename: '/etc/key.pem' }, password: { inline_string: 'pw' } },
@@ -54,8 +54,9 @@ describe('Secret', () => {
   });
 
   it('validation_context with trusted CA and sorted pinned hashes', () => {
-    const s = Secret({ kind: 'validation_context', name: 'validation_context/test/sec/ca', trustedCa: { inline: 'CA' }, verifyCertificateHash: ['bb', 'aa'] });
-    expect(structuralCheck(MSG.secret, s)).toEqual([]);
-    expect(s).toEqual({ name: 'validation_context/test/sec/ca', validation_context: { trusted_ca: { inline_string: 'CA' }, verify_certificate_hash: ['aa', 'bb'] } });
+    const [a, b] = ['a'.repeat(64), 'b'.repeat(64)];
+    const s = Secret({ kind: 'validation_context', name: 'validation_context/test/sec/ca', trustedCa: { inline: 'CA' }, verifyCertificateHash: [b, a] });
+    expect(fullCheck(MSG.secret, s)).toEqual([]);
+    expect(s).toEqual({ name: 'validation_context/test/sec/ca', validation_context: { trusted_ca: { inline_string: 'CA' }, verify_certificate_hash: [a, b] } });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildGateway, translateGatewayToJson } from '../../src/envoy/gateway.js';
-import { structuralCheck } from '../../src/envoy/check.js';
+import { fullCheck } from '../../src/envoy/check.js';
 import { MSG } from '../../src/envoy/core.js';
 import { toBytes } from '../../src/envoy/any.js';
 import type { JsonObject } from '../../src/envoy/json.js';
@@ -102,7 +102,7 @@ describe('buildGateway', () => {
         service: x,
         section: 'expose#1',
         reason: 'ProtoViolation',
-        message: 'Cluster "test/svc/x.expose#1" is not a valid envoy.config.cluster.v3.Cluster: dns_lookup_family: "V5_ONLY" is not a DnsLookupFamily value',
+        message: expect.stringMatching(/^Cluster "test\/svc\/x\.expose#1" is not a valid envoy\.config\.cluster\.v3\.Cluster: dns_lookup_family: .*V5_ONLY/),
       },
     ]);
     expect(g.listeners.has('0.0.0.0:9000/tcp')).toBe(false);
@@ -152,7 +152,7 @@ describe('determinism and encoding', () => {
   it('every message passes the check and survives protobufjs encode/decode with its typed configs', () => {
     const g = translateGatewayToJson(gatewayModels());
     for (const [typeName, obj] of all(g)) {
-      expect(structuralCheck(typeName, obj)).toEqual([]);
+      expect(fullCheck(typeName, obj)).toEqual([]);
       const type = messageType(typeName);
       const bytes = toBytes(typeName, obj);
       const decoded = type.toObject(type.decode(bytes), { json: true, enums: String });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exposeListenerPart, Listener, listenerKind } from '../../src/envoy/listener.js';
-import { structuralCheck } from '../../src/envoy/check.js';
+import { fullCheck } from '../../src/envoy/check.js';
 import { MSG } from '../../src/envoy/core.js';
 import type { JsonObject } from '../../src/envoy/json.js';
 import { certificate, expose, httpExpose } from './fixtures.js';
@@ -13,7 +13,7 @@ function listenerOf(e: ReturnType<typeof expose>): JsonObject {
 }
 
 function valid(obj: JsonObject): JsonObject {
-  expect(structuralCheck(MSG.listener, obj)).toEqual([]);
+  expect(fullCheck(MSG.listener, obj)).toEqual([]);
   return obj;
 }
 

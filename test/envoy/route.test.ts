@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HashPolicy, RedirectAction, Route, RouteConfiguration, RouteMatch, VirtualHost } from '../../src/envoy/route.js';
-import { structuralCheck } from '../../src/envoy/check.js';
+import { fullCheck, protoRules, structuralCheck } from '../../src/envoy/check.js';
 import { MSG } from '../../src/envoy/core.js';
 import type { HashPolicy as HashPolicyModel, RouteAction, RouteMatch as RouteMatchModel } from '../../src/model/types.js';
 import { route, vhost } from './fixtures.js';
@@ -53,7 +53,7 @@ describe('Route', () => {
     const msg = Route(route('route#1', C, { action }));
     expect(msg).toEqual({ name: 'route#1', match: { prefix: '/' }, ...(want as object) });
     const rc = RouteConfiguration('0.0.0.0:80/tcp', [{ name: 'v', domains: ['*'], routes: [msg] }]);
-    expect(structuralCheck(MSG.routeConfiguration, rc)).toEqual([]);
+    expect(fullCheck(MSG.routeConfiguration, rc)).toEqual([]);
   });
 
   it('a redirect with both path_redirect and prefix_rewrite is caught by the check (oneof)', () => {
@@ -62,6 +62,7 @@ describe('Route', () => {
     expect(structuralCheck(MSG.routeConfiguration, rc)).toEqual([
       'virtual_hosts[0].routes[0].redirect.path_rewrite_specifier: only one of path_redirect, prefix_rewrite may be set',
     ]);
+    expect(protoRules(MSG.routeConfiguration, rc)).toEqual([expect.stringMatching(/^virtual_hosts\[0\]\.routes\[0\]\.redirect: .*path_redirect, prefix_rewrite/)]);
   });
 });
 
@@ -75,6 +76,6 @@ describe('VirtualHost and RouteConfiguration', () => {
     expect((b['routes'] as { name: string }[]).map((r) => r.name)).toEqual(['route#2', 'route#1']);
     const rc = RouteConfiguration('0.0.0.0:443/tcp', [b, a]);
     expect((rc['virtual_hosts'] as { name: string }[]).map((v) => v.name)).toEqual(['test/svc/web1.expose#1.vhost#0', 'test/svc/web2.expose#1.vhost#0']);
-    expect(structuralCheck(MSG.routeConfiguration, rc)).toEqual([]);
+    expect(fullCheck(MSG.routeConfiguration, rc)).toEqual([]);
   });
 });
