@@ -138,11 +138,9 @@ export function createSotwState(ctx: TypeContext): SotwState {
       const change = setSotwNames(sub, req.resourceNames);
       if (change.wildcardOn || change.wildcardOff) dirty.all = true;
       for (const n of change.added) dirty.names.add(n);
-      for (const n of change.removed) {
-        if (full) dirty.names.add(n); // LDS/CDS: the next full set leaves it out
-        else drop(n); // RDS/EDS/SDS: nothing to send; re-subscribing sends it again
-      }
-      if (change.wildcardOff && !full) for (const n of [...held.keys()]) if (!sub.names.has(n)) drop(n);
+      // unsubscribed: nothing to send (the client dropped it); re-subscribing sends it again
+      for (const n of change.removed) drop(n);
+      if (change.wildcardOff) for (const n of [...held.keys()]) if (!sub.names.has(n)) drop(n);
     },
     onCacheChange: (change) => markChange(dirty, change),
     markAll: () => void (dirty.all = true),

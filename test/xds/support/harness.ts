@@ -21,6 +21,18 @@ export interface Harness {
   put(...resources: EncodedResource[]): void;
   apply(changes: Partial<ChangeSet>): void;
   close(): Promise<void>;
+  /** Poll until pred() holds (requests travel asynchronously: wait for the server to see them). */
+  until(pred: () => boolean, timeoutMs?: number): Promise<void>;
+  /** Wait until the server shows this subscription for the node (names sorted). */
+  subscribed(nodeId: string, typeUrl: string, names: readonly string[], wildcard?: boolean): Promise<void>;
+}
+
+export async function until(pred: () => boolean, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 export async function startHarness(opts: { ready?: boolean; hooks?: XdsHooks } = {}): Promise<Harness> {
@@ -42,6 +54,14 @@ export async function startHarness(opts: { ready?: boolean; hooks?: XdsHooks } =
     },
     put: (...resources) => cache.apply({ upserts: resources, removals: [] }),
     apply: (c) => cache.apply({ upserts: c.upserts ?? [], removals: c.removals ?? [] }),
+    until,
+    subscribed(nodeId, typeUrl, names, wildcard = false) {
+      const want = JSON.stringify({ wildcard, names: [...names].sort() });
+      return until(() => server.registry.list().some((c) => {
+        const t = c.nodeId === nodeId ? c.types[typeUrl] : undefined;
+        return t !== undefined && JSON.stringify({ wildcard: t.wildcard, names: t.names }) === want;
+      }));
+    },
     async close() {
       for (const c of clients) c.close();
       await server.close(500);
