@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import net from 'node:net';
 import { createNulSplitter, encodeMessage } from '../../../src/source/opensvc/framing.js';
 import type { Json } from '../../../src/source/opensvc/json.js';
-import type { Stanza } from '../../../src/source/opensvc/patch.js';
+import { applyPatch, type Stanza } from '../../../src/source/opensvc/patch.js';
 import { journaledDiff } from './diff.js';
 import { getSecretKey, optionPath, routingError, serviceAction, type ActionFailure, type DaemonData } from './handlers.js';
 import { applyKeywords, touchSecret } from './mutations.js';
@@ -42,6 +42,11 @@ export interface FakeDaemon {
   waitFor(condition: () => boolean, timeoutMs?: number): Promise<void>;
   /** Diff the current status to `next` and emit it as one patch with the next id (nothing if equal). */
   setStatus(next: unknown): PatchMessage | undefined;
+  /**
+   * Emit these stanzas as the next patch. They are applied to the stand-in's own status too unless
+   * `apply` is false (to send a patch that does not match the status, e.g. one that cannot apply).
+   */
+  emitPatch(stanzas: Stanza[], apply?: boolean): PatchMessage;
   /** Send one message (JSON-encoded unless a string) to every events subscriber. */
   emitRaw(message: unknown): void;
   /** Go away: drop every connection and stop listening. */
@@ -54,6 +59,8 @@ export interface FakeDaemon {
   dropMidMessage(next?: unknown): void;
   /** The next patch ids jump by n. */
   skipIds(n: number): void;
+  /** Answer daemon_status `ms` later, with the status as it is then (0: at once). */
+  holdStatusReplies(ms: number): void;
   sendGarbage(text?: string): void;
   setSecret(path: string, key: string, value: string): void;
   failNextAction(failure: ActionFailure): void;
@@ -69,6 +76,7 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
   const subscribers = new Set<net.Socket>();
   let lastId = 0;
   let failure: ActionFailure | undefined;
+  let statusDelay = 0;
   let server: net.Server | undefined;
   const fake: FakeDaemon = {
     socketPath: options.socketPath,
@@ -82,6 +90,18 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
     setStatus(next) {
       const message = nextPatch(next);
       if (message) broadcast(encodeMessage(message));
+      return message;
+    },
+    emitPatch(stanzas, apply = true) {
+      if (apply) {
+        const result = applyPatch(data.status, stanzas);
+        if (!result.ok) throw new Error(`fake daemon: emitPatch does not apply: ${result.error}`);
+        data.status = result.state;
+      }
+      lastId += 1;
+      const message: PatchMessage = { kind: 'patch', id: lastId, ts: Date.now() / 1000, data: stanzas };
+      fake.patches.push(message);
+      broadcast(encodeMessage(message));
       return message;
     },
     emitRaw: (message) => broadcast(frame(message)),
@@ -109,6 +129,7 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
       subscribers.clear();
     },
     skipIds: (n) => void (lastId += n),
+    holdStatusReplies: (ms) => void (statusDelay = ms),
     sendGarbage: (text = '{"kind": "patch", "id": ') => broadcast(frame(text)),
     setSecret(path, key, value) {
       const keys = data.secrets.get(path) ?? new Map<string, string>();
@@ -182,7 +203,10 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
     if (error) return void socket.end(encodeMessage(error));
     const action = String(body.action).replace(/^\/+/, '');
     if (action === 'events') return void subscribers.add(socket);
-    if (action === 'daemon_status') return void socket.end(encodeMessage(data.status));
+    if (action === 'daemon_status') {
+      if (statusDelay === 0) return void socket.end(encodeMessage(data.status));
+      return void setTimeout(() => socket.end(encodeMessage(data.status)), statusDelay);
+    }
     if (action === 'get_secret_key' || action === 'get_key') return void socket.end(encodeMessage(getSecretKey(data, body.options)));
     fake.actions.push(body.options ?? {});
     const outcome = serviceAction(data.status, body.options, failure);

@@ -1,0 +1,201 @@
+// The OpenSVC source against the stand-in daemon over a real unix socket: resyncs, reconnects,
+// secrets and the listener_port write-back.
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createOpenSvcSource } from '../../../src/source/opensvc/index.js';
+import type { Json } from '../../../src/source/opensvc/json.js';
+import { deriveClusterState } from '../../../src/source/opensvc/state.js';
+import type { Source } from '../../../src/source/types.js';
+import { startFakeDaemon, type FakeDaemon } from '../../support/fake-daemon/index.js';
+import { at, clone, delay, fixture, recorder, tempSocket, until } from './helpers.js';
+
+const WEB1 = 'test/svc/web1';
+const CERT = 'test/sec/web1-front-cert';
+const PEM = '-----BEGIN CERTIFICATE-----\nMIIBsecretvalue\n-----END CERTIFICATE-----\n';
+const KEY = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC\n-----END PRIVATE KEY-----\n';
+
+function edited(status: Json, mutate: (s: Record<string, unknown>) => void): Json {
+  const next = clone(status) as Record<string, unknown>;
+  mutate(next);
+  return next as Json;
+}
+
+const routePrefix = (value: string) => (s: Record<string, unknown>) => {
+  at(s, 'monitor', 'nodes', 'vm', 'services', 'status', WEB1, 'resources', 'route#0', 'info')['match_prefix'] = value;
+};
+
+describe('OpenSVC source over a real unix socket', () => {
+  let fake: FakeDaemon | undefined;
+  let source: Source | undefined;
+  let cleanup: (() => void) | undefined;
+  let logText = '';
+  afterEach(async () => {
+    await source?.close();
+    await fake?.close();
+    cleanup?.();
+    // whatever happened, no secret value reached a log line
+    expect(logText).not.toContain('secretvalue');
+    expect(logText).not.toContain('MIIEvQIBADAN');
+    logText = '';
+  });
+
+  async function setup(opts: { startDaemon?: boolean } = {}) {
+    const sock = tempSocket();
+    cleanup = sock.cleanup;
+    const secrets = { [CERT]: { certificate_chain: PEM, private_key: KEY, certificate: PEM } };
+    const startDaemon = () => startFakeDaemon({ socketPath: sock.path, status: fixture('daemon_status.initial.json'), secrets });
+    if (opts.startDaemon !== false) fake = await startDaemon();
+    const sink = new Writable({ write: (chunk, _enc, done) => ((logText += String(chunk)), done()) });
+    const rec = recorder();
+    source = createOpenSvcSource({ socketPath: sock.path, logger: pino({ level: 'debug' }, sink), backoff: { minMs: 10, maxMs: 80 } });
+    await source.start(rec.push);
+    return { rec, source, startDaemon };
+  }
+
+  async function live() {
+    const ctx = await setup();
+    const first = await ctx.rec.next();
+    expect(first.kind).toBe('snapshot');
+    return { ...ctx, daemon: fake as FakeDaemon };
+  }
+
+  it('starts with a snapshot equal to the daemon status, then follows patches', async () => {
+    const { rec, daemon } = await live();
+    expect(rec.events[0]).toEqual({ kind: 'snapshot', state: deriveClusterState(daemon.status()) });
+    expect(daemon.requests.slice(0, 2)).toEqual(['events', 'daemon_status']); // subscribe first
+    daemon.setStatus(edited(daemon.status(), routePrefix('/live')));
+    const change = await rec.next();
+    expect(change).toMatchObject({ kind: 'change', services: new Set([WEB1]) });
+    expect(change.kind === 'change' && change.state).toEqual(deriveClusterState(daemon.status()));
+  });
+
+  async function expectOneResync(rec: ReturnType<typeof recorder>, daemon: FakeDaemon, before: number, staleFirst = false) {
+    if (staleFirst) expect((await rec.next()).kind).toBe('stale');
+    const event = await rec.next();
+    expect(event.kind).toBe('snapshot');
+    expect(event.kind === 'snapshot' && event.state).toEqual(deriveClusterState(daemon.status()));
+    await delay(60);
+    expect(daemon.count('daemon_status')).toBe(before + 1);
+    expect(rec.unseen()).toEqual([]);
+    // and it keeps following afterwards
+    daemon.setStatus(edited(daemon.status(), routePrefix(`/after-${before}`)));
+    expect(await rec.next()).toMatchObject({ kind: 'change', services: new Set([WEB1]) });
+  }
+
+  it('a gap in patch ids leads to exactly one resync and the right state', async () => {
+    const { rec, daemon } = await live();
+    daemon.setStatus(edited(daemon.status(), routePrefix('/first'))); // ids are only known from the first patch on
+    await rec.next('change');
+    daemon.skipIds(3);
+    daemon.setStatus(edited(daemon.status(), routePrefix('/gap')));
+    await expectOneResync(rec, daemon, 1);
+  });
+
+  it('garbage on the stream leads to exactly one resync', async () => {
+    const { rec, daemon } = await live();
+    daemon.sendGarbage();
+    await expectOneResync(rec, daemon, 1);
+  });
+
+  it('a patch that cannot apply leads to exactly one resync', async () => {
+    const { rec, daemon } = await live();
+    daemon.setStatus(edited(daemon.status(), routePrefix('/one'))); // first patch after a snapshot is lenient
+    await rec.next('change');
+    daemon.emitPatch([[['monitor', 'nodes', 'vm', 'services', 'status', 'test/svc/none', 'avail'], 'up']], false);
+    await expectOneResync(rec, daemon, 1);
+  });
+
+  it('a daemon restart (ids back to 1, new status) leads to stale then exactly one resync', async () => {
+    const { rec, daemon } = await live();
+    await daemon.restart(edited(daemon.status(), routePrefix('/restarted')));
+    await expectOneResync(rec, daemon, 1, true);
+    expect(daemon.patches.at(-1)?.id).toBe(1);
+  });
+
+  it('a message cut mid-way by a dying connection: stale, then a snapshot with what it carried', async () => {
+    const { rec, daemon } = await live();
+    daemon.dropMidMessage(edited(daemon.status(), routePrefix('/cut')));
+    await expectOneResync(rec, daemon, 1, true);
+  });
+
+  it('snapshot race: patches already in a late snapshot are re-applied leniently, without a resync loop', async () => {
+    const { rec, daemon } = await live();
+    daemon.holdStatusReplies(150);
+    daemon.sendGarbage();
+    await until(() => daemon.count('daemon_status') === 2);
+    // while the reply is held, the status changes; the late snapshot includes all of it, so
+    // re-applying the route edit (its parent is gone) and the delete (already gone) cannot work
+    const statuses = (s: Record<string, unknown>) => at(s, 'monitor', 'nodes', 'vm', 'services', 'status');
+    daemon.setStatus(edited(daemon.status(), routePrefix('/gone-soon')));
+    daemon.setStatus(edited(daemon.status(), (s) => (statuses(s)['test/svc/web2'] = { kind: 'svc', resources: {} })));
+    daemon.setStatus(edited(daemon.status(), (s) => delete statuses(s)[WEB1]));
+    const event = await rec.next();
+    expect(event.kind).toBe('snapshot');
+    expect(event.kind === 'snapshot' && event.state).toEqual(deriveClusterState(daemon.status()));
+    daemon.holdStatusReplies(0);
+    await delay(60);
+    expect(daemon.count('daemon_status')).toBe(2);
+    expect(rec.unseen()).toEqual([]);
+  });
+
+  it('keeps the last state while the daemon is away, then resyncs when it is back', async () => {
+    const { rec, daemon } = await live();
+    const before = rec.events[0];
+    await daemon.stop();
+    const stale = await rec.next();
+    expect(stale).toMatchObject({ kind: 'stale', reason: expect.any(String) });
+    await delay(250); // several failed reconnect attempts
+    expect(rec.unseen()).toEqual([]); // one stale, no empty state
+    await daemon.start();
+    const back = await rec.next();
+    expect(back).toEqual(before);
+    expect(rec.events.filter((e) => e.kind === 'stale')).toHaveLength(1);
+  });
+
+  it('waits for a daemon that is not there yet: the first event is still a snapshot', async () => {
+    const { rec, startDaemon } = await setup({ startDaemon: false });
+    await delay(100);
+    expect(rec.events).toEqual([]);
+    fake = await startDaemon();
+    expect((await rec.next()).kind).toBe('snapshot');
+  });
+
+  it('reads a secret, absent keys simply missing, and refetches it after a change', async () => {
+    const { rec, daemon, source } = await live();
+    expect(await source.getSecret(CERT)).toEqual({ certificate_chain: PEM, private_key: KEY });
+    daemon.setSecret(CERT, 'certificate_chain', `${PEM}renewed`);
+    const change = await rec.next();
+    expect(change).toMatchObject({ kind: 'change', secrets: new Set([CERT]) });
+    expect((await source.getSecret(CERT)).certificate_chain).toBe(`${PEM}renewed`);
+  });
+
+  it('rejects an unknown secret with an error naming it, never a value', async () => {
+    const { source } = await live();
+    const err = await source.getSecret('test/sec/missing').then(() => undefined, (e: unknown) => e as Error);
+    expect(err?.message).toMatch(/secret test\/sec\/missing/);
+    expect(err?.message).not.toContain('BEGIN');
+  });
+
+  it('writes a listener_port back with the form 2.1 accepts, and sees its patch', async () => {
+    const { rec, daemon, source } = await live();
+    await source.setListenerPort(WEB1, 'expose#1', 1026);
+    expect(daemon.actions).toEqual([{ path: WEB1, action: 'set', options: { kw: ['expose#1.listener_port=1026'] }, sync: true }]);
+    const change = await rec.next();
+    expect(change).toMatchObject({ kind: 'change', services: new Set([WEB1]) });
+    const expose = change.kind === 'change' ? change.state.services.get(WEB1)?.instances[0]?.resources['expose#1'] : undefined;
+    expect(expose?.info['listener_port']).toBe(1026);
+    expect(expose?.label).toBe('envoy expose 443/tcp via 0.0.0.0:1026');
+  });
+
+  it('reports a failed write-back (status != 0, ret != 0) once, without retrying', async () => {
+    const { daemon, source } = await live();
+    daemon.failNextAction({ status: 500, err: 'sequence item 0' });
+    await expect(source.setListenerPort(WEB1, 'expose#1', 1026)).rejects.toThrow(/status 500: sequence item 0/);
+    daemon.failNextAction({ ret: 1, err: 'expose#1: no such section' });
+    await expect(source.setListenerPort(WEB1, 'expose#1', 1026)).rejects.toThrow(/ret 1: expose#1: no such section/);
+    await expect(source.setListenerPort('test/svc/none', 'expose#1', 1026)).rejects.toThrow(/status 404/);
+    await delay(50);
+    expect(daemon.actions).toHaveLength(3);
+  });
+});
