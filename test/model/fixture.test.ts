@@ -1,0 +1,86 @@
+// The recording of a real OpenSVC 2.1 daemon, through the model.
+import { describe, expect, it } from 'vitest';
+import { buildService, referencedSecrets } from '../../src/model/index.js';
+import type { ServiceModel } from '../../src/model/types.js';
+import { goodTls, secretsFrom } from './support/certs.js';
+import { loadDaemonStatus } from './support/state.js';
+
+const FIXTURES = '/work/shared/fixtures/opensvc-v2.1';
+const state = loadDaemonStatus(`${FIXTURES}/daemon_status.final.json`);
+const ctx = { gateway: 'envoy', secrets: secretsFrom({ 'test/sec/web1-front-cert': goodTls }), listenerPort: () => undefined };
+
+function model(): ServiceModel {
+  const result = buildService(state, 'test/svc/web1', ctx);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result.value;
+}
+
+describe('daemon_status.final.json', () => {
+  it('gives web1 its three exposes with their listeners', () => {
+    const m = model();
+    expect(m.namespace).toBe('test');
+    expect(m.exposes.map((e) => [e.rid, e.listener, e.port, e.allocatedPort])).toEqual([
+      ['expose#0', { address: '0.0.0.0', port: 8080, protocol: 'tcp' }, 80, false],
+      ['expose#1', { address: '0.0.0.0', port: 443, protocol: 'tcp' }, 443, false],
+      ['expose#2', { address: '0.0.0.0', port: 1026, protocol: 'tcp' }, 22, false],
+    ]);
+    expect(m.exposes.map((e) => e.clusterName)).toEqual(['test/svc/web1.expose#0', 'test/svc/web1.expose#1', 'test/svc/web1.expose#2']);
+  });
+
+  it('expose#0 and expose#2 are plain L4, expose#1 is HTTP with TLS termination', () => {
+    const [e0, e1, e2] = model().exposes;
+    for (const e of [e0, e2]) expect([e?.vhosts, e?.sni, e?.listenerCertificates]).toEqual([[], [], []]);
+    expect(e1?.lbPolicy).toBe('ROUND_ROBIN');
+    expect(e1?.listenerCertificates).toEqual([{ rid: 'certificate#front', tlsSecret: 'tls_certificate/test/sec/web1-front-cert' }]);
+    expect(e1?.vhosts).toEqual([
+      {
+        rid: 'vhost#0',
+        name: 'test/svc/web1.expose#1.vhost#0',
+        domains: ['web1.acme.org', 'web1.acme.org:443'],
+        hostnames: ['web1.acme.org'],
+        routes: [
+          { rid: 'route#0', match: { kind: 'prefix', value: '/live' }, action: { kind: 'route', cluster: 'test/svc/web1.expose#1', timeoutMs: 30_000, hashPolicies: [] } },
+          { rid: 'route#1', match: { kind: 'prefix', value: '/' }, action: { kind: 'route', cluster: 'test/svc/web1.expose#1', hashPolicies: [] } },
+        ],
+      },
+    ]);
+  });
+
+  it('takes endpoints from ip#1 (down: UNHEALTHY) with each expose port', () => {
+    expect(model().exposes.map((e) => e.endpoints)).toEqual([
+      [{ address: '127.0.0.12', port: 80, node: 'vm', health: 'UNHEALTHY' }],
+      [{ address: '127.0.0.12', port: 443, node: 'vm', health: 'UNHEALTHY' }],
+      [{ address: '127.0.0.12', port: 22, node: 'vm', health: 'UNHEALTHY' }],
+    ]);
+  });
+
+  it('carries the front certificate as an SDS secret and names it as referenced', () => {
+    const m = model();
+    expect(m.secrets.map((s) => s.name)).toEqual(['tls_certificate/test/sec/web1-front-cert']);
+    expect(m.secrets[0]).toMatchObject({ kind: 'tls_certificate', certificateChain: { inline: goodTls.certificate_chain }, privateKey: { inline: goodTls.private_key } });
+    expect(referencedSecrets(state, 'test/svc/web1', 'envoy')).toEqual(['test/sec/web1-front-cert']);
+  });
+
+  it('reports the secret as unavailable until it is fetched', () => {
+    const result = buildService(state, 'test/svc/web1', { ...ctx, secrets: () => undefined });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems[0]).toMatchObject({ service: 'test/svc/web1', section: 'certificate#front', keyword: 'certificate_secret', reason: 'SecretUnavailable', value: 'test/sec/web1-front-cert' });
+  });
+
+  it('serves exposes without a gateway keyword to every gateway', () => {
+    const other = buildService(state, 'test/svc/web1', { ...ctx, gateway: 'othergw' });
+    expect(other.ok && other.value.exposes.length).toBe(3);
+  });
+
+  it('gives an empty model for a secret object and an unknown path', () => {
+    expect(buildService(state, 'test/sec/web1-front-cert', ctx)).toEqual({ ok: true, value: { path: 'test/sec/web1-front-cert', namespace: 'test', exposes: [], secrets: [] } });
+    expect(buildService(state, 'test/svc/nope', ctx)).toMatchObject({ ok: true, value: { exposes: [] } });
+  });
+
+  it('the initial recording (before the scenario) has expose#0 and expose#1 only', () => {
+    const initial = loadDaemonStatus(`${FIXTURES}/daemon_status.initial.json`);
+    const result = buildService(initial, 'test/svc/web1', ctx);
+    expect(result.ok && result.value.exposes.map((e) => `${e.rid} ${e.listener.port}`)).toEqual(['expose#0 8080', 'expose#1 443']);
+  });
+});
