@@ -2,8 +2,11 @@
 //
 // Who owns which field, from weakest to strongest:
 //   1. janitor defaults: connect_timeout 5s (Envoy's own default; the Python janitor's 0.25s was
-//      too short across sites), and for TCP exposes one TCP health check (timeout 5s, interval 10s,
-//      unhealthy_threshold 3, healthy_threshold 1). UDP clusters get no health check;
+//      too short across sites), ignore_health_on_host_removal true (v3 name of the Python
+//      janitor's drain_connections_on_host_removal: an instance OpenSVC removed is dropped at once
+//      even if it still answers health checks), and for TCP exposes one TCP health check
+//      (timeout 5s, interval 10s, unhealthy_threshold 3, healthy_threshold 1). UDP clusters get
+//      no health check;
 //   2. `cluster_data` (the base the operator writes): overrides the defaults, adds any field;
 //   3. the expose's own settings: lb_policy, and upstream TLS when cluster_certificates is set;
 //   4. always the janitor's: name, type EDS, eds_cluster_config (ADS, v3). `cluster_data` fields
@@ -30,6 +33,7 @@ export function TcpHealthCheck(): JsonObject {
 function clusterDefaults(expose: Expose): JsonObject {
   return {
     connect_timeout: duration(DEFAULT_CONNECT_TIMEOUT_MS),
+    ignore_health_on_host_removal: true,
     ...(expose.protocol === 'tcp' ? { health_checks: [TcpHealthCheck()] } : {}),
   };
 }

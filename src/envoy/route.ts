@@ -64,9 +64,15 @@ export function Route(route: RouteModel): JsonObject {
   return { name: route.rid, match: RouteMatch(route.match), ...action };
 }
 
-/** route.v3.VirtualHost: name and domains as the model gives them, routes in model order. */
+/**
+ * route.v3.VirtualHost: name and domains as the model gives them (a repeated domain written once:
+ * Envoy refuses duplicates, case-insensitively), routes in model order.
+ */
 export function VirtualHost(vhost: VirtualHostModel): JsonObject {
-  return { name: vhost.name, domains: [...vhost.domains], routes: vhost.routes.map(Route) };
+  const byLowerCase = new Map<string, string>();
+  for (const d of vhost.domains) if (!byLowerCase.has(d.toLowerCase())) byLowerCase.set(d.toLowerCase(), d);
+  const domains = [...byLowerCase.values()];
+  return { name: vhost.name, domains, routes: vhost.routes.map(Route) };
 }
 
 /** route.v3.RouteConfiguration named like its listener; virtual hosts sorted by name. */

@@ -67,6 +67,11 @@ describe('Route', () => {
 });
 
 describe('VirtualHost and RouteConfiguration', () => {
+  it('writes a domain once, whatever its case', () => {
+    const v = VirtualHost({ ...vhost('test/svc/web1', 'expose#1', 'vhost#0', ['a.example.com'], 80, []), domains: ['a.example.com', 'A.example.com', 'a.example.com:80'] });
+    expect(v['domains']).toEqual(['a.example.com', 'a.example.com:80']);
+  });
+
   it('keeps the model domains and route order; sorts virtual hosts by name', () => {
     const routes = [route('route#2', C, { match: { kind: 'path', value: '/x' } }), route('route#1', C)];
     const b = VirtualHost(vhost('test/svc/web2', 'expose#1', 'vhost#0', ['b.example.com'], 443, routes));
