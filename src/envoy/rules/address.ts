@@ -59,7 +59,10 @@ export const WELL_KNOWN_KINDS = ['ip', 'ipv4', 'ipv6', 'hostname', 'address', 'e
 
 // PGV's regexes, character for character (the strict header-name class `+-.` is a range, as in PGV).
 const HEADER_NAME_STRICT = /^:?[0-9a-zA-Z!#$%&'*+-.^_|~`]+$/;
+// Control characters are the point of these two classes.
+// eslint-disable-next-line no-control-regex
 const HEADER_VALUE_STRICT = /^[^\u0000-\u0008\u000A-\u001F\u007F]*$/;
+// eslint-disable-next-line no-control-regex
 const HEADER_LOOSE = /^[^\u0000\u000A\u000D]*$/;
 
 /** `well_known_regex: HTTP_HEADER_NAME | HTTP_HEADER_VALUE` with `strict` (default true). */

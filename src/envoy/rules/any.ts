@@ -18,7 +18,7 @@ function lookup(url: string, ctx: Ctx): protobuf.Type | undefined {
     return undefined;
   }
   const type = typeForUrl(url);
-  if (!type) report(ctx, `unknown type ${show(url)}: not a message loaded from the Envoy protos`);
+  if (!type) report(ctx, `unknown type ${JSON.stringify(url)}: not a message loaded from the Envoy protos`);
   return type;
 }
 
@@ -70,8 +70,8 @@ function anyRules(rules: Rules | undefined): ((url: string, ctx: Ctx) => void) |
   const notIn = ruleList(r, 'not_in')?.map(String);
   if (!inList && !notIn) return undefined;
   return (url, ctx) => {
-    if (inList && !inList.includes(url)) report(ctx, `type must be one of [${inList.join(', ')}], got ${show(url)}`);
-    if (notIn?.includes(url)) report(ctx, `type must not be ${show(url)}`);
+    if (inList && !inList.includes(url)) report(ctx, `type must be one of [${inList.join(', ')}], got ${JSON.stringify(url)}`);
+    if (notIn?.includes(url)) report(ctx, `type must not be ${JSON.stringify(url)}`);
   };
 }
 

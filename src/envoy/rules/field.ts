@@ -78,11 +78,13 @@ export function compileField(field: protobuf.Field, rules: Rules | undefined, de
     return { check: compileRepeated(item, rules), absent: absentCollection(false, rules) };
   }
   const check = compileElement(field, rules, deps);
+  // A oneof member's rules apply only when that member is the one set.
+  if (field.partOf) return { check, absent: undefined };
   if (field.resolvedType instanceof protobuf.Type) {
     return { check, absent: requiredByRules(rules) ? (ctx) => report(ctx, 'is required') : undefined };
   }
   // proto3 scalars and enums without presence hold their default when absent: rules still apply.
-  if (!rules || field.partOf || field.hasPresence) return { check, absent: undefined };
+  if (!rules || field.hasPresence) return { check, absent: undefined };
   const dflt = field.resolvedType instanceof protobuf.Enum ? 0 : scalarDefault(field.type);
   return { check, absent: (ctx) => check(dflt, ctx) };
 }
