@@ -12,8 +12,6 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const REDACT_PATHS: readonly string[] = [
   'private_key',
   'password',
-  'secret',
-  'secrets',
   'values',
   '*.private_key',
   '*.password',

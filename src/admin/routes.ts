@@ -1,0 +1,51 @@
+// The admin endpoints, over a read-only view of the janitor.
+import type { ResourceCache } from '../xds/cache.js';
+import type { ClientRegistry } from '../xds/registry.js';
+import type { Metrics } from './metrics.js';
+import { configDump } from './config-dump.js';
+import { json, text, type AdminHandler } from './server.js';
+
+/** One service as /services shows it. */
+export interface ServiceStatus {
+  readonly path: string;
+  /** True when its current definition is valid. */
+  readonly valid: boolean;
+  /** True when resources are served for it (its current or its last valid definition). */
+  readonly served: boolean;
+  readonly problems: readonly unknown[];
+  readonly listeners: readonly string[];
+  readonly clusters: readonly string[];
+}
+
+export interface Readiness {
+  readonly ready: boolean;
+  readonly reasons: readonly string[];
+}
+
+export interface AdminView {
+  readonly cache: ResourceCache;
+  readonly registry: ClientRegistry;
+  readonly metrics: Metrics;
+  readiness(): Readiness;
+  services(): readonly ServiceStatus[];
+}
+
+export function adminRoutes(view: AdminView): Map<string, AdminHandler> {
+  return new Map<string, AdminHandler>([
+    ['/healthz', () => text('ok')],
+    [
+      '/readyz',
+      () => {
+        const r = view.readiness();
+        return json({ ready: r.ready, reasons: r.reasons }, r.ready ? 200 : 503);
+      },
+    ],
+    [
+      '/metrics',
+      async () => ({ status: 200, contentType: view.metrics.registry.contentType, body: await view.metrics.registry.metrics() }),
+    ],
+    ['/config_dump', (url) => json(configDump(view.cache, url.searchParams.get('type') ?? undefined))],
+    ['/clients', () => json(view.registry.list())],
+    ['/services', () => json(view.services())],
+  ]);
+}

@@ -1,0 +1,66 @@
+// From the per-service state to one consistent ChangeSet: conflicts over all services, listener
+// assembly, encoding (each message object encoded once: per-service messages keep their identity
+// across builds), and the diff against what the cache holds.
+import { MSG } from '../envoy/core.js';
+import { encodeMessage } from '../envoy/encode.js';
+import { assemble, type GatewayResources } from '../envoy/gateway.js';
+import type { JsonObject } from '../envoy/json.js';
+import type { ServiceResources } from '../envoy/service.js';
+import type { Problem } from '../model/types.js';
+import type { ResourceCache } from '../xds/cache.js';
+import { TYPE, type ChangeSet, type EncodedResource, type TypeUrl } from '../xds/types.js';
+import type { ServiceEntry } from './services.js';
+import type { ModelApi } from './types.js';
+
+export interface GatewayBuild {
+  readonly changeSet: ChangeSet;
+  readonly gateway: GatewayResources;
+  /** Problems found across services (conflicts), by service path. */
+  readonly problems: ReadonlyMap<string, readonly Problem[]>;
+  /** Services whose resources are served. */
+  readonly served: ReadonlySet<string>;
+}
+
+const KINDS: readonly { key: keyof Omit<GatewayResources, 'problems'>; typeUrl: TypeUrl; fullName: string }[] = [
+  { key: 'clusters', typeUrl: TYPE.cluster, fullName: MSG.cluster },
+  { key: 'endpoints', typeUrl: TYPE.endpoint, fullName: MSG.clusterLoadAssignment },
+  { key: 'secrets', typeUrl: TYPE.secret, fullName: MSG.secret },
+  { key: 'listeners', typeUrl: TYPE.listener, fullName: MSG.listener },
+  { key: 'routes', typeUrl: TYPE.route, fullName: MSG.routeConfiguration },
+];
+
+const encoded = new WeakMap<JsonObject, Uint8Array>();
+
+function encode(fullName: string, message: JsonObject): Uint8Array {
+  let bytes = encoded.get(message);
+  if (!bytes) {
+    bytes = encodeMessage(fullName, message);
+    encoded.set(message, bytes);
+  }
+  return bytes;
+}
+
+function groupByService(problems: readonly Problem[]): Map<string, Problem[]> {
+  const out = new Map<string, Problem[]>();
+  for (const p of problems) out.set(p.service, [...(out.get(p.service) ?? []), p]);
+  return out;
+}
+
+/** Everything to serve now, as a change set against the cache's current content. */
+export function buildGatewayChange(api: ModelApi, entries: ReadonlyMap<string, ServiceEntry>, cache: ResourceCache): GatewayBuild {
+  const candidates = [...entries.values()].flatMap((e) => (e.lastValid ? [e.lastValid] : []));
+  const { accepted, problems: conflictProblems } = api.resolveConflicts(candidates.map((c) => c.model));
+  const acceptedPaths = new Set(accepted.map((m) => m.path));
+  const resources: ServiceResources[] = candidates.filter((c) => acceptedPaths.has(c.model.path)).map((c) => c.resources);
+  const gateway = assemble(resources);
+  const problems = groupByService([...conflictProblems, ...gateway.problems]);
+  const served = new Set([...acceptedPaths].filter((p) => !gateway.problems.some((x) => x.service === p)));
+  const upserts: EncodedResource[] = [];
+  const removals: { typeUrl: TypeUrl; name: string }[] = [];
+  for (const kind of KINDS) {
+    const wanted = gateway[kind.key];
+    for (const [name, message] of wanted) upserts.push({ typeUrl: kind.typeUrl, name, bytes: encode(kind.fullName, message) });
+    for (const name of cache.names(kind.typeUrl)) if (!wanted.has(name)) removals.push({ typeUrl: kind.typeUrl, name });
+  }
+  return { changeSet: { upserts, removals }, gateway, problems, served };
+}

@@ -1,0 +1,139 @@
+// The rebuild loop. Source events mark services dirty; one batch at a time rebuilds the dirty
+// services on a p-queue worker pool (--max-workers), then applies ONE change set to the cache.
+// No debounce: a lone change starts a batch at once; changes arriving during a batch fold into
+// the next one, so a service changing ten times during a rebuild is rebuilt once more, not ten.
+import PQueue from 'p-queue';
+import type { Validate } from '../envoy/check.js';
+import type { Logger } from '../log.js';
+import { formatProblem } from '../model/problems.js';
+import type { ClusterState, Source, SourceEvent } from '../source/types.js';
+import type { ResourceCache } from '../xds/cache.js';
+import { buildGatewayChange, type GatewayBuild } from './gateway.js';
+import { createPortBook, envoyListenerPorts } from './ports.js';
+import { createSecretStore } from './secrets.js';
+import { rebuildService, type ServiceEntry } from './services.js';
+import type { BuildContext, ModelApi, PortAllocation } from './types.js';
+
+export interface SchedulerOptions {
+  readonly api: ModelApi;
+  readonly validate: Validate;
+  readonly cache: ResourceCache;
+  readonly source: Pick<Source, 'getSecret' | 'setListenerPort'>;
+  readonly gateway: string;
+  readonly maxWorkers: number;
+  readonly envoyAdminPort: number;
+  readonly logger: Logger;
+  /** Called after each batch, with the time (ms, performance.now) of the batch's oldest event. */
+  readonly onBatch?: (build: GatewayBuild, eventAt: number, durationMs: number) => void;
+}
+
+export interface Scheduler {
+  onEvent(event: Exclude<SourceEvent, { kind: 'stale' }>): void;
+  /** Resolves when no batch runs and nothing is dirty. */
+  idle(): Promise<void>;
+  entries(): ReadonlyMap<string, ServiceEntry>;
+  lastBuild(): GatewayBuild | undefined;
+}
+
+export function createScheduler(o: SchedulerOptions): Scheduler {
+  const log = o.logger;
+  const queue = new PQueue({ concurrency: o.maxWorkers });
+  const secrets = createSecretStore(o.source, log);
+  const ports = createPortBook(o.source, log);
+  const entries = new Map<string, ServiceEntry>();
+  const dirty = new Set<string>();
+  let state: ClusterState | undefined;
+  let oldestEvent: number | undefined;
+  let running: Promise<void> | undefined;
+  let last: GatewayBuild | undefined;
+  let idleWaiters: (() => void)[] = [];
+
+  const ctx: BuildContext = { gateway: o.gateway, secrets: (p) => secrets.get(p), listenerPort: (s, rid) => ports.get(s, rid) };
+
+  async function allocate(current: ClusterState): Promise<void> {
+    const isNew = (a: PortAllocation): boolean => ports.get(a.service, a.rid) === undefined;
+    const first = o.api.allocatePorts(current, o.gateway, [], ports.all());
+    if (!first.allocations.some(isNew)) return;
+    const envoyPorts = await envoyListenerPorts(o.envoyAdminPort);
+    const result = envoyPorts.length > 0 ? o.api.allocatePorts(current, o.gateway, envoyPorts, ports.all()) : first;
+    for (const p of result.problems) log.warn({ service: p.service, error: formatProblem(p) }, 'listener port allocation failed');
+    const fresh = result.allocations.filter(isNew);
+    ports.record(fresh);
+    for (const a of fresh) dirty.add(a.service);
+  }
+
+  async function rebuildOne(current: ClusterState, path: string): Promise<void> {
+    if (!current.services.has(path) || !o.api.isService(current, path)) {
+      entries.delete(path);
+      return;
+    }
+    await secrets.ensure(o.api.referencedSecrets(current, path, o.gateway));
+    const previous = entries.get(path);
+    const entry = rebuildService(o.api, o.validate, current, path, ctx, previous);
+    entries.set(path, entry);
+    const before = JSON.stringify(previous?.problems ?? []);
+    if (!entry.valid && JSON.stringify(entry.problems) !== before) {
+      log.warn(
+        { service: path, served: entry.lastValid ? 'last valid state' : 'not served', errors: entry.problems.map(formatProblem) },
+        'service invalid',
+      );
+    } else if (entry.valid && previous && !previous.valid) log.info({ service: path }, 'service valid again');
+  }
+
+  async function batch(): Promise<void> {
+    const current = state;
+    if (!current) return;
+    const eventAt = oldestEvent ?? performance.now();
+    oldestEvent = undefined;
+    const started = performance.now();
+    await allocate(current);
+    const paths = [...dirty];
+    dirty.clear();
+    await Promise.all(paths.map((p) => queue.add(() => rebuildOne(current, p))));
+    const build = buildGatewayChange(o.api, entries, o.cache);
+    o.cache.apply(build.changeSet);
+    last = build;
+    o.onBatch?.(build, eventAt, performance.now() - started);
+  }
+
+  function kick(): void {
+    if (running) return;
+    if (dirty.size === 0) {
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const w of waiters) w();
+      return;
+    }
+    running = batch()
+      .catch((error: unknown) => log.error({ error: error instanceof Error ? error.stack : String(error) }, 'rebuild failed'))
+      .finally(() => {
+        running = undefined;
+        kick();
+      });
+  }
+
+  return {
+    onEvent(event) {
+      oldestEvent ??= performance.now();
+      if (event.kind === 'snapshot') {
+        if (state) secrets.invalidateAll();
+        for (const p of [...event.state.services.keys(), ...entries.keys()]) dirty.add(p);
+      } else {
+        for (const p of event.services) dirty.add(p);
+        if (event.secrets.size > 0) {
+          secrets.invalidate(event.secrets);
+          for (const e of entries.values()) if (e.secrets.some((s) => event.secrets.has(s))) dirty.add(e.path);
+        }
+      }
+      state = event.state;
+      kick();
+    },
+    idle: () =>
+      new Promise<void>((resolve) => {
+        if (!running && dirty.size === 0) resolve();
+        else idleWaiters.push(resolve);
+      }),
+    entries: () => entries,
+    lastBuild: () => last,
+  };
+}

@@ -1,0 +1,36 @@
+// Per-service build state: the last valid model and its translated resources (kept when an edit
+// breaks the service, so a typo never takes a live service down), and the problems of its
+// current definition. A new service with problems has no last valid state and is not served.
+import type { ServiceModel, Problem } from '../model/types.js';
+import type { ServiceResources } from '../envoy/service.js';
+import type { Validate } from '../envoy/check.js';
+import { translateAndCheck } from '../envoy/service.js';
+import type { ClusterState } from '../source/types.js';
+import type { BuildContext, ModelApi } from './types.js';
+
+export interface ServiceEntry {
+  readonly path: string;
+  /** The definition currently in the source is valid. */
+  readonly valid: boolean;
+  readonly problems: readonly Problem[];
+  /** Secret objects its definition references. */
+  readonly secrets: readonly string[];
+  readonly lastValid: { readonly model: ServiceModel; readonly resources: ServiceResources } | undefined;
+}
+
+/** Rebuild one service from the state. Pure apart from the secrets the context already holds. */
+export function rebuildService(
+  api: ModelApi,
+  validate: Validate,
+  state: ClusterState,
+  path: string,
+  ctx: BuildContext,
+  previous: ServiceEntry | undefined,
+): ServiceEntry {
+  const secrets = api.referencedSecrets(state, path, ctx.gateway);
+  const built = api.buildService(state, path, ctx);
+  if (!built.ok) return { path, valid: false, problems: built.problems, secrets, lastValid: previous?.lastValid };
+  const translated = translateAndCheck(built.value, validate);
+  if (!translated.ok) return { path, valid: false, problems: translated.problems, secrets, lastValid: previous?.lastValid };
+  return { path, valid: true, problems: [], secrets, lastValid: { model: built.value, resources: translated.value } };
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// `xds`: the command line. Flags (with the Python janitor's spellings and defaults) → Config →
+// the janitor. Bad flags or values: one line on stderr and exit code 2.
+import { Command, CommanderError, Option } from 'commander';
+import { FLAGS, parseConfig, type RawOptions } from './config.js';
+
+const EXIT_USAGE = 2;
+
+function helpFooter(): string {
+  const lines = FLAGS.map((f) => `  ${f.env.padEnd(20)} ${f.flags.replace(/ <.*>$/, '')}`);
+  const unique = [...new Set(lines)];
+  return [
+    '',
+    'Environment (a flag wins over its variable):',
+    ...unique,
+    '  OPENSVC_LSNR_SOCK    OpenSVC socket when neither --socket nor XDS_SOCKET is given',
+    '',
+    'Examples:',
+    '  xds --sock /var/run/lsnr/lsnr.sock --name envoy-gw1',
+    '  xds --source file:examples/cluster.yaml --janitor-socket none',
+  ].join('\n');
+}
+
+export function buildProgram(errors: string[]): Command {
+  const program = new Command('xds')
+    .description('OpenSVC ingress gateway janitor: serves Envoy v3 xDS (ADS, SotW and delta) from OpenSVC expose/vhost/route/hashpolicy/certificate sections')
+    .version(process.env['npm_package_version'] ?? '0.1.0', '-V, --version')
+    .helpOption('-h, --help', 'show this help')
+    .showSuggestionAfterError(false)
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => errors.push(text.trim()) })
+    .addHelpText('after', helpFooter());
+  for (const flag of FLAGS) {
+    const suffix = [flag.defaultValue !== undefined ? `default: ${flag.defaultValue}` : '', `env: ${flag.env}`].filter(Boolean).join(', ');
+    program.addOption(new Option(flag.flags, `${flag.description} (${suffix})`));
+  }
+  return program;
+}
+
+/** Parse argv (without node and script), run the janitor; resolves with the process exit code. */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const errors: string[] = [];
+  const program = buildProgram(errors);
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return 0; // --help, --version
+      process.stderr.write(`xds: ${(errors[0] ?? error.message).replace(/^error: /, '').split('\n')[0]}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+  const parsed = parseConfig(program.opts<RawOptions>(), env);
+  if (!parsed.ok) {
+    process.stderr.write(`xds: ${parsed.error}\n`);
+    return EXIT_USAGE;
+  }
+  const { runJanitor } = await import('./janitor.js');
+  return runJanitor(parsed.config);
+}
+
+main(process.argv.slice(2), process.env).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`xds: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
