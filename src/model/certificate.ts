@@ -1,7 +1,7 @@
 // `certificate#N` (certificate.tls): where a certificate and key come from, resolved to SDS names,
 // and the SDS secrets themselves (values from the secret objects or inline keywords, checked).
 import type { ModelContext } from './context.js';
-import { parseAbsolutePath, parseString } from './keywords.js';
+import { parseAbsolutePath, parseString, parseText } from './keywords.js';
 import { inlineTlsSecretName, secretPath, tlsSecretName, validationSecretName } from './names.js';
 import { accept, refuse, show, type Parsed } from './problems.js';
 import { memo, reader, type Scope, type SectionReader } from './scope.js';
@@ -37,7 +37,7 @@ function source(r: SectionReader, part: 'certificate_chain' | 'private_key'): Da
   const fileKw = `${part}_filename`;
   const inlineKw = `${part}_inline_string`;
   const file = r.get(fileKw, parseAbsolutePath);
-  const inline = r.get(inlineKw, parseString, true);
+  const inline = r.get(inlineKw, parseText, true);
   if (file !== undefined && inline !== undefined) {
     r.report(inlineKw, 'InvalidValue', `${fileKw} and ${inlineKw} are both set; keep one source for the ${part.replace('_', ' ')}.`);
     return undefined;

@@ -27,6 +27,12 @@ function parseInteger(value: unknown, what: string, min: number, max: number): P
   return accept(n);
 }
 
+/** A non-empty string kept exactly as written (inline PEM material). */
+export function parseText(value: unknown): Parsed<string> {
+  if (typeof value !== 'string') return refuse('InvalidType', 'must be a string.');
+  return value.trim() === '' ? refuse('InvalidValue', 'must not be empty.') : accept(value);
+}
+
 /** A TCP/UDP port 1-65535 (`port`). */
 export function parsePort(value: unknown): Parsed<number> {
   return parseInteger(value, 'a port number', 1, 65535);
