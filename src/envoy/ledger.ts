@@ -50,8 +50,19 @@ function listenerClaims(part: ListenerPart): Claim[] {
   return claims;
 }
 
+/** Claims are computed once per ServiceResources object (the janitor keeps those per service). */
+const claimCache = new WeakMap<ServiceResources, readonly Claim[]>();
+
 /** Every key a service would hold. */
-export function serviceClaims(resources: ServiceResources): Claim[] {
+export function serviceClaims(resources: ServiceResources): readonly Claim[] {
+  const cached = claimCache.get(resources);
+  if (cached) return cached;
+  const claims = computeClaims(resources);
+  claimCache.set(resources, claims);
+  return claims;
+}
+
+function computeClaims(resources: ServiceResources): Claim[] {
   const own = (prefix: string, list: ServiceResources['clusters']): Claim[] =>
     list.map((m) => ({ key: `${prefix}\u0000${m.name}`, what: `${prefix} ${m.name}`, section: m.section, content: canonicalJson(m.message) }));
   return [
