@@ -14,6 +14,9 @@
 // lte, gt, gte, in, not_in; timestamp required, const, lt, lte, gt, gte, lt_now, gt_now, within.
 // Not implemented (ignored, never failing): bytes pattern, map no_sparse (null values are refused
 // anyway), float/double rules on NaN beyond IEEE comparisons.
+// Limits of the option parser (protobufjs 8): a repeated rule list loses a falsy FIRST value
+// (`in: 0 in: 2` reads as [2]) and integer constants above 2^53 are rounded to doubles. No Envoy
+// rule in the loaded protos is affected (checked: their `in`/`not_in` lists start non-empty).
 import YAML from 'yaml';
 import { envoyRoot } from '../proto/root.js';
 import { checkType } from './rules/message.js';

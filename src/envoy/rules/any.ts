@@ -3,31 +3,31 @@
 // the inner message is checked like any other, by decoding it first in the encoded form.
 // AnyRules: required (where absence is seen), in, not_in.
 import type protobuf from 'protobufjs';
-import { typeForUrl } from '../../proto/root.js';
 import { messageToJson } from './denormalise.js';
 import { bytesOf } from './scalars.js';
 import { at, isPlainObject, report, ruleList, ruleObj, show, type Check, type Ctx, type Rules } from './types.js';
-import { hasSpecialJson } from './wkt.js';
+import { hasSpecialJson, typeForAnyUrl } from './wkt.js';
 
 /** Check of a value of a given message type (well-known types included). `anyBody` skips "@type". */
 export type TypeCheck = (type: protobuf.Type, value: unknown, ctx: Ctx, anyBody: boolean) => void;
 
-function lookup(url: string, ctx: Ctx): protobuf.Type | undefined {
+function lookup(anyType: protobuf.Type, url: string, ctx: Ctx): protobuf.Type | undefined {
   if (!url.includes('/')) {
     report(ctx, `type URL ${show(url)} must look like "type.googleapis.com/<message name>"`);
     return undefined;
   }
-  const type = typeForUrl(url);
+  const type = typeForAnyUrl(anyType, url);
   if (!type) report(ctx, `unknown type ${JSON.stringify(url)}: not a message loaded from the Envoy protos`);
   return type;
 }
 
-function checkJsonAny(obj: Record<string, unknown>, url: unknown, ctx: Ctx, inner: TypeCheck): string | undefined {
+function checkJsonAny(anyType: protobuf.Type, obj: Record<string, unknown>, ctx: Ctx, inner: TypeCheck): string | undefined {
+  const url = obj['@type'];
   if (typeof url !== 'string') {
     at(ctx, '@type', () => report(ctx, 'expected a type URL string'));
     return undefined;
   }
-  const type = lookup(url, ctx);
+  const type = lookup(anyType, url, ctx);
   if (!type) return url;
   if (!hasSpecialJson(type.fullName)) {
     inner(type, obj, ctx, true);
@@ -40,7 +40,7 @@ function checkJsonAny(obj: Record<string, unknown>, url: unknown, ctx: Ctx, inne
   return url;
 }
 
-function checkEncodedAny(obj: Record<string, unknown>, ctx: Ctx, inner: TypeCheck): string | undefined {
+function checkEncodedAny(anyType: protobuf.Type, obj: Record<string, unknown>, ctx: Ctx, inner: TypeCheck): string | undefined {
   for (const k of Object.keys(obj)) {
     if (k !== 'type_url' && k !== 'value') at(ctx, k, () => report(ctx, `unknown field "${k}" of an encoded Any`));
   }
@@ -49,7 +49,7 @@ function checkEncodedAny(obj: Record<string, unknown>, ctx: Ctx, inner: TypeChec
     at(ctx, 'type_url', () => report(ctx, 'expected a type URL string'));
     return undefined;
   }
-  const type = lookup(url, ctx);
+  const type = lookup(anyType, url, ctx);
   const bytes = bytesOf(obj['value'] ?? new Uint8Array(0));
   if (!bytes) at(ctx, 'value', () => report(ctx, 'expected bytes (Uint8Array or base64 string)'));
   if (!type || !bytes) return url;
@@ -75,13 +75,13 @@ function anyRules(rules: Rules | undefined): ((url: string, ctx: Ctx) => void) |
   };
 }
 
-export function compileAny(rules: Rules | undefined, inner: TypeCheck): Check {
+export function compileAny(anyType: protobuf.Type, rules: Rules | undefined, inner: TypeCheck): Check {
   const check = anyRules(rules);
   return (v, ctx) => {
     if (!isPlainObject(v)) return report(ctx, 'expected an Any object with "@type"');
     let url: string | undefined;
-    if ('@type' in v) url = checkJsonAny(v, v['@type'], ctx, inner);
-    else if ('type_url' in v || 'value' in v) url = checkEncodedAny(v, ctx, inner);
+    if ('@type' in v) url = checkJsonAny(anyType, v, ctx, inner);
+    else if ('type_url' in v || 'value' in v) url = checkEncodedAny(anyType, v, ctx, inner);
     else return report(ctx, 'an Any needs "@type" naming its message type');
     if (url !== undefined && check && !ctx.rulesOff) check(url, ctx);
   };

@@ -3,10 +3,9 @@
 // JSON, Any as {"@type", ...fields}, bytes as base64, 64-bit integers as numbers when exact, else
 // decimal strings. Fields at their proto3 default are left out, so output is canonical.
 import protobuf from 'protobufjs';
-import { typeForUrl } from '../../proto/root.js';
 import { scalarDefault } from './scalars.js';
 import { isPlainObject } from './types.js';
-import { ANY, DURATION, FIELD_MASK, formatDuration, formatTimestamp, hasSpecialJson, LIST_VALUE, STRUCT, TIMESTAMP, VALUE, VALUE_KIND, valueFieldName, WRAPPERS } from './wkt.js';
+import { ANY, DURATION, FIELD_MASK, formatDuration, formatTimestamp, hasSpecialJson, LIST_VALUE, STRUCT, TIMESTAMP, typeForAnyUrl, VALUE, VALUE_KIND, valueFieldName, WRAPPERS } from './wkt.js';
 
 type Obj = Record<string, unknown>;
 
@@ -72,11 +71,11 @@ function listToJson(msg: object): unknown[] {
   return Array.isArray(values) ? values.map((v: object) => valueToJson(v)) : [];
 }
 
-function anyToJson(msg: object): Obj {
+function anyToJson(anyType: protobuf.Type, msg: object): Obj {
   const url = String(own(msg, 'type_url') ?? '');
   const bytes = own(msg, 'value');
   const value = bytes instanceof Uint8Array ? bytes : new Uint8Array(0);
-  const type = url ? typeForUrl(url) : undefined;
+  const type = url ? typeForAnyUrl(anyType, url) : undefined;
   if (!type) return { type_url: url, value: Buffer.from(value).toString('base64') };
   const inner = messageToJson(type, type.decode(value));
   if (hasSpecialJson(type.fullName)) return { '@type': url, value: inner };
@@ -125,7 +124,7 @@ export function messageToJson(type: protobuf.Type, msg: object): unknown {
   if (name === TIMESTAMP) return formatTimestamp(nanosOf(msg));
   const wrapped = WRAPPERS.get(name);
   if (wrapped) return scalarToJson(wrapped, own(msg, 'value') ?? scalarDefault(wrapped));
-  if (name === ANY) return anyToJson(msg);
+  if (name === ANY) return anyToJson(type, msg);
   if (name === STRUCT) return structToJson(msg);
   if (name === VALUE) return valueToJson(msg);
   if (name === LIST_VALUE) return listToJson(msg);

@@ -33,7 +33,7 @@ export function compileTyped(type: protobuf.Type, rules: Rules | undefined, deps
   if (wrapped) return compileWrapper(wrapped, rules);
   if (name === DURATION) return compileDuration(rules);
   if (name === TIMESTAMP) return compileTimestamp(rules);
-  if (name === ANY) return compileAny(rules, deps.typeCheck);
+  if (name === ANY) return compileAny(type, rules, deps.typeCheck);
   if (name === STRUCT) return checkStruct;
   if (name === VALUE) return checkValue;
   if (name === LIST_VALUE) return checkListValue;

@@ -5,11 +5,10 @@
 // map keys sorted, so the same input always gives the same bytes. Shapes it cannot encode throw
 // an EncodeError naming the path (run the validator first to get every problem as a value).
 import protobuf from 'protobufjs';
-import { typeForUrl } from '../../proto/root.js';
 import { is64, isNumberType, parseNumber } from './numbers.js';
 import { bytesOf } from './scalars.js';
 import { isPlainObject, mapKeySegment, pathString } from './types.js';
-import { ANY, DURATION, FIELD_MASK, hasSpecialJson, LIST_VALUE, parseDuration, parseTimestamp, splitNanos, STRUCT, TIMESTAMP, VALUE, VALUE_KIND, valueFieldName, WRAPPERS } from './wkt.js';
+import { ANY, DURATION, FIELD_MASK, hasSpecialJson, LIST_VALUE, parseDuration, parseTimestamp, splitNanos, STRUCT, TIMESTAMP, typeForAnyUrl, VALUE, VALUE_KIND, valueFieldName, WRAPPERS } from './wkt.js';
 
 type Obj = Record<string, unknown>;
 type Path = (string | number)[];
@@ -77,12 +76,12 @@ function struct(v: unknown, path: Path): Obj {
   return { fields };
 }
 
-function any(v: unknown, path: Path): Obj {
+function any(anyType: protobuf.Type, v: unknown, path: Path): Obj {
   if (!isPlainObject(v)) return fail(path, 'expected an Any object with "@type"');
   const url = v['@type'] ?? v['type_url'];
   if (typeof url !== 'string' || url === '') return fail(path, 'an Any needs "@type" naming its message type');
   if (!('@type' in v)) return { type_url: url, value: bytesOf(v['value'] ?? '') ?? fail(path, 'expected bytes in value') };
-  const type = typeForUrl(url) ?? fail(path, `unknown type ${JSON.stringify(url)}`);
+  const type = typeForAnyUrl(anyType, url) ?? fail(path, `unknown type ${JSON.stringify(url)}`);
   const inner = hasSpecialJson(type.fullName) ? toMessage(type, v['value'], [...path, 'value']) : plainMessage(type, v, path, true);
   return { type_url: url, value: type.encode(inner).finish() };
 }
@@ -101,7 +100,7 @@ export function toMessage(type: protobuf.Type, v: unknown, path: Path): Obj {
     const p = name === DURATION ? parseDuration(v) : parseTimestamp(v);
     return p.ok ? seconds(p.value, name === TIMESTAMP) : fail(path, p.error);
   }
-  if (name === ANY) return any(v, path);
+  if (name === ANY) return any(type, v, path);
   if (name === STRUCT) return struct(v, path);
   if (name === VALUE) return jsonValue(v, path);
   if (name === LIST_VALUE) return Array.isArray(v) ? { values: v.map((x, i) => jsonValue(x, [...path, i])) } : fail(path, 'expected an array');

@@ -1,5 +1,6 @@
 // The JSON forms of protobuf's well-known types (proto3 JSON mapping), shared by the validator,
 // the encoder and the decoder. Durations and timestamps are handled as bigint nanoseconds.
+import type protobuf from 'protobufjs';
 import { envoyRoot } from '../../proto/root.js';
 import { isPlainObject, toNumeric, type Parsed } from './types.js';
 
@@ -140,4 +141,17 @@ export function valueFieldName(id: number): string {
     valueNames = new Map(type.fieldsArray.map((f) => [f.id, f.name]));
   }
   return valueNames.get(id) ?? '';
+}
+
+/**
+ * `type.googleapis.com/<full name>` → that message type in the Any's own Root (the Envoy Root in
+ * production), or undefined when it is not loaded there.
+ */
+export function typeForAnyUrl(any: protobuf.Type, url: string): protobuf.Type | undefined {
+  const name = url.slice(url.lastIndexOf('/') + 1);
+  try {
+    return any.root.lookupType(name);
+  } catch {
+    return undefined;
+  }
 }
