@@ -30,6 +30,7 @@ export function buildProgram(errors: string[]): Command {
     .allowExcessArguments(false)
     .exitOverride()
     .configureOutput({ writeErr: (text) => errors.push(text.trim()) })
+    .configureHelp({ helpWidth: 110 })
     .addHelpText('after', helpFooter());
   for (const flag of FLAGS) {
     const suffix = [flag.defaultValue !== undefined ? `default: ${flag.defaultValue}` : '', `env: ${flag.env}`].filter(Boolean).join(', ');
@@ -60,6 +61,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const { runJanitor } = await import('./janitor.js');
   return runJanitor(parsed.config);
 }
+
+// `xds --help | head`: a closed stdout is not an error
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+});
 
 main(process.argv.slice(2), process.env).then(
   (code) => {

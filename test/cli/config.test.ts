@@ -1,0 +1,111 @@
+// Flags and environment → Config: defaults of the Python janitor, precedence, and one-line errors.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FLAGS, parseConfig, type RawOptions } from '../../src/config.js';
+
+function ok(raw: RawOptions, env: Record<string, string> = {}) {
+  const r = parseConfig(raw, env);
+  if (!r.ok) throw new Error(r.error);
+  return r.config;
+}
+
+function error(raw: RawOptions, env: Record<string, string> = {}): string {
+  const r = parseConfig(raw, env);
+  if (r.ok) throw new Error('expected an error');
+  return r.error;
+}
+
+describe('parseConfig', () => {
+  it('has the Python janitor defaults, loopback binds and the opensvc source', () => {
+    expect(ok({})).toEqual({
+      name: 'envoy',
+      port: 50051,
+      listen: '127.0.0.1',
+      envoyPort: 9901,
+      portRange: { min: 1025, max: 65535 },
+      socket: undefined,
+      janitorSocket: '/var/run/xds/xds.sock',
+      janitorSocketIsDefault: true,
+      maxWorkers: 256,
+      source: { kind: 'opensvc' },
+      admin: { host: '127.0.0.1', port: 9902 },
+      logLevel: 'info',
+      portsFile: undefined,
+    });
+  });
+
+  it('takes --sock as --socket, and the flag over XDS_SOCKET', () => {
+    expect(ok({ sock: '/var/run/lsnr/lsnr.sock' }).socket).toBe('/var/run/lsnr/lsnr.sock');
+    expect(ok({ socket: '/a.sock' }, { XDS_SOCKET: '/b.sock' }).socket).toBe('/a.sock');
+    expect(ok({}, { XDS_SOCKET: '/b.sock' }).socket).toBe('/b.sock');
+  });
+
+  it('reads every flag from its environment variable, the flag winning', () => {
+    const env = {
+      XDS_NAME: 'gw1',
+      XDS_PORT: '6000',
+      XDS_LISTEN: '::1',
+      XDS_ENVOY_PORT: '19901',
+      XDS_PORT_RANGE: '2000-3000',
+      XDS_JANITOR_SOCKET: 'unix:///tmp/x.sock',
+      XDS_MAX_WORKERS: '8',
+      XDS_SOURCE: 'file:/etc/cluster.yaml',
+      XDS_ADMIN: '[::1]:9000',
+      XDS_LOG_LEVEL: 'debug',
+      XDS_PORTS_FILE: '/tmp/ports.json',
+    };
+    expect(ok({}, env)).toMatchObject({
+      name: 'gw1',
+      port: 6000,
+      listen: '::1',
+      envoyPort: 19901,
+      portRange: { min: 2000, max: 3000 },
+      janitorSocket: '/tmp/x.sock',
+      janitorSocketIsDefault: false,
+      maxWorkers: 8,
+      source: { kind: 'file', path: '/etc/cluster.yaml' },
+      admin: { host: '::1', port: 9000 },
+      logLevel: 'debug',
+      portsFile: '/tmp/ports.json',
+    });
+    expect(ok({ name: 'cli', port: '7000' }, env)).toMatchObject({ name: 'cli', port: 7000 });
+    // every documented env var is really read
+    for (const flag of FLAGS) expect(Object.keys(env).includes(flag.env) || flag.env === 'XDS_SOCKET').toBe(true);
+  });
+
+  it('disables the unix socket and the admin server with none', () => {
+    expect(ok({ janitorSocket: 'none', admin: 'none' })).toMatchObject({ janitorSocket: undefined, admin: undefined });
+  });
+
+  it.each([
+    [{ port: 'abc' }, '--port: "abc" is not an integer'],
+    [{ port: '70000' }, '--port: 70000 is out of range (0-65535)'],
+    [{ envoyPort: '0' }, '--envoy-port: 0 is out of range (1-65535)'],
+    [{ portRange: '3000-2000' }, '--port-range: "3000-2000" has MIN greater than MAX'],
+    [{ portRange: '1025' }, '--port-range: "1025" is not a range MIN-MAX (e.g. 1025-65535)'],
+    [{ maxWorkers: '0' }, '--max-workers: 0 is out of range (1-65536)'],
+    [{ source: 'etcd' }, '--source: "etcd" is not opensvc or file:PATH'],
+    [{ listen: 'example.com' }, '--listen: "example.com" is not an IP address'],
+    [{ admin: '127.0.0.1' }, '--admin: "127.0.0.1" is not ADDR:PORT (e.g. 127.0.0.1:9902, [::1]:9902)'],
+    [{ logLevel: 'loud' }, '--log-level: "loud" is not one of fatal, error, warn, info, debug, trace, silent'],
+    [{ name: 'a b' }, '--name: "a b" is not a valid gateway name'],
+  ])('refuses %j with one line naming the flag', (raw, message) => {
+    expect(error(raw)).toBe(message);
+  });
+
+  it('names the environment variable when the bad value came from it', () => {
+    expect(error({}, { XDS_PORT: 'x' })).toBe('XDS_PORT: "x" is not an integer');
+  });
+
+  it('accepts every valid port range and refuses the rest, never throwing', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -5, max: 70000 }), fc.integer({ min: -5, max: 70000 }), (a, b) => {
+        const r = parseConfig({ portRange: `${a}-${b}` }, {});
+        const valid = a >= 1 && b >= 1 && a <= 65535 && b <= 65535 && a <= b;
+        expect(r.ok).toBe(valid);
+        if (r.ok) expect(r.config.portRange).toEqual({ min: a, max: b });
+        else expect(r.error).not.toContain('\n');
+      }),
+    );
+  });
+});
