@@ -69,6 +69,7 @@ export function assemble(services: readonly ServiceResources[]): GatewayResource
     record(ledger, s.service, claims);
     for (const c of s.clusters) clusters.push([c.name, c.message]);
     for (const e of s.endpoints) endpoints.push([e.name, e.message]);
+    // A secret two services share: the first service's version (see ledger.ts).
     for (const x of s.secrets) if (!secrets.has(x.name)) secrets.set(x.name, x.message);
     for (const part of s.listeners) {
       const draft = drafts.get(part.name) ?? { parts: [] };

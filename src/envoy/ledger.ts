@@ -1,7 +1,9 @@
 // Who holds which key of the shared configuration while services are assembled in path order.
 // A key may be shared when both holders bring the very same content (the plain-HTTP filter chain
-// of a listener, a secret two services use); otherwise the first holder keeps it and the later
-// service is refused whole, naming the holder. The model's resolveConflicts should leave nothing
+// of a listener); otherwise the first holder keeps it and the later service is refused whole,
+// naming the holder. Secrets are not claimed: services naming the same SDS secret read the same
+// sec object, and two versions of it (a rotation seen by one service's rebuild before the other's)
+// must not take a service down; gateway.ts serves the version of the first service in path order. The model's resolveConflicts should leave nothing
 // for this to catch: it is the last guard before Envoy sees two chains with one match.
 import type { Problem } from '../model/types.js';
 import { canonicalJson, isJsonObject, type JsonObject } from './json.js';
@@ -68,7 +70,6 @@ function computeClaims(resources: ServiceResources): Claim[] {
   return [
     ...own('cluster', resources.clusters),
     ...own('endpoints', resources.endpoints),
-    ...own('secret', resources.secrets),
     ...resources.listeners.flatMap(listenerClaims),
   ];
 }

@@ -78,6 +78,15 @@ describe('buildGateway', () => {
     expect(translateGatewayToJson(models).listeners).toEqual(translateGatewayToJson(gatewayModels()).listeners);
   });
 
+  it('two versions of one shared secret (a rotation half seen) keep both services, serving the first one\'s', () => {
+    const rotated: SecretModel = { ...secretA, certificateChain: { inline: 'NEW CHAIN' } } as SecretModel;
+    const [a, b] = gatewayModels();
+    const g = buildGateway([a as ServiceModel, { ...(b as ServiceModel), secrets: [rotated] }]);
+    expect(g.problems).toEqual([]);
+    expect(g.secrets.get(TLS_A)).toEqual({ name: TLS_A, tls_certificate: { certificate_chain: { inline_string: 'CHAIN' }, private_key: { inline_string: 'KEY' } } });
+    expect([...g.clusters.keys()].filter((k) => k.startsWith('test/svc/b'))).toHaveLength(3);
+  });
+
   it('the same domain twice on one listener is refused for the later service', () => {
     const d = 'test/svc/d';
     const g = buildGateway([...gatewayModels(), service(d, [httpExpose(d, 'expose#1', ['A.example.com'], 80)])]);
