@@ -24,8 +24,8 @@ export function compileRepeated(elem: Check, rules: Rules | undefined): Check {
       ctx.path.pop();
     }
     if (ctx.rulesOff) return;
-    if (min !== undefined && v.length < min) report(ctx, `must have at least ${show(min)} item(s), got ${v.length}`);
-    if (max !== undefined && v.length > max) report(ctx, `must have at most ${show(max)} item(s), got ${v.length}`);
+    if (min !== undefined && v.length < min) report(ctx, `must have at least ${show(min)} item${min == 1 ? '' : 's'}, got ${v.length}`);
+    if (max !== undefined && v.length > max) report(ctx, `must have at most ${show(max)} item${max == 1 ? '' : 's'}, got ${v.length}`);
     if (unique && new Set(v.map(uniqueKey)).size !== v.length) report(ctx, 'items must be unique');
   };
 }
@@ -59,8 +59,8 @@ export function compileMap(keyType: string, value: Check, rules: Rules | undefin
       ctx.path.pop();
     }
     if (ctx.rulesOff) return;
-    if (min !== undefined && keys.length < min) report(ctx, `must have at least ${show(min)} entries, got ${keys.length}`);
-    if (max !== undefined && keys.length > max) report(ctx, `must have at most ${show(max)} entries, got ${keys.length}`);
+    if (min !== undefined && keys.length < min) report(ctx, `must have at least ${show(min)} ${min == 1 ? 'entry' : 'entries'}, got ${keys.length}`);
+    if (max !== undefined && keys.length > max) report(ctx, `must have at most ${show(max)} ${max == 1 ? 'entry' : 'entries'}, got ${keys.length}`);
   };
 }
 
@@ -68,6 +68,6 @@ export function compileMap(keyType: string, value: Check, rules: Rules | undefin
 export function absentCollection(isMap: boolean, rules: Rules | undefined): ((ctx: Ctx) => void) | undefined {
   const min = isMap ? ruleNum(ruleObj(rules, 'map'), 'min_pairs') : ruleNum(ruleObj(rules, 'repeated'), 'min_items');
   if (min === undefined || min <= 0) return undefined;
-  const what = isMap ? 'entries' : 'item(s)';
+  const what = isMap ? (min == 1 ? 'entry' : 'entries') : min == 1 ? 'item' : 'items';
   return (ctx) => report(ctx, `must have at least ${show(min)} ${what}, got none`);
 }

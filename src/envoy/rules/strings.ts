@@ -6,6 +6,8 @@ import { report, ruleBool, ruleList, ruleNum, ruleStr, show, type Ctx, type Rule
 
 type StrCheck = (s: string, ctx: Ctx) => void;
 
+const units = (n: number | bigint, unit: string): string => `${show(n)} ${unit}${n == 1 ? '' : 's'}`;
+
 /** Unicode code points, as PGV's min_len/max_len count them. */
 export function codePoints(s: string): number {
   let n = 0;
@@ -24,16 +26,16 @@ function lengthChecks(rules: Rules, checks: StrCheck[]): void {
   const len = ruleNum(rules, 'len');
   const min = ruleNum(rules, 'min_len');
   const max = ruleNum(rules, 'max_len');
-  if (len !== undefined) checks.push((s, ctx) => void (codePoints(s) == len || report(ctx, `must be exactly ${show(len)} characters, got ${codePoints(s)}`)));
-  if (min !== undefined) checks.push((s, ctx) => void (s.length >= Number(min) * 2 || codePoints(s) >= min || report(ctx, `must be at least ${show(min)} characters, got ${codePoints(s)}`)));
-  if (max !== undefined) checks.push((s, ctx) => void (s.length <= max || codePoints(s) <= max || report(ctx, `must be at most ${show(max)} characters, got ${codePoints(s)}`)));
+  if (len !== undefined) checks.push((s, ctx) => void (codePoints(s) == len || report(ctx, `must be exactly ${units(len, 'character')}, got ${codePoints(s)}`)));
+  if (min !== undefined) checks.push((s, ctx) => void (s.length >= Number(min) * 2 || codePoints(s) >= min || report(ctx, `must be at least ${units(min, 'character')}, got ${codePoints(s)}`)));
+  if (max !== undefined) checks.push((s, ctx) => void (s.length <= max || codePoints(s) <= max || report(ctx, `must be at most ${units(max, 'character')}, got ${codePoints(s)}`)));
   const lenBytes = ruleNum(rules, 'len_bytes');
   const minBytes = ruleNum(rules, 'min_bytes');
   const maxBytes = ruleNum(rules, 'max_bytes');
   const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
-  if (lenBytes !== undefined) checks.push((s, ctx) => void (bytes(s) == lenBytes || report(ctx, `must be exactly ${show(lenBytes)} bytes, got ${bytes(s)}`)));
-  if (minBytes !== undefined) checks.push((s, ctx) => void (s.length >= minBytes || bytes(s) >= minBytes || report(ctx, `must be at least ${show(minBytes)} bytes, got ${bytes(s)}`)));
-  if (maxBytes !== undefined) checks.push((s, ctx) => void (s.length * 3 <= maxBytes || bytes(s) <= maxBytes || report(ctx, `must be at most ${show(maxBytes)} bytes, got ${bytes(s)}`)));
+  if (lenBytes !== undefined) checks.push((s, ctx) => void (bytes(s) == lenBytes || report(ctx, `must be exactly ${units(lenBytes, 'byte')}, got ${bytes(s)}`)));
+  if (minBytes !== undefined) checks.push((s, ctx) => void (s.length >= minBytes || bytes(s) >= minBytes || report(ctx, `must be at least ${units(minBytes, 'byte')}, got ${bytes(s)}`)));
+  if (maxBytes !== undefined) checks.push((s, ctx) => void (s.length * 3 <= maxBytes || bytes(s) <= maxBytes || report(ctx, `must be at most ${units(maxBytes, 'byte')}, got ${bytes(s)}`)));
 }
 
 function contentChecks(rules: Rules, checks: StrCheck[]): void {
@@ -98,9 +100,9 @@ export function compileBytesRules(rules: Rules | undefined): BytesCheck | undefi
   const len = ruleNum(rules, 'len');
   const min = ruleNum(rules, 'min_len');
   const max = ruleNum(rules, 'max_len');
-  if (len !== undefined) checks.push((b, ctx) => void (b.length == len || report(ctx, `must be exactly ${show(len)} bytes, got ${b.length}`)));
-  if (min !== undefined) checks.push((b, ctx) => void (b.length >= min || report(ctx, `must be at least ${show(min)} bytes, got ${b.length}`)));
-  if (max !== undefined) checks.push((b, ctx) => void (b.length <= max || report(ctx, `must be at most ${show(max)} bytes, got ${b.length}`)));
+  if (len !== undefined) checks.push((b, ctx) => void (b.length == len || report(ctx, `must be exactly ${units(len, 'byte')}, got ${b.length}`)));
+  if (min !== undefined) checks.push((b, ctx) => void (b.length >= min || report(ctx, `must be at least ${units(min, 'byte')}, got ${b.length}`)));
+  if (max !== undefined) checks.push((b, ctx) => void (b.length <= max || report(ctx, `must be at most ${units(max, 'byte')}, got ${b.length}`)));
   const asBuf = (v: unknown): Buffer | undefined => (typeof v === 'string' ? Buffer.from(v, 'latin1') : undefined);
   const c = asBuf(rules['const']);
   if (c) checks.push((b, ctx) => void (c.equals(b) || report(ctx, 'must equal the constant bytes')));
