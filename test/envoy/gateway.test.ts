@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildGateway, translateGatewayToJson } from '../../src/envoy/gateway.js';
 import { fullCheck } from '../../src/envoy/check.js';
 import { MSG } from '../../src/envoy/core.js';
-import { toBytes } from '../../src/envoy/any.js';
+import { protobufjsBytes } from '../../src/envoy/any.js';
+import { decodeMessage, encodeMessage } from '../../src/envoy/encode.js';
 import type { JsonObject } from '../../src/envoy/json.js';
 import { messageType } from '../../src/proto/root.js';
 import type { Expose, SecretModel, ServiceModel } from '../../src/model/types.js';
@@ -149,12 +150,12 @@ describe('determinism and encoding', () => {
 
   it('building from shuffled input gives the same JSON and the same bytes', () => {
     const reference = translateGatewayToJson(gatewayModels());
-    const refBytes = all(reference).map(([t, m]) => Buffer.from(toBytes(t, m)).toString('hex'));
+    const refBytes = all(reference).map(([t, m]) => Buffer.from(encodeMessage(t, m)).toString('hex'));
     for (const seed of [1, 2, 3, 4, 5]) {
       const models = shuffled(gatewayModels(), seed).map((m, i) => shuffleModel(m, seed * 10 + i));
       const again = translateGatewayToJson(models);
       expect(JSON.stringify(again)).toBe(JSON.stringify(reference));
-      expect(all(again).map(([t, m]) => Buffer.from(toBytes(t, m)).toString('hex'))).toEqual(refBytes);
+      expect(all(again).map(([t, m]) => Buffer.from(encodeMessage(t, m)).toString('hex'))).toEqual(refBytes);
     }
   });
 
@@ -163,10 +164,18 @@ describe('determinism and encoding', () => {
     for (const [typeName, obj] of all(g)) {
       expect(fullCheck(typeName, obj)).toEqual([]);
       const type = messageType(typeName);
-      const bytes = toBytes(typeName, obj);
+      const bytes = protobufjsBytes(typeName, obj);
       const decoded = type.toObject(type.decode(bytes), { json: true, enums: String });
       expect(Buffer.from(type.encode(type.fromObject(decoded)).finish())).toEqual(Buffer.from(bytes));
       for (const url of JSON.stringify(obj).match(/type\.googleapis\.com\/[\w.]+/g) ?? []) expect(JSON.stringify(decoded)).toContain(url);
+    }
+  });
+
+  it('the project encoder and protobufjs fromObject give the same bytes; decode then encode is stable', () => {
+    for (const [typeName, obj] of all(translateGatewayToJson(gatewayModels()))) {
+      const bytes = encodeMessage(typeName, obj);
+      expect(Buffer.from(bytes).toString('hex')).toBe(Buffer.from(protobufjsBytes(typeName, obj)).toString('hex'));
+      expect(Buffer.from(encodeMessage(typeName, decodeMessage(typeName, bytes))).toString('hex')).toBe(Buffer.from(bytes).toString('hex'));
     }
   });
 });
