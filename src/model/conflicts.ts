@@ -11,8 +11,8 @@
 // - TCP: at most one expose without sni (the default filter chain); an SNI name once;
 //   TLS-terminated (listener_certificates) and passthrough exposes may share the listener;
 // - HTTP: a domain (case-insensitive) once; either every expose terminates TLS or none does; on
-//   a plain HTTP listener every expose shares one filter chain, so filter_config_data, when set
-//   by several exposes, must be the same.
+//   a plain HTTP listener every expose shares one filter chain, built from the first claimant's
+//   filter_config_data: a later expose may leave it unset, or set the same value, nothing else.
 import { listenerName } from './names.js';
 import { compareStrings } from './sections.js';
 import type { Expose, Problem, SecretModel, ServiceModel } from './types.js';
@@ -27,7 +27,8 @@ interface ListenerClaims {
   readonly first: Claimant;
   readonly tls: boolean;
   catchAll?: Claimant;
-  filterConfig?: { readonly owner: Claimant; readonly json: string };
+  /** Plain HTTP: the first claimant's filter_config_data (JSON text, `undefined` when unset). */
+  readonly filterConfig: string | undefined;
   readonly names: Map<string, Claimant>;
 }
 
@@ -72,8 +73,9 @@ function checkHttp(claims: ListenerClaims, c: Claimant): Refusal | undefined {
     if (owner) return { keyword: 'vhosts', value: host, winner: owner, why: `already serves the domain ${host}` };
   }
   const data = c.expose.filterConfigData;
-  if (!tls && data !== undefined && claims.filterConfig && claims.filterConfig.json !== JSON.stringify(data)) {
-    return { keyword: 'filter_config_data', value: data, winner: claims.filterConfig.owner, why: 'shares its HTTP filter chain with an expose that sets a different filter_config_data' };
+  if (!tls && data !== undefined && claims.filterConfig !== JSON.stringify(data)) {
+    const why = claims.filterConfig === undefined ? 'has one plain HTTP filter chain, built without filter_config_data' : 'has one plain HTTP filter chain, built with another filter_config_data';
+    return { keyword: 'filter_config_data', value: data, winner: claims.first, why };
   }
   return undefined;
 }
@@ -94,10 +96,6 @@ function register(claims: ListenerClaims, c: Claimant): void {
   if (claims.mode === 'tcp' && c.expose.sni.length === 0) claims.catchAll = c;
   const names = claims.mode === 'http' ? hostnames(c.expose) : c.expose.sni;
   for (const name of names) claims.names.set(name, c);
-  const data = c.expose.filterConfigData;
-  if (claims.mode === 'http' && data !== undefined && claims.filterConfig === undefined) {
-    claims.filterConfig = { owner: c, json: JSON.stringify(data) };
-  }
 }
 
 function listenerKey(e: Expose): string {
@@ -137,7 +135,9 @@ export function resolveConflicts(models: readonly ServiceModel[]): { accepted: S
     const key = listenerKey(c.expose);
     let claims = listeners.get(key);
     if (claims === undefined) {
-      claims = { mode: modeOf(c.expose), first: c, tls: c.expose.listenerCertificates.length > 0, names: new Map() };
+      const data = c.expose.filterConfigData;
+      const filterConfig = data === undefined ? undefined : JSON.stringify(data);
+      claims = { mode: modeOf(c.expose), first: c, tls: c.expose.listenerCertificates.length > 0, filterConfig, names: new Map() };
       listeners.set(key, claims);
     } else {
       const refusal = check(claims, c);

@@ -43,6 +43,7 @@ describe('conflict kinds', () => {
     ['TLS-terminated and plain HTTP on one listener', https(['a.org']), http(['b.org'], { listener_port: 443 }), 'listener_certificates'],
     ['plain and TLS-terminated HTTP on one listener', http(['a.org'], { listener_port: 443 }), https(['b.org']), 'listener_certificates'],
     ['different filter_config_data on one plain HTTP listener', http(['a.org'], { filter_config_data: { a: 1 } }), http(['b.org'], { filter_config_data: { a: 2 } }), 'filter_config_data'],
+    ['filter_config_data on a plain HTTP listener built without', http(['a.org']), http(['b.org'], { filter_config_data: { a: 2 } }), 'filter_config_data'],
   ])('%s', (_name, first, second, keyword) => {
     const a = svc('a/svc/web', first);
     const b = svc('b/svc/web', second);
@@ -59,6 +60,8 @@ describe('conflict kinds', () => {
     ['different SNI names on one listener', tcp({ sni: ['a.org'] }), tcp({ sni: ['b.org'] })],
     ['a default TCP route beside SNI routes', tcp(), tcp({ sni: ['b.org'] })],
     ['different domains on one plain HTTP listener', http(['a.org'], { filter_config_data: { a: 1 } }), http(['b.org'])],
+    ['the same filter_config_data on one plain HTTP listener', http(['a.org'], { filter_config_data: { a: 1 } }), http(['b.org'], { filter_config_data: { a: 1 } })],
+    ['different filter_config_data on one TLS listener (a chain each)', https(['a.org'], { filter_config_data: { a: 1 } }), https(['b.org'], { filter_config_data: { a: 2 } })],
     ['different domains on one TLS listener', https(['a.org']), https(['b.org'])],
     ['one port on two addresses', tcp({ listener_addr: '10.0.0.1' }), tcp({ listener_addr: '10.0.0.2' })],
     ['a wildcard and a specific address on one port (SO_REUSEPORT)', tcp(), tcp({ listener_addr: '10.0.0.2' })],
