@@ -9,16 +9,13 @@ import protobuf from 'protobufjs';
 import { messageType, typeForUrl } from '../proto/root.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
 import { validateMessage } from './validate.js';
-import { spuriousOneofRequired } from './oneof-guard.js';
 
 /** Every violation of `obj` as a `fullName` message, each `field.path: reason`; empty: valid. */
 export type Validate = (fullName: string, obj: JsonObject) => readonly string[];
 
 /** The proto validator, issues formatted `path: message`. */
 export const protoRules: Validate = (fullName, obj) =>
-  validateMessage(fullName, obj)
-    .filter((issue) => !spuriousOneofRequired(fullName, obj, issue.path, issue.message))
-    .map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message));
+  validateMessage(fullName, obj).map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message));
 
 /** Messages whose JSON form is not field-shaped in protobufjs (left to protobufjs itself). */
 const OPAQUE = new Set(['.google.protobuf.Struct', '.google.protobuf.Value', '.google.protobuf.ListValue']);
