@@ -1,5 +1,9 @@
 // `expose#N` (expose.envoy): what Envoy listens on and where it sends traffic. Resolves the
 // vhosts, routes and certificates it names, and its endpoints.
+//
+// listener_port: absent → the backend `port` (the keyword's documented default "<port>");
+// 0 → the port the janitor allocated (ports.ts, through ModelContext.listenerPort);
+// `cluster_private_key_filename` is accepted and ignored, as the Python janitor did.
 import { parseCertificate, type CertificateSpec } from './certificate.js';
 import type { ModelContext } from './context.js';
 import { exposeEndpoints } from './endpoints.js';

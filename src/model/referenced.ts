@@ -3,7 +3,7 @@
 import { parseSecretName } from './certificate.js';
 import { parseList } from './keywords.js';
 import { secretPath, splitPath } from './names.js';
-import { compareStrings, exposeRids, isScalerSlave, keyword, readService, SECTION_TYPE } from './sections.js';
+import { compareStrings, exposeRids, hasType, isScalerSlave, keyword, readService, SECTION_TYPE } from './sections.js';
 import type { ClusterState } from '../source/types.js';
 
 /** Secret object paths (`<ns>/sec/<name>`) the service's exposes for this gateway name, sorted. */
@@ -18,7 +18,7 @@ export function referencedSecrets(state: ClusterState, path: string, gateway: st
       const rids = parseList(keyword(expose, kw) ?? []);
       for (const certRid of rids.ok ? rids.value : []) {
         const cert = svc.sections.get(certRid);
-        if (cert?.type !== SECTION_TYPE.certificate) continue;
+        if (cert === undefined || !hasType(cert, SECTION_TYPE.certificate)) continue;
         for (const secretKw of ['certificate_secret', 'validation_secret']) {
           const name = parseSecretName(keyword(cert, secretKw));
           if (name.ok) found.add(secretPath(svc.namespace, name.value));

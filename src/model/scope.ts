@@ -1,7 +1,7 @@
 // The state of one service build: its sections, the problems found so far, and a cache so a
 // section referenced from several places is parsed (and reported) once.
 import { problem, ProblemList, show, type Parsed, type Where } from './problems.js';
-import { keyword, type ServiceSections } from './sections.js';
+import { hasType, keyword, type ServiceSections } from './sections.js';
 import type { ResourceState } from '../source/types.js';
 
 export interface Scope {
@@ -75,7 +75,7 @@ export function resolveRefs(scope: Scope, from: SectionReader, kw: string, rids:
     const target = scope.svc.sections.get(rid);
     if (target === undefined) {
       from.report(kw, 'UnknownReference', `${kw} names ${show(rid)}, and the service has no such section.`, rid);
-    } else if (target.type !== type) {
+    } else if (!hasType(target, type)) {
       from.report(kw, 'WrongSectionType', `${kw} names ${show(rid)}, a ${target.type} section; a ${type} section is expected.`, rid);
     } else {
       out.push(rid);

@@ -29,6 +29,14 @@ export const SECTION_TYPE = {
   certificate: 'certificate.tls',
 } as const;
 
+/**
+ * True when a resource is of the section type `expected` (`expose.envoy`, …). A bare group
+ * (`expose`) counts as its default driver, as OpenSVC defaults the `type` of these sections.
+ */
+export function hasType(res: ResourceState, expected: string): boolean {
+  return res.type === expected || res.type === expected.split('.')[0];
+}
+
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -94,7 +102,7 @@ export function isForGateway(res: ResourceState, gateway: string): boolean {
 export function exposeRids(svc: ServiceSections, gateway: string): string[] {
   const rids: string[] = [];
   for (const [rid, res] of svc.sections) {
-    if (res.type === SECTION_TYPE.expose && isForGateway(res, gateway)) rids.push(rid);
+    if (hasType(res, SECTION_TYPE.expose) && isForGateway(res, gateway)) rids.push(rid);
   }
   return rids.sort(compare);
 }

@@ -152,3 +152,17 @@ describe('endpoints', () => {
     expect(problemsOf(clusterState({ [SVC]: [instance('n1', { 'expose#0': ['expose.envoy', {}] })] }))[0]?.reason).toBe('MissingKeyword');
   });
 });
+
+describe('section types', () => {
+  it('a bare group type counts as its default driver (expose → expose.envoy, certificate → certificate.tls)', () => {
+    const m = build({
+      'expose#0': ['expose', { port: 443, listener_certificates: ['certificate#0'] }],
+      'certificate#0': ['certificate', { certificate_chain_filename: '/c.pem', private_key_filename: '/k.pem' }],
+    });
+    expect(m.exposes.map((e) => [e.rid, e.listenerCertificates.map((c) => c.rid)])).toEqual([['expose#0', ['certificate#0']]]);
+  });
+
+  it('an expose section of another driver is not an envoy expose', () => {
+    expect(build({ 'expose#0': ['expose.haproxy', { port: 'whatever' }] }).exposes).toEqual([]);
+  });
+});
