@@ -39,11 +39,15 @@ export function setSotwNames(sub: Subscription, names: readonly string[]): Subsc
     return { added: [], removed: [], wildcardOn: !wasWildcard, wildcardOff: false };
   }
   sub.legacyAllowed = false;
-  const next = new Set(names.filter((n) => n !== WILDCARD));
-  sub.wildcard = names.includes(WILDCARD);
+  const next = new Set(names);
+  sub.wildcard = next.delete(WILDCARD);
   const added = [...next].filter((n) => !sub.names.has(n));
-  const removed = [...sub.names].filter((n) => !next.has(n));
-  for (const n of removed) sub.names.delete(n);
+  // an ACK repeats the same list: skip the removal scan when every held name is still asked for
+  let removed: string[] = [];
+  if (next.size - added.length !== sub.names.size) {
+    removed = [...sub.names].filter((n) => !next.has(n));
+    for (const n of removed) sub.names.delete(n);
+  }
   for (const n of added) sub.names.add(n);
   return { added, removed, wildcardOn: sub.wildcard && !wasWildcard, wildcardOff: wasWildcard && !sub.wildcard };
 }

@@ -10,27 +10,38 @@ import { messageType } from '../proto/root.js';
 
 const LEN = 2; // wire type "length-delimited"
 
-function varint(n: number): number[] {
-  const out: number[] = [];
+function varint(out: number[], n: number): void {
   let v = n;
   while (v > 0x7f) {
     out.push((v & 0x7f) | 0x80);
     v = Math.floor(v / 128);
   }
   out.push(v);
-  return out;
 }
 
-/** One length-delimited field: tag, length, bytes. */
-export function field(fieldNo: number, value: Uint8Array | string): Buffer {
+/** Push one length-delimited field (tag, length, bytes) onto parts; nothing is copied yet. */
+function push(parts: Uint8Array[], fieldNo: number, value: Uint8Array | string): number {
   const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-  const head = Buffer.from([...varint((fieldNo << 3) | LEN), ...varint(bytes.length)]);
-  return Buffer.concat([head, bytes]);
+  const head: number[] = [];
+  varint(head, (fieldNo << 3) | LEN);
+  varint(head, bytes.length);
+  parts.push(Uint8Array.from(head), bytes);
+  return head.length + bytes.length;
+}
+
+/** One length-delimited field as a buffer. */
+export function field(fieldNo: number, value: Uint8Array | string): Buffer {
+  const parts: Uint8Array[] = [];
+  push(parts, fieldNo, value);
+  return Buffer.concat(parts);
 }
 
 /** `google.protobuf.Any { type_url = 1; value = 2 }`; `value` is the tail of the buffer. */
 export function encodeAny(typeUrl: string, bytes: Uint8Array): Buffer {
-  return Buffer.concat([field(1, typeUrl), field(2, bytes)]);
+  const parts: Uint8Array[] = [];
+  push(parts, 1, typeUrl);
+  push(parts, 2, bytes);
+  return Buffer.concat(parts);
 }
 
 export function resourceVersion(bytes: Uint8Array): string {
@@ -49,12 +60,18 @@ export const digestVersion = (sum: number): string => sum.toString(16).padStart(
 
 /** DiscoveryResponse without its nonce: version_info = 1, resources = 2, type_url = 4. */
 export function sotwBody(version: string, anys: readonly Uint8Array[], typeUrl: string): Buffer {
-  return Buffer.concat([field(1, version), ...anys.map((a) => field(2, a)), field(4, typeUrl)]);
+  const parts: Uint8Array[] = [];
+  push(parts, 1, version);
+  for (const a of anys) push(parts, 2, a);
+  push(parts, 4, typeUrl);
+  return Buffer.concat(parts);
 }
 
 /** Append the nonce (field 5 of both response messages) to a prepared body. */
 export function withNonce(body: Uint8Array, nonce: string): Buffer {
-  return Buffer.concat([body, field(5, nonce)]);
+  const parts: Uint8Array[] = [body];
+  push(parts, 5, nonce);
+  return Buffer.concat(parts);
 }
 
 export interface DeltaEntry {
@@ -70,12 +87,19 @@ export interface DeltaEntry {
 export function deltaResponse(
   systemVersion: string, typeUrl: string, resources: readonly DeltaEntry[], removed: readonly string[], nonce: string,
 ): Buffer {
-  const parts: Buffer[] = [field(1, systemVersion)];
+  const parts: Uint8Array[] = [];
+  push(parts, 1, systemVersion);
   for (const r of resources) {
-    parts.push(field(2, Buffer.concat([field(3, r.name), field(1, r.version), field(2, r.any)])));
+    const inner: Uint8Array[] = [];
+    const size = push(inner, 3, r.name) + push(inner, 1, r.version) + push(inner, 2, r.any);
+    const head: number[] = [];
+    varint(head, (2 << 3) | LEN);
+    varint(head, size);
+    parts.push(Uint8Array.from(head), ...inner);
   }
-  parts.push(field(4, typeUrl), field(5, nonce));
-  for (const name of removed) parts.push(field(6, name));
+  push(parts, 4, typeUrl);
+  push(parts, 5, nonce);
+  for (const name of removed) push(parts, 6, name);
   return Buffer.concat(parts);
 }
 
@@ -126,9 +150,10 @@ function decodeError(v: unknown): ErrorDetail | undefined {
   return { code: typeof v.code === 'number' ? v.code : 0, message: str(v.message) };
 }
 
+/** The decoded message itself: protobufjs puts defaults ('' and []) on the prototype. */
 function decodeObject(fullName: string, buf: Uint8Array): Obj {
-  const type = messageType(fullName);
-  return type.toObject(type.decode(buf), { longs: String, enums: String, arrays: true, objects: true });
+  const msg: object = messageType(fullName).decode(buf);
+  return msg as Obj;
 }
 
 export function decodeSotwRequest(buf: Uint8Array): SotwRequest {
