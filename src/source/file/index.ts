@@ -1,7 +1,10 @@
 // The file source: a YAML/JSON cluster file (and the certificate files its secrets name), watched
 // with chokidar. Every edit is re-read at once; a file that does not parse keeps the last good
 // state and is reported with its line. Editors that replace the file (write + rename) are handled:
-// the folder is watched, not the inode.
+// the folders holding the files are watched (not the inodes), events for other files ignored.
+// chokidar drops a second `change` of a path within 50 ms, so every event is followed by one
+// trailing check; content fingerprints make duplicate events and unchanged rewrites free.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
@@ -19,6 +22,17 @@ export interface FileSourceOptions {
 
 export { parseCluster } from './cluster.js';
 
+/** Re-check a file this long after its last event (chokidar's change throttle is 50 ms). */
+const TRAILING_CHECK_MS = 60;
+
+function fingerprint(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+async function fileFingerprint(file: string): Promise<string> {
+  return readFile(file, 'utf8').then(fingerprint, () => 'missing');
+}
+
 export function createFileSource(options: FileSourceOptions): Source {
   const file = path.resolve(options.path);
   const log = options.logger.child({ source: 'file', file });
@@ -29,23 +43,51 @@ export function createFileSource(options: FileSourceOptions): Source {
   let reloading: Promise<void> | undefined;
   let again = false;
   const ports = new Map<string, Map<string, number>>();
+  /** Fingerprint of the content last acted on, per file (secret values are never kept). */
+  const seen = new Map<string, string>();
+  const trailing = new Map<string, NodeJS.Timeout>();
 
-  async function load(): Promise<FileCluster | undefined> {
+  async function load(onlyIfChanged = false): Promise<FileCluster | undefined> {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
+      if (seen.get(file) === 'missing') return undefined;
+      seen.set(file, 'missing');
       log.warn({ err: error instanceof Error ? error.message : String(error) }, 'cluster file unreadable, keeping the last good state');
       return undefined;
     }
+    const print = fingerprint(text);
+    if (onlyIfChanged && seen.get(file) === print) return undefined;
+    seen.set(file, print);
     const parsed = parseCluster(text, path.dirname(file));
     if (parsed.ok) return parsed.cluster;
     log.error({ line: parsed.problem.line, column: parsed.problem.column, error: parsed.problem.message }, `cluster file refused at line ${parsed.problem.line}: ${parsed.problem.message}; keeping the last good state`);
     return undefined;
   }
 
+  let interesting = new Set<string>([file]);
+
   function watchedFiles(c: FileCluster): string[] {
     return [...new Set([file, ...[...c.secrets.values()].flatMap(secretFiles)])];
+  }
+
+  function folders(files: readonly string[]): string[] {
+    return [...new Set(files.map((f) => path.dirname(f)))];
+  }
+
+  /** Watch the folders of `files` (a rename over a file keeps being seen), only those files counting. */
+  function follow(files: readonly string[]): void {
+    const before = folders([...interesting]);
+    interesting = new Set(files);
+    const after = folders(files);
+    watcher?.unwatch(before.filter((d) => !after.includes(d)));
+    watcher?.add(after.filter((d) => !before.includes(d)));
+  }
+
+  function ignored(p: string): boolean {
+    const resolved = path.resolve(p);
+    return !interesting.has(resolved) && !folders([...interesting]).includes(resolved);
   }
 
   function publish(next: FileCluster): void {
@@ -66,13 +108,10 @@ export function createFileSource(options: FileSourceOptions): Source {
   }
 
   async function reloadOnce(): Promise<void> {
-    const next = await load();
+    const next = await load(true);
     if (!next) return;
-    const oldFiles = cluster ? watchedFiles(cluster) : [];
     publish(next);
-    const newFiles = watchedFiles(next);
-    watcher?.unwatch(oldFiles.filter((f) => !newFiles.includes(f)));
-    watcher?.add(newFiles.filter((f) => !oldFiles.includes(f)));
+    follow(watchedFiles(next));
   }
 
   /** One reload at a time; edits during a reload fold into one more. */
@@ -90,18 +129,34 @@ export function createFileSource(options: FileSourceOptions): Source {
     });
   }
 
-  function secretFileChanged(changed: string): void {
-    if (!cluster || !state) return;
+  async function secretFileChanged(changed: string): Promise<void> {
+    const print = await fileFingerprint(changed);
+    if (seen.get(changed) === print || !cluster || !state) return;
+    seen.set(changed, print);
     const secrets = new Set([...cluster.secrets.values()].filter((s) => secretFiles(s).includes(changed)).map((s) => s.path));
     if (secrets.size === 0) return;
     log.info({ secrets: [...secrets] }, 'secret file changed');
     emit({ kind: 'change', state, services: new Set(), secrets });
   }
 
+  function check(changed: string): void {
+    if (!watcher) return;
+    if (changed === file) reload();
+    else void secretFileChanged(changed);
+  }
+
   function onFsEvent(eventPath: string): void {
     const changed = path.resolve(eventPath);
-    if (changed === file) reload();
-    else secretFileChanged(changed);
+    if (!interesting.has(changed)) return;
+    check(changed);
+    clearTimeout(trailing.get(changed));
+    trailing.set(
+      changed,
+      setTimeout(() => {
+        trailing.delete(changed);
+        check(changed);
+      }, TRAILING_CHECK_MS),
+    );
   }
 
   return {
@@ -110,7 +165,9 @@ export function createFileSource(options: FileSourceOptions): Source {
       emit = onEvent;
       const first = await load();
       if (!first) throw new Error(`cannot start: cluster file ${file} is unreadable or invalid (see the log line above)`);
-      watcher = watch(watchedFiles(first), { ignoreInitial: true, atomic: false });
+      interesting = new Set(watchedFiles(first));
+      for (const f of interesting) if (f !== file) seen.set(f, await fileFingerprint(f));
+      watcher = watch(folders([...interesting]), { ignoreInitial: true, atomic: false, depth: 0, ignored });
       watcher.on('all', (_event, eventPath) => onFsEvent(eventPath));
       watcher.on('error', (error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'watch error'));
       await new Promise<void>((resolve) => watcher?.once('ready', () => resolve()));
@@ -132,6 +189,8 @@ export function createFileSource(options: FileSourceOptions): Source {
     async close() {
       const w = watcher;
       watcher = undefined;
+      for (const timer of trailing.values()) clearTimeout(timer);
+      trailing.clear();
       emit = () => undefined;
       await w?.close();
       await reloading;
