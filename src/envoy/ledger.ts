@@ -7,7 +7,7 @@
 // for this to catch: it is the last guard before Envoy sees two chains with one match.
 import type { Problem } from '../model/types.js';
 import { canonicalJson, isJsonObject, type JsonObject } from './json.js';
-import type { ListenerPart } from './listener.js';
+import { HTTP_CHAIN, type ListenerPart } from './listener.js';
 import type { ServiceResources } from './service.js';
 
 export interface Claim {
@@ -38,7 +38,9 @@ function listenerClaims(part: ListenerPart): Claim[] {
   const claims: Claim[] = [];
   for (const chain of part.filterChains) {
     const content = canonicalJson(chain);
-    claims.push(claim(`chain\u0000${String(chain['name'])}`, `filter chain ${String(chain['name'])}`, content));
+    const chainName = String(chain['name']);
+    const what = chainName === HTTP_CHAIN ? 'plain-HTTP filter chain (with another filter_config_data)' : `filter chain ${chainName}`;
+    claims.push(claim(`chain\u0000${chainName}`, what, content));
     for (const sni of chainServerNames(chain)) {
       const what = sni === '*' ? 'default filter chain (no server name)' : `server name ${sni}`;
       claims.push(claim(`sni\u0000${sni.toLowerCase()}`, what, content));
@@ -74,13 +76,18 @@ function computeClaims(resources: ServiceResources): Claim[] {
   ];
 }
 
-/** The conflicts a service would have with the ledger (and within itself); empty: it fits. */
+/**
+ * The conflicts a service would have with the ledger (and within itself); empty: it fits. One
+ * problem per section and holder: the first key they collide on.
+ */
 export function conflicts(ledger: Ledger, service: string, claims: readonly Claim[]): Problem[] {
   const local = new Map<string, Holder>();
   const problems: Problem[] = [];
+  const reported = new Set<string>();
   for (const c of claims) {
     const holder = ledger.get(c.key) ?? local.get(c.key);
-    if (holder && holder.content !== c.content) {
+    if (holder && holder.content !== c.content && !reported.has(`${c.section}\u0000${holder.service}`)) {
+      reported.add(`${c.section}\u0000${holder.service}`);
       const by = holder.service === service ? 'another section of this service' : holder.service;
       problems.push({ service, section: c.section, reason: 'Conflict', message: `${c.what} is already taken by ${by}` });
     }

@@ -93,7 +93,14 @@ describe('buildGateway', () => {
     const g = buildGateway([...gatewayModels(), service(d, [httpExpose(d, 'expose#1', ['A.example.com'], 80)])]);
     expect(g.problems.map((p) => [p.service, p.reason, p.message])).toEqual([
       [d, 'Conflict', 'listener 0.0.0.0:80/tcp domain A.example.com is already taken by test/svc/a'],
-      [d, 'Conflict', 'listener 0.0.0.0:80/tcp domain A.example.com:80 is already taken by test/svc/a'],
+    ]);
+  });
+
+  it('another filter_config_data on a shared plain-HTTP listener is refused, once per section', () => {
+    const f = 'test/svc/f';
+    const g = buildGateway([...gatewayModels(), service(f, [httpExpose(f, 'expose#1', ['f.example.com'], 80, { filterConfigData: { stat_prefix: 'f' } })])]);
+    expect(g.problems).toEqual([
+      { service: f, section: 'expose#1', reason: 'Conflict', message: 'listener 0.0.0.0:80/tcp plain-HTTP filter chain (with another filter_config_data) is already taken by test/svc/a' },
     ]);
   });
 
