@@ -52,14 +52,31 @@ class PortTable {
     this.#byPort.set(port, set);
   }
 
+  /** `address` already normalised. */
   isFree(address: string, port: number): boolean {
     const users = this.#byPort.get(port);
     if (users === undefined) return true;
-    const a = normalise(address);
-    if (isWildcard(a)) return false;
-    for (const u of users) if (u === a || isWildcard(u)) return false;
+    if (isWildcard(address)) return false;
+    for (const u of users) if (u === address || isWildcard(u)) return false;
     return true;
   }
+}
+
+/**
+ * Lowest free port per address. Ports are only ever taken during one allocation, so the lowest
+ * free port of an address never goes down: each address keeps a cursor and the whole run stays
+ * linear in the size of the range.
+ */
+function lowestFreeFinder(table: PortTable, range: { min: number; max: number }): (address: string) => number | undefined {
+  const cursors = new Map<string, number>();
+  const max = Math.min(65535, range.max);
+  return (raw) => {
+    const address = normalise(raw);
+    let port = cursors.get(address) ?? Math.max(1, range.min);
+    while (port <= max && !table.isFree(address, port)) port += 1;
+    cursors.set(address, port);
+    return port <= max ? port : undefined;
+  };
 }
 
 export function allocatePorts(input: PortAllocationInput): { ports: Map<string, number>; problems: Problem[] } {
@@ -78,10 +95,11 @@ export function allocatePorts(input: PortAllocationInput): { ports: Map<string, 
     table.take(r.address, kept);
   }
   const problems: Problem[] = [];
+  const lowestFree = lowestFreeFinder(table, input.range);
   for (const r of requests) {
     const key = portKey(r.service, r.rid);
     if (ports.has(key)) continue;
-    const port = lowestFree(table, r.address, input.range);
+    const port = lowestFree(r.address);
     if (port === undefined) {
       const { min, max } = input.range;
       problems.push(problem({ service: r.service, section: r.rid }, 'listener_port', 'PortUnavailable', `listener_port 0 asks for a free port in ${min}-${max} on ${r.address}, and every port of that range is taken.`, 0));
@@ -91,13 +109,6 @@ export function allocatePorts(input: PortAllocationInput): { ports: Map<string, 
     table.take(r.address, port);
   }
   return { ports, problems };
-}
-
-function lowestFree(table: PortTable, address: string, range: { min: number; max: number }): number | undefined {
-  for (let port = Math.max(1, range.min); port <= Math.min(65535, range.max); port += 1) {
-    if (table.isFree(address, port)) return port;
-  }
-  return undefined;
 }
 
 interface ExposeKeywords {
