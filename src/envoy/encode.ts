@@ -3,24 +3,32 @@
 // defaults dropped, Any contents encoded the same way: same object → same bytes, whatever the
 // key order. Decoding gives the canonical JSON-ish form back (Anys with "@type", Durations "5s",
 // enum names, wrappers bare, 64-bit integers as numbers when exact, else strings, bytes base64).
+import type protobuf from 'protobufjs';
 import { envoyRoot } from '../proto/root.js';
 import { messageToJson } from './rules/denormalise.js';
 import { EncodeError, toMessage } from './rules/normalise.js';
 
 export { EncodeError } from './rules/normalise.js';
 
-function lookup(fullName: string): ReturnType<ReturnType<typeof envoyRoot>['lookupType']> {
-  try {
-    return envoyRoot().lookupType(fullName);
-  } catch {
-    throw new EncodeError('', `unknown message type ${fullName}`);
+const types = new Map<string, protobuf.Type>();
+
+function lookup(fullName: string): protobuf.Type {
+  let type = types.get(fullName);
+  if (!type) {
+    try {
+      type = envoyRoot().lookupType(fullName);
+    } catch {
+      throw new EncodeError('', `unknown message type ${fullName}`);
+    }
+    types.set(fullName, type);
   }
+  return type;
 }
 
 /** `obj` (JSON-ish) as the wire bytes of message `fullName`. Throws EncodeError on bad shapes. */
 export function encodeMessage(fullName: string, obj: unknown): Uint8Array {
   const type = lookup(fullName);
-  return type.encode(toMessage(type, obj, [])).finish();
+  return type.encode(toMessage(type, obj, undefined)).finish();
 }
 
 /** Wire bytes of message `fullName` → the canonical JSON-ish object. */

@@ -6,7 +6,7 @@ import type protobuf from 'protobufjs';
 import { messageToJson } from './denormalise.js';
 import { bytesOf } from './scalars.js';
 import { at, isPlainObject, report, ruleList, ruleObj, show, type Check, type Ctx, type Rules } from './types.js';
-import { hasSpecialJson, typeForAnyUrl } from './wkt.js';
+import { hasSpecialJson, typeForAnyUrl, nameOf } from './wkt.js';
 
 /** Check of a value of a given message type (well-known types included). `anyBody` skips "@type". */
 export type TypeCheck = (type: protobuf.Type, value: unknown, ctx: Ctx, anyBody: boolean) => void;
@@ -29,7 +29,7 @@ function checkJsonAny(anyType: protobuf.Type, obj: Record<string, unknown>, ctx:
   }
   const type = lookup(anyType, url, ctx);
   if (!type) return url;
-  if (!hasSpecialJson(type.fullName)) {
+  if (!hasSpecialJson(nameOf(type))) {
     inner(type, obj, ctx, true);
     return url;
   }
@@ -60,7 +60,7 @@ function checkEncodedAny(anyType: protobuf.Type, obj: Record<string, unknown>, c
     at(ctx, 'value', () => report(ctx, `does not decode as ${type.fullName}: ${(err as Error).message}`));
     return url;
   }
-  inner(type, decoded, ctx, hasSpecialJson(type.fullName) ? false : true);
+  inner(type, decoded, ctx, hasSpecialJson(nameOf(type)) ? false : true);
   return url;
 }
 

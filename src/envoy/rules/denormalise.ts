@@ -5,7 +5,7 @@
 import protobuf from 'protobufjs';
 import { scalarDefault } from './scalars.js';
 import { isPlainObject } from './types.js';
-import { ANY, DURATION, FIELD_MASK, formatDuration, formatTimestamp, hasSpecialJson, LIST_VALUE, STRUCT, TIMESTAMP, typeForAnyUrl, VALUE, VALUE_KIND, valueFieldName, WRAPPERS } from './wkt.js';
+import { ANY, DURATION, FIELD_MASK, formatDuration, formatTimestamp, hasSpecialJson, LIST_VALUE, STRUCT, TIMESTAMP, typeForAnyUrl, VALUE, VALUE_KIND, valueFieldName, WRAPPERS, nameOf } from './wkt.js';
 
 type Obj = Record<string, unknown>;
 
@@ -78,7 +78,7 @@ function anyToJson(anyType: protobuf.Type, msg: object): Obj {
   const type = url ? typeForAnyUrl(anyType, url) : undefined;
   if (!type) return { type_url: url, value: Buffer.from(value).toString('base64') };
   const inner = messageToJson(type, type.decode(value));
-  if (hasSpecialJson(type.fullName)) return { '@type': url, value: inner };
+  if (hasSpecialJson(nameOf(type))) return { '@type': url, value: inner };
   return { '@type': url, ...(inner as Obj) };
 }
 
@@ -119,7 +119,7 @@ function plainMessageToJson(type: protobuf.Type, msg: object): Obj {
 
 /** A decoded message (or plain object of the same shape) of `type` → JSON-ish. */
 export function messageToJson(type: protobuf.Type, msg: object): unknown {
-  const name = type.fullName;
+  const name = nameOf(type);
   if (name === DURATION) return formatDuration(nanosOf(msg));
   if (name === TIMESTAMP) return formatTimestamp(nanosOf(msg));
   const wrapped = WRAPPERS.get(name);

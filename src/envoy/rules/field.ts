@@ -7,7 +7,7 @@ import { checkFieldMask, checkListValue, checkStruct, checkValue } from './json.
 import { compileEnum, compileScalar, scalarDefault } from './scalars.js';
 import { compileDuration, compileTimestamp } from './time.js';
 import { isPlainObject, report, ruleBool, ruleObj, type Check, type Ctx, type Rules } from './types.js';
-import { ANY, DURATION, FIELD_MASK, LIST_VALUE, STRUCT, TIMESTAMP, VALUE, WRAPPERS } from './wkt.js';
+import { ANY, DURATION, FIELD_MASK, LIST_VALUE, STRUCT, TIMESTAMP, VALUE, WRAPPERS, nameOf } from './wkt.js';
 
 /** What a field compiler needs from the message compiler (injected, so the modules do not cycle). */
 export interface Deps {
@@ -28,7 +28,7 @@ function compileWrapper(scalar: string, rules: Rules | undefined): Check {
 
 /** A value of message type `type`: well-known JSON forms, Any, or a plain message. */
 export function compileTyped(type: protobuf.Type, rules: Rules | undefined, deps: Deps): Check {
-  const name = type.fullName;
+  const name = nameOf(type);
   const wrapped = WRAPPERS.get(name);
   if (wrapped) return compileWrapper(wrapped, rules);
   if (name === DURATION) return compileDuration(rules);

@@ -4,7 +4,7 @@ import type protobuf from 'protobufjs';
 import { compileField, compileTyped, type Deps, type FieldChecks } from './field.js';
 import { fieldDeprecated, fieldRules, oneofRequired, rulesDisabled } from './options.js';
 import { isPlainObject, pathString, report, type Check, type Ctx } from './types.js';
-import { ANY, hasSpecialJson } from './wkt.js';
+import { ANY, hasSpecialJson, nameOf } from './wkt.js';
 
 interface CompiledField extends FieldChecks {
   readonly deprecated: boolean;
@@ -114,7 +114,7 @@ export function checkBody(type: protobuf.Type, obj: unknown, ctx: Ctx, anyBody: 
 
 /** A value of any message type: the JSON form of well-known types, or a message body. */
 export function checkType(type: protobuf.Type, value: unknown, ctx: Ctx, anyBody: boolean): void {
-  if (!hasSpecialJson(type.fullName) && type.fullName !== ANY) return checkBody(type, value, ctx, anyBody);
+  if (!hasSpecialJson(nameOf(type)) && nameOf(type) !== ANY) return checkBody(type, value, ctx, anyBody);
   let check = typedChecks.get(type);
   if (!check) {
     check = compileTyped(type, undefined, deps);

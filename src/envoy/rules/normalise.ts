@@ -8,10 +8,19 @@ import protobuf from 'protobufjs';
 import { is64, isNumberType, parseNumber } from './numbers.js';
 import { bytesOf } from './scalars.js';
 import { isPlainObject, mapKeySegment, pathString } from './types.js';
-import { ANY, DURATION, FIELD_MASK, hasSpecialJson, LIST_VALUE, parseDuration, parseTimestamp, splitNanos, STRUCT, TIMESTAMP, typeForAnyUrl, VALUE, VALUE_KIND, valueFieldName, WRAPPERS } from './wkt.js';
+import { ANY, DURATION, FIELD_MASK, hasSpecialJson, LIST_VALUE, parseDuration, parseTimestamp, splitNanos, STRUCT, TIMESTAMP, typeForAnyUrl, VALUE, VALUE_KIND, valueFieldName, WRAPPERS, nameOf } from './wkt.js';
 
 type Obj = Record<string, unknown>;
-type Path = (string | number)[];
+/** The path to the value being converted, as a linked list (cheap to extend, joined on error). */
+type Path = { readonly up: Path; readonly seg: string | number } | undefined;
+
+const sub = (up: Path, seg: string | number): Path => ({ up, seg });
+
+function segments(path: Path): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (let p = path; p; p = p.up) out.unshift(p.seg);
+  return out;
+}
 
 export class EncodeError extends Error {
   constructor(readonly path: string, detail: string) {
@@ -21,7 +30,7 @@ export class EncodeError extends Error {
 }
 
 const fail = (path: Path, detail: string): never => {
-  throw new EncodeError(pathString(path), detail);
+  throw new EncodeError(pathString(segments(path)), detail);
 };
 
 function long(b: bigint): number | { low: number; high: number } {
@@ -62,7 +71,7 @@ function jsonValue(v: unknown, path: Path): Obj {
   if (typeof v === 'number') return kind(VALUE_KIND.number, v);
   if (typeof v === 'string') return kind(VALUE_KIND.string, v);
   if (typeof v === 'boolean') return kind(VALUE_KIND.bool, v);
-  if (Array.isArray(v)) return kind(VALUE_KIND.list, { values: v.map((x, i) => jsonValue(x, [...path, i])) });
+  if (Array.isArray(v)) return kind(VALUE_KIND.list, { values: v.map((x, i) => jsonValue(x, sub(path, i))) });
   if (isPlainObject(v)) return kind(VALUE_KIND.struct, struct(v, path));
   return fail(path, `expected JSON data, got ${typeof v}`);
 }
@@ -71,7 +80,7 @@ function struct(v: unknown, path: Path): Obj {
   if (!isPlainObject(v)) return fail(path, 'expected an object (google.protobuf.Struct)');
   const fields: Obj = {};
   for (const k of Object.keys(v).sort()) {
-    if (v[k] !== undefined) fields[k] = jsonValue(v[k], [...path, mapKeySegment(k)]);
+    if (v[k] !== undefined) fields[k] = jsonValue(v[k], sub(path, mapKeySegment(k)));
   }
   return { fields };
 }
@@ -82,7 +91,7 @@ function any(anyType: protobuf.Type, v: unknown, path: Path): Obj {
   if (typeof url !== 'string' || url === '') return fail(path, 'an Any needs "@type" naming its message type');
   if (!('@type' in v)) return { type_url: url, value: bytesOf(v['value'] ?? '') ?? fail(path, 'expected bytes in value') };
   const type = typeForAnyUrl(anyType, url) ?? fail(path, `unknown type ${JSON.stringify(url)}`);
-  const inner = hasSpecialJson(type.fullName) ? toMessage(type, v['value'], [...path, 'value']) : plainMessage(type, v, path, true);
+  const inner = hasSpecialJson(nameOf(type)) ? toMessage(type, v['value'], sub(path, 'value')) : plainMessage(type, v, path, true);
   return { type_url: url, value: type.encode(inner).finish() };
 }
 
@@ -94,7 +103,7 @@ function fieldMask(v: unknown, path: Path): Obj {
 
 /** A value of message type `type` (well-known JSON forms included) → message-shaped object. */
 export function toMessage(type: protobuf.Type, v: unknown, path: Path): Obj {
-  const name = type.fullName;
+  const name = nameOf(type);
   if (WRAPPERS.has(name)) return plainMessage(type, isPlainObject(v) ? v : { value: v }, path, false);
   if (name === DURATION || name === TIMESTAMP) {
     const p = name === DURATION ? parseDuration(v) : parseTimestamp(v);
@@ -103,7 +112,7 @@ export function toMessage(type: protobuf.Type, v: unknown, path: Path): Obj {
   if (name === ANY) return any(type, v, path);
   if (name === STRUCT) return struct(v, path);
   if (name === VALUE) return jsonValue(v, path);
-  if (name === LIST_VALUE) return Array.isArray(v) ? { values: v.map((x, i) => jsonValue(x, [...path, i])) } : fail(path, 'expected an array');
+  if (name === LIST_VALUE) return Array.isArray(v) ? { values: v.map((x, i) => jsonValue(x, sub(path, i))) } : fail(path, 'expected an array');
   if (name === FIELD_MASK) return fieldMask(v, path);
   return plainMessage(type, v, path, false);
 }
@@ -122,12 +131,12 @@ function fieldValue(field: protobuf.Field, v: unknown, path: Path): unknown {
     if (!isPlainObject(v)) return fail(path, 'expected an object (map field)');
     const keys = Object.keys(v).sort();
     const out: Obj = {};
-    for (const k of keys) out[k] = element(field, v[k], [...path, mapKeySegment(k)]);
+    for (const k of keys) out[k] = element(field, v[k], sub(path, mapKeySegment(k)));
     return keys.length > 0 ? out : undefined;
   }
   if (field.repeated) {
     if (!Array.isArray(v)) return fail(path, 'expected an array (repeated field)');
-    return v.length > 0 ? v.map((item: unknown, i) => element(field, item, [...path, i])) : undefined;
+    return v.length > 0 ? v.map((item: unknown, i) => element(field, item, sub(path, i))) : undefined;
   }
   const out = element(field, v, path);
   const hasPresence = field.resolvedType instanceof protobuf.Type || field.hasPresence;
@@ -142,11 +151,11 @@ function plainMessage(type: protobuf.Type, v: unknown, path: Path, anyBody: bool
     const field = Object.hasOwn(type.fields, key) ? type.fields[key] : undefined;
     if (!field) {
       if (anyBody && key === '@type') continue;
-      return fail([...path, key], `unknown field "${key}" in ${type.fullName.slice(1)}`);
+      return fail(sub(path, key), `unknown field "${key}" in ${type.fullName.slice(1)}`);
     }
     if (val === undefined || val === null) continue;
     field.resolve();
-    const norm = fieldValue(field, val, [...path, key]);
+    const norm = fieldValue(field, val, sub(path, key));
     if (norm !== undefined) out[key] = norm;
   }
   return out;

@@ -25,6 +25,18 @@ export const WRAPPERS: ReadonlyMap<string, string> = new Map([
   ['.google.protobuf.BytesValue', 'bytes'],
 ]);
 
+const names = new WeakMap<protobuf.Type, string>();
+
+/** `type.fullName` (".pkg.Name"), cached: protobufjs rebuilds it from the parents on every read. */
+export function nameOf(type: protobuf.Type): string {
+  let name = names.get(type);
+  if (name === undefined) {
+    name = type.fullName;
+    names.set(type, name);
+  }
+  return name;
+}
+
 /** Types whose JSON form is not an object of their fields; inside an Any they sit in `value`. */
 export function hasSpecialJson(fullName: string): boolean {
   return (
@@ -147,11 +159,22 @@ export function valueFieldName(id: number): string {
  * `type.googleapis.com/<full name>` → that message type in the Any's own Root (the Envoy Root in
  * production), or undefined when it is not loaded there.
  */
+const urlCache = new WeakMap<protobuf.Type, Map<string, protobuf.Type | null>>();
+
 export function typeForAnyUrl(any: protobuf.Type, url: string): protobuf.Type | undefined {
-  const name = url.slice(url.lastIndexOf('/') + 1);
-  try {
-    return any.root.lookupType(name);
-  } catch {
-    return undefined;
+  let cache = urlCache.get(any);
+  if (!cache) {
+    cache = new Map();
+    urlCache.set(any, cache);
   }
+  let type = cache.get(url);
+  if (type === undefined) {
+    try {
+      type = any.root.lookupType(url.slice(url.lastIndexOf('/') + 1));
+    } catch {
+      type = null;
+    }
+    cache.set(url, type);
+  }
+  return type ?? undefined;
 }
