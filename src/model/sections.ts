@@ -87,8 +87,9 @@ export function readService(state: ClusterState, path: string): ServiceSections 
   return { path, namespace, name, instances, sections };
 }
 
+/** OpenSVC leaves unset keywords out of `info` (None and [] are dropped); `""` counts as unset too. */
 function isAbsent(value: unknown): boolean {
-  return value === undefined || value === null || value === '';
+  return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
 }
 
 /** An expose is for this gateway when its `gateway` keyword is absent or equal to the gateway name. */
@@ -107,7 +108,7 @@ export function exposeRids(svc: ServiceSections, gateway: string): string[] {
   return rids.sort(compare);
 }
 
-/** A keyword value, `undefined` when absent (`null`, `undefined`; `""` for strings counts as absent). */
+/** A keyword value, `undefined` when absent (`null`, `undefined`, `""`, `[]`). */
 export function keyword(res: ResourceState, kw: string): unknown {
   const value = res.info[kw];
   return isAbsent(value) ? undefined : value;

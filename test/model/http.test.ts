@@ -171,3 +171,16 @@ describe('hash policies', () => {
     expect(p[0]?.message).toMatch(/ring_hash or maglev.*round_robin/);
   });
 });
+
+describe('unset keywords', () => {
+  it('an empty list, an empty string and null count as unset, as OpenSVC leaves them out', () => {
+    const v = build({
+      'expose#0': ['expose.envoy', { ...HTTP, sni: [], listener_addr: '', cluster_data: null }],
+      'vhost#0': ['vhost.envoy', { domains: [], routes: ['route#0'] }],
+      'route#0': ['route.envoy', { ...ROUTE, match_path: '', hash_policies: [] }],
+    }).exposes[0];
+    expect(v?.listener.address).toBe('0.0.0.0');
+    expect(v?.vhosts[0]?.hostnames).toEqual(['web1']);
+    expect(v?.vhosts[0]?.routes[0]?.match).toEqual({ kind: 'prefix', value: '/' });
+  });
+});
