@@ -15,6 +15,7 @@ import { createFileSource } from './source/file/index.js';
 import { createOpenSvcSource, resolveSocketPath } from './source/opensvc/index.js';
 import type { Source, SourceEvent } from './source/types.js';
 import { createResourceCache } from './xds/cache.js';
+import type { ClientRegistry } from './xds/registry.js';
 import { createXdsServer, type XdsServer } from './xds/server.js';
 import { createXdsHooks } from './admin/hooks.js';
 import { createLifecycle, type Lifecycle } from './build/lifecycle.js';
@@ -66,9 +67,9 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
   const metrics = createMetrics();
   const source = deps.source ?? makeSource(config, logger, deps.env ?? process.env);
   const lifecycle = createLifecycle(source.name, metrics, logger);
-  const registryRef: { size: () => number } = { size: () => 0 };
-  const xds = createXdsServer({ cache, logger, hooks: createXdsHooks(metrics, logger, lifecycle, () => registryRef.size()) });
-  registryRef.size = () => xds.registry.size();
+  let registry: ClientRegistry | undefined;
+  const xds = createXdsServer({ cache, logger, hooks: createXdsHooks(metrics, logger, lifecycle, () => registry) });
+  registry = xds.registry;
   const scheduler = createScheduler({
     api: createModelApi(config.portRange),
     validate: fullCheck,
