@@ -204,6 +204,8 @@ const cases: Case[] = [
   { what: 'SAN matcher with unspecified type', type: SECRET, obj: { name: 's', validation_context: { match_typed_subject_alt_names: [{ san_type: 'SAN_TYPE_UNSPECIFIED', matcher: { exact: 'a' } }] } }, path: 'validation_context.match_typed_subject_alt_names[0].san_type', message: /must not be SAN_TYPE_UNSPECIFIED/ },
   { what: 'typed extension without config', type: CLUSTER, obj: cluster({ lb_policy: undefined, ring_hash_lb_config: undefined, load_balancing_policy: { policies: [{ typed_extension_config: { name: 'x' } }] } }), path: 'load_balancing_policy.policies[0].typed_extension_config.typed_config', message: /is required/ },
   { what: 'UDP proxy without a route', type: LISTENER, obj: { ...udpListener, listener_filters: [{ name: 'u', typed_config: { '@type': `${T}envoy.extensions.filters.udp.udp_proxy.v3.UdpProxyConfig`, stat_prefix: 'dns' } }] }, path: 'listener_filters[0].typed_config', message: /oneof route_specifier/ },
+  { what: 'field disallowed by default', type: ROUTE, obj: routeConfig({ rate_limits: [{ actions: [{ dynamic_metadata: { descriptor_key: 'k', metadata_key: { key: 'a', path: [{ key: 'b' }] } } }] }] }), path: 'virtual_hosts[0].rate_limits[0].actions[0].dynamic_metadata', message: /deprecated and refused by Envoy by default/ },
+  { what: 'enum value disallowed by default', type: CLUSTER, obj: cluster({ eds_cluster_config: { eds_config: { api_config_source: { api_type: 'DEPRECATED_AND_UNAVAILABLE_DO_NOT_USE' } } } }), path: 'eds_cluster_config.eds_config.api_config_source.api_type', message: /DEPRECATED_AND_UNAVAILABLE_DO_NOT_USE is deprecated and refused by Envoy by default/ },
   { what: 'load assignment item null', type: CLA, obj: { cluster_name: 'c', endpoints: [null] }, path: 'endpoints[0]', message: /null item/ },
   { what: 'resource not an object', type: CLA, obj: 'cla', path: '', message: /expected an object/ },
 ];
@@ -262,6 +264,8 @@ describe('deprecatedFields', () => {
     const obj = cluster({ max_requests_per_connection: 3, http2_protocol_options: {} });
     expect(deprecatedFields(CLUSTER, obj).sort()).toEqual(['http2_protocol_options', 'max_requests_per_connection']);
     expect(deprecatedFields(ROUTE, routeConfig({}, { max_grpc_timeout: '1s' }))).toEqual(['virtual_hosts[0].routes[0].route.max_grpc_timeout']);
+    const ads = { ads_config: { api_type: 'DEPRECATED_AND_UNAVAILABLE_DO_NOT_USE' } };
+    expect(deprecatedFields('envoy.config.bootstrap.v3.Bootstrap', { dynamic_resources: ads })).toEqual(['dynamic_resources.ads_config.api_type=DEPRECATED_AND_UNAVAILABLE_DO_NOT_USE']);
   });
 
   it('finds none in the resources the translation is expected to write', () => {

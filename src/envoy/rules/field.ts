@@ -85,6 +85,7 @@ export function compileField(field: protobuf.Field, rules: Rules | undefined, de
   }
   // proto3 scalars and enums without presence hold their default when absent: rules still apply.
   if (!rules || field.hasPresence) return { check, absent: undefined };
+  // (An absent enum is its number 0: never "written out", so never a disallowed value.)
   const dflt = field.resolvedType instanceof protobuf.Enum ? 0 : scalarDefault(field.type);
   return { check, absent: (ctx) => check(dflt, ctx) };
 }

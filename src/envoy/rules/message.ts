@@ -2,12 +2,13 @@
 // checks. Compiled once per protobufjs Type and cached: validation is a walk over plain objects.
 import type protobuf from 'protobufjs';
 import { compileField, compileTyped, type Deps, type FieldChecks } from './field.js';
-import { fieldDeprecated, fieldRules, oneofRequired, rulesDisabled } from './options.js';
+import { fieldDeprecated, fieldDisallowed, fieldRules, oneofRequired, rulesDisabled } from './options.js';
 import { isPlainObject, pathString, report, type Check, type Ctx } from './types.js';
 import { ANY, hasSpecialJson, nameOf } from './wkt.js';
 
 interface CompiledField extends FieldChecks {
   readonly deprecated: boolean;
+  readonly disallowed: boolean;
 }
 
 interface CompiledOneof {
@@ -36,7 +37,7 @@ function compile(type: protobuf.Type): CompiledMessage {
   for (const field of type.fieldsArray) {
     field.resolve();
     const checks = compileField(field, fieldRules(field), deps);
-    fields.set(field.name, { ...checks, deprecated: fieldDeprecated(field) });
+    fields.set(field.name, { ...checks, deprecated: fieldDeprecated(field), disallowed: fieldDisallowed(field) });
     if (checks.absent) absent.push([field.name, checks.absent]);
   }
   // Synthetic oneofs of proto3 `optional` fields have one member: nothing to check there.
@@ -75,6 +76,7 @@ function checkFields(msg: CompiledMessage, obj: Record<string, unknown>, ctx: Ct
     if (v === undefined || v === null) continue;
     ctx.path.push(key);
     if (field.deprecated && ctx.deprecated) ctx.deprecated.push(pathString(ctx.path));
+    if (field.disallowed) report(ctx, 'is deprecated and refused by Envoy by default');
     field.check(v, ctx);
     ctx.path.pop();
   }

@@ -49,13 +49,21 @@ export function fieldDeprecated(field: protobuf.Field): boolean {
   return optionTrue(field, 'deprecated');
 }
 
-/** Enum values marked `[deprecated = true]`, by name. */
-export function deprecatedEnumValues(en: protobuf.Enum): ReadonlySet<string> {
+/**
+ * `(envoy.annotations.disallowed_by_default)` on a field: deprecated AND fatal by default, Envoy
+ * rejects a configuration that sets it unless a runtime override allows it.
+ */
+export function fieldDisallowed(field: protobuf.Field): boolean {
+  return optionTrue(field, '(envoy.annotations.disallowed_by_default)');
+}
+
+/** Enum values carrying option `name` (e.g. `deprecated`), by value name. */
+export function enumValuesWith(en: protobuf.Enum, name: string): ReadonlySet<string> {
   const names = new Set<string>();
   const vo: unknown = (en as { valuesOptions?: unknown }).valuesOptions;
   if (!isPlainObject(vo)) return names;
-  for (const [name, opts] of Object.entries(vo)) {
-    if (isPlainObject(opts) && opts['deprecated'] === true) names.add(name);
+  for (const [value, opts] of Object.entries(vo)) {
+    if (isPlainObject(opts) && opts[name] === true) names.add(value);
   }
   return names;
 }

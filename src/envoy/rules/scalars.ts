@@ -1,7 +1,7 @@
 // Scalar fields (numbers, bool, string, bytes) and enums: the JSON-ish type check, then the rules.
 import type protobuf from 'protobufjs';
 import { compileNumberRules, isNumberType, parseNumber } from './numbers.js';
-import { deprecatedEnumValues } from './options.js';
+import { enumValuesWith } from './options.js';
 import { compileBytesRules, compileStringRules } from './strings.js';
 import { pathString, report, ruleBool, ruleList, ruleNum, ruleObj, show, toNumeric, type Check, type Rules } from './types.js';
 
@@ -72,10 +72,14 @@ function enumRules(en: protobuf.Enum, rules: Rules | undefined): ((n: number, ct
   };
 }
 
-/** An enum value: its name (as written in the .proto) or its number. */
+/**
+ * An enum value: its name (as written in the .proto) or its number. Values Envoy refuses unless
+ * a runtime override allows them (`disallowed_by_default_enum`) are errors when written out.
+ */
 export function compileEnum(en: protobuf.Enum, rules: Rules | undefined): Check {
   const check = enumRules(en, rules);
-  const deprecated = deprecatedEnumValues(en);
+  const deprecated = enumValuesWith(en, 'deprecated');
+  const disallowed = enumValuesWith(en, '(envoy.annotations.disallowed_by_default_enum)');
   return (v, ctx) => {
     let n: number;
     if (typeof v === 'string') {
@@ -87,6 +91,7 @@ export function compileEnum(en: protobuf.Enum, rules: Rules | undefined): Check 
       }
       n = num;
       if (ctx.deprecated && deprecated.has(v)) ctx.deprecated.push(`${pathString(ctx.path)}=${v}`);
+      if (disallowed.has(v)) report(ctx, `${v} is deprecated and refused by Envoy by default`);
     } else if (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) < 2 ** 31) {
       n = v;
     } else {
