@@ -1,9 +1,10 @@
 // The recording of a real OpenSVC 2.1 daemon, through the model.
 import { describe, expect, it } from 'vitest';
-import { buildService, referencedSecrets } from '../../src/model/index.js';
+import { allocatePorts, buildService, portKey, portRequests, referencedSecrets, usedListenerPorts } from '../../src/model/index.js';
 import type { ServiceModel } from '../../src/model/types.js';
 import { goodTls, secretsFrom } from './support/certs.js';
-import { loadDaemonStatus } from './support/state.js';
+import { loadDaemonStatus, stateFromDaemonStatus } from './support/state.js';
+import { readFileSync } from 'node:fs';
 
 const FIXTURES = '/work/shared/fixtures/opensvc-v2.1';
 const state = loadDaemonStatus(`${FIXTURES}/daemon_status.final.json`);
@@ -82,5 +83,20 @@ describe('daemon_status.final.json', () => {
     const initial = loadDaemonStatus(`${FIXTURES}/daemon_status.initial.json`);
     const result = buildService(initial, 'test/svc/web1', ctx);
     expect(result.ok && result.value.exposes.map((e) => `${e.rid} ${e.listener.port}`)).toEqual(['expose#0 8080', 'expose#1 443']);
+  });
+
+  it('listener_port 0 (before the write-back): requested, allocated from the range, then served', () => {
+    const raw = JSON.parse(readFileSync(`${FIXTURES}/daemon_status.final.json`, 'utf8')) as { monitor: { nodes: { vm: { services: { status: Record<string, { resources: Record<string, { info: Record<string, unknown> }> }> } } } } };
+    const expose2 = raw.monitor.nodes.vm.services.status['test/svc/web1']?.resources['expose#2'];
+    if (expose2 === undefined) throw new Error('fixture changed');
+    expose2.info['listener_port'] = 0;
+    const before = stateFromDaemonStatus(raw);
+    expect(portRequests(before, 'envoy')).toEqual([{ service: 'test/svc/web1', rid: 'expose#2', address: '0.0.0.0' }]);
+    const used = usedListenerPorts(before, 'envoy');
+    expect(used).toEqual([{ address: '0.0.0.0', port: 8080 }, { address: '0.0.0.0', port: 443 }]);
+    const { ports } = allocatePorts({ requests: portRequests(before, 'envoy'), used, envoyPorts: [{ address: '127.0.0.1', port: 1025 }], range: { min: 1025, max: 65535 }, previous: new Map() });
+    expect(ports.get(portKey('test/svc/web1', 'expose#2'))).toBe(1026);
+    const result = buildService(before, 'test/svc/web1', { ...ctx, listenerPort: (svc, rid) => ports.get(portKey(svc, rid)) });
+    expect(result.ok && result.value.exposes[2]).toMatchObject({ listener: { port: 1026 }, allocatedPort: true });
   });
 });
