@@ -12,6 +12,8 @@
 // enum const, defined_only, in, not_in; repeated min_items, max_items, unique, items; map
 // min_pairs, max_pairs, keys, values; any required, in, not_in; duration required, const, lt,
 // lte, gt, gte, in, not_in; timestamp required, const, lt, lte, gt, gte, lt_now, gt_now, within.
+// Envoy's own `(envoy.annotations.disallowed_by_default)` fields and `disallowed_by_default_enum`
+// values are errors too: Envoy refuses them unless a runtime override allows them.
 // Not implemented (ignored, never failing): bytes pattern, map no_sparse (null values are refused
 // anyway), float/double rules on NaN beyond IEEE comparisons.
 // Limits of the option parser (protobufjs 8): a repeated rule list loses a falsy FIRST value
