@@ -64,7 +64,8 @@ function checkScalar(field: protobuf.Field, resolved: protobuf.Enum | protobuf.T
     const known = typeof value === 'string' ? value in resolved.values : typeof value === 'number' && value in resolved.valuesById;
     if (!known) errors.push(`${path}: ${JSON.stringify(value)} is not a ${resolved.name} value`);
   } else if (!scalarOk(field.type, value)) {
-    errors.push(`${path}: ${JSON.stringify(value)} is not a ${field.type}`);
+    // The value itself is not echoed: it may be secret material (a Secret's inline strings).
+    errors.push(`${path}: expected a ${field.type}, got ${Array.isArray(value) ? 'an array' : typeof value}`);
   }
 }
 

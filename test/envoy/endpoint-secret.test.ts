@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterLoadAssignment } from '../../src/envoy/endpoint.js';
 import { Secret } from '../../src/envoy/secret.js';
-import { fullCheck } from '../../src/envoy/check.js';
+import { fullCheck, structuralCheck } from '../../src/envoy/check.js';
 import { MSG } from '../../src/envoy/core.js';
 import { endpoint, expose } from './fixtures.js';
 
@@ -58,5 +58,13 @@ describe('Secret', () => {
     const s = Secret({ kind: 'validation_context', name: 'validation_context/test/sec/ca', trustedCa: { inline: 'CA' }, verifyCertificateHash: [b, a] });
     expect(fullCheck(MSG.secret, s)).toEqual([]);
     expect(s).toEqual({ name: 'validation_context/test/sec/ca', validation_context: { trusted_ca: { inline_string: 'CA' }, verify_certificate_hash: [a, b] } });
+  });
+
+  it('a refused secret never shows its value in the errors', () => {
+    const key = ['-----BEGIN PRIVATE KEY-----', 'c2VjcmV0'];
+    const s = { name: 'tls_certificate/test/sec/web', tls_certificate: { certificate_chain: { inline_string: 'CHAIN' }, private_key: { inline_string: key } } };
+    const errors = [...structuralCheck(MSG.secret, s), ...fullCheck(MSG.secret, s)];
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) expect(e).not.toMatch(/PRIVATE KEY|c2VjcmV0/);
   });
 });
