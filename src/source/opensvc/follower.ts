@@ -11,14 +11,21 @@
 // too (it may carry coalesced stanzas from before it). Every later patch is strict: an error resyncs.
 // Re-applied sets are idempotent, so the state converges; a gap inside the buffer resyncs again.
 //
+// A daemon that has just started is not ready (seen live on 2.1): its status shows its own node with
+// `monitor.status: "init"` and no objects, then its first patch replaces `monitor` with
+// `{"nodes": {}, "services": {}}`, then the node comes back in `init`, objects appear, and
+// the node turns `rejoin`/`idle`. Publishing any of that would empty the gateway, so the snapshot is
+// deferred, patches still applied, until at least one node is known and none is in `init`, or until
+// `warmupMs` has passed (then it is published anyway, with a warning).
+//
 // Only stanzas under `monitor` are applied: the rest (listener.stats, scheduler, …) is noise for the
 // janitor, skipped without copying anything; its ids are still tracked.
 import type { Logger } from 'pino';
 import type { ClusterState, SourceEvent } from '../types.js';
 import { computeChange } from './changes.js';
-import { field, isObject, type Json } from './json.js';
+import { dig, field, isObject, type Json } from './json.js';
 import { applyPatch, parseStanzas, stanzaUnder, type Stanza } from './patch.js';
-import { deriveClusterState } from './state.js';
+import { deriveClusterState, liveNodes } from './state.js';
 
 interface Patch {
   readonly id: number;
@@ -31,6 +38,8 @@ export interface FollowerHooks {
   /** The snapshot could not be fetched: the connection is to be dropped and retried. */
   readonly fail: (reason: string) => void;
   readonly log: Logger;
+  /** Longest wait for initializing nodes before a snapshot is published anyway (ms). */
+  readonly warmupMs: number;
 }
 
 export interface Follower {
@@ -54,6 +63,30 @@ export function createFollower(hooks: FollowerHooks): Follower {
   let buffer: Patch[] = [];
   let generation = 0;
   let count = 0;
+  let warming: NodeJS.Timeout | undefined;
+
+  /** Why this status is not worth publishing yet, or undefined when it is. */
+  function notReady(status: Json): string | undefined {
+    const nodes = liveNodes(status);
+    if (nodes.length === 0) return 'no node known yet';
+    const init = nodes.filter(([, node]) => dig(node, ['monitor', 'status']) === 'init').map(([name]) => name);
+    return init.length > 0 ? `nodes initializing: ${init.join(', ')}` : undefined;
+  }
+
+  function publish(): void {
+    if (warming) clearTimeout(warming);
+    warming = undefined;
+    if (raw === undefined) return;
+    cluster = deriveClusterState(raw);
+    count++;
+    hooks.log.info({ services: cluster.services.size }, 'snapshot');
+    hooks.emit({ kind: 'snapshot', state: cluster });
+  }
+
+  function stopWarming(): void {
+    if (warming) clearTimeout(warming);
+    warming = undefined;
+  }
 
   function resync(reason: string, pending: Patch[]): void {
     hooks.log.info({ reason }, 'fetching the daemon status');
@@ -85,13 +118,20 @@ export function createFollower(hooks: FollowerHooks): Follower {
       }
     }
     raw = next;
-    cluster = deriveClusterState(next);
     syncing = false;
     lenientNext = true;
-    count++;
-    hooks.log.info({ services: cluster.services.size, buffered: buffer.length, skipped }, 'snapshot');
+    hooks.log.debug({ buffered: buffer.length, skipped }, 'daemon status fetched');
     buffer = [];
-    hooks.emit({ kind: 'snapshot', state: cluster });
+    const waiting = notReady(next);
+    if (waiting && !warming) {
+      hooks.log.info({ why: waiting, maxMs: hooks.warmupMs }, 'daemon not ready: snapshot deferred');
+      warming = setTimeout(() => {
+        hooks.log.warn({ why: notReady(raw ?? null) }, 'daemon still not ready: publishing the snapshot anyway');
+        publish();
+      }, hooks.warmupMs);
+    } else if (!waiting) {
+      publish();
+    }
     if (again) resync('changes during the last resync', []);
   }
 
@@ -104,13 +144,18 @@ export function createFollower(hooks: FollowerHooks): Follower {
       again ||= gap;
       return;
     }
-    if (gap || raw === undefined || cluster === undefined) return resync('gap in patch ids', [patch]);
+    if (gap || raw === undefined) return resync('gap in patch ids', [patch]);
     if (patch.stanzas.length === 0) return;
     const result = applyPatch(raw, patch.stanzas, { lenient: lenientNext });
     lenientNext = false;
     if (!result.ok) {
       hooks.log.warn({ id: patch.id, stanza: result.stanza, error: result.error }, 'patch does not apply');
       return resync('patch apply error', []);
+    }
+    if (warming || cluster === undefined) {
+      raw = result.state;
+      if (!notReady(raw)) publish();
+      return;
     }
     const change = computeChange(cluster, raw, result.state, patch.stanzas);
     raw = result.state;
@@ -131,6 +176,7 @@ export function createFollower(hooks: FollowerHooks): Follower {
       resync('connected', []);
     },
     disconnected() {
+      stopWarming();
       generation++;
       syncing = false;
       buffer = [];

@@ -18,6 +18,8 @@ export interface OpenSvcSourceOptions {
   readonly backoff?: { readonly minMs: number; readonly maxMs: number };
   /** Per-request timeouts (ms). service_action runs a CLI command, so it gets longer. */
   readonly timeouts?: { readonly requestMs?: number; readonly actionMs?: number };
+  /** Longest wait for a (re)starting daemon's nodes to leave `init` before a snapshot (ms, default 30 s). */
+  readonly warmupMs?: number;
 }
 
 export function createOpenSvcSource(opts: OpenSvcSourceOptions): Source {
@@ -51,6 +53,7 @@ export function createOpenSvcSource(opts: OpenSvcSourceOptions): Source {
     fetchStatus: () => send({ action: 'daemon_status', options: {} }, { timeoutMs: requestMs }),
     fail: (reason) => lost(reason),
     log,
+    warmupMs: opts.warmupMs ?? 30_000,
   });
 
   function lost(reason: string): void {

@@ -139,6 +139,47 @@ describe('OpenSVC source over a real unix socket', () => {
     expect(rec.unseen()).toEqual([]);
   });
 
+  /** What a 2.1 daemon reports right after a restart (seen live): its node in `init`, no instances yet. */
+  function initializingStatus(status: Json): Json {
+    return edited(status, (s) => {
+      const node = at(s, 'monitor', 'nodes', 'vm');
+      node['monitor'] = { status: 'init', status_updated: 1 };
+      at(node, 'services')['status'] = {};
+    });
+  }
+
+  it('a restarting daemon still initializing: no empty snapshot, the complete one once it is ready', async () => {
+    const { rec, daemon } = await live();
+    const complete = daemon.status();
+    await daemon.restart(initializingStatus(complete));
+    expect((await rec.next()).kind).toBe('stale');
+    await until(() => daemon.subscribers() === 1 && daemon.count('daemon_status') === 2);
+    // the sequence a real 2.1 daemon streams next: monitor emptied, own node back in init, objects
+    const initNode = clone(at(daemon.status(), 'monitor', 'nodes', 'vm'));
+    daemon.emitPatch([[['monitor'], { nodes: {}, services: {} }]]);
+    daemon.emitPatch([[['monitor', 'nodes', 'vm'], initNode as Json]]);
+    await delay(50);
+    expect(rec.unseen()).toEqual([]);
+    daemon.setStatus(complete);
+    const event = await rec.next();
+    expect(event).toEqual({ kind: 'snapshot', state: deriveClusterState(complete) });
+  });
+
+  it('a node stuck in init: the snapshot is published after warmupMs anyway', async () => {
+    const { rec, daemon } = await live();
+    await source?.close();
+    const stuck = initializingStatus(daemon.status());
+    await daemon.restart(stuck);
+    const late = recorder();
+    source = createOpenSvcSource({ socketPath: daemon.socketPath, backoff: { minMs: 10, maxMs: 80 }, warmupMs: 150 });
+    const started = Date.now();
+    await source.start(late.push);
+    const event = await late.next();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(event).toEqual({ kind: 'snapshot', state: deriveClusterState(stuck) });
+    expect(rec.unseen()).toEqual([]);
+  });
+
   it('keeps the last state while the daemon is away, then resyncs when it is back', async () => {
     const { rec, daemon } = await live();
     const before = rec.events[0];
