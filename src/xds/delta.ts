@@ -5,7 +5,8 @@
 // initial_resource_versions (first request on a stream) seed `held`, so a reconnecting client is
 // not sent what it already has. Deletions and unknown names go out in removed_resources.
 import type { CachedResource } from './cache.js';
-import { deltaResponse, type DeltaRequest } from './wire.js';
+import { deltaResponse } from './wire.js';
+import type { DeltaRequest } from './request.js';
 import { applyDeltaChange, describeSubscription, isSubscribed, newSubscription } from './subscription.js';
 import {
   clearDirty, isDirty, markChange, newAckBook, newDirty, recordAck, recordNack,

@@ -12,7 +12,7 @@ import type { ClientInfo, MutableRegistry, ServiceKind, TypeStatus, Variant } fr
 import type { Prepared, TypeState } from './state.js';
 import type { XdsHooks } from './hooks.js';
 import { ADS_ORDER, TYPE, isTypeUrl, type TypeUrl } from './types.js';
-import { decodeDeltaRequest, decodeSotwRequest, type NodeInfo } from './wire.js';
+import { decodeDeltaRequest, decodeSotwRequest, type NodeInfo } from './request.js';
 import { createSotwState, type SotwState } from './sotw.js';
 import { createDeltaState, type DeltaState } from './delta.js';
 

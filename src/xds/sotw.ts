@@ -7,7 +7,8 @@
 // cache change sends the next version.
 import type { CachedResource } from './cache.js';
 import { FULL_STATE_TYPES } from './types.js';
-import { addDigest, digestVersion, sotwBody, subDigest, withNonce, type SotwRequest } from './wire.js';
+import { addDigest, digestVersion, sotwBody, subDigest, withNonce } from './wire.js';
+import type { SotwRequest } from './request.js';
 import { isSubscribed, newSubscription, setSotwNames, describeSubscription } from './subscription.js';
 import {
   clearDirty, isDirty, markChange, newAckBook, newDirty, recordAck, recordNack,
@@ -46,6 +47,7 @@ export function createSotwState(ctx: TypeContext): SotwState {
   let answered = false;
   /** version_info of the first request: the client may already hold exactly what we would send. */
   let clientVersion = '';
+  let namesKey: Buffer | undefined;
 
   const hold = (r: CachedResource): void => {
     const old = held.get(r.name);
@@ -135,7 +137,10 @@ export function createSotwState(ctx: TypeContext): SotwState {
         clientVersion = req.versionInfo;
         dirty.all = true;
       }
-      const change = setSotwNames(sub, req.resourceNames);
+      // an ACK repeats the list it ACKs: same bytes, nothing to decode or compare
+      if (namesKey !== undefined && req.namesKey.equals(namesKey)) return;
+      namesKey = req.namesKey;
+      const change = setSotwNames(sub, req.resourceNames());
       if (change.wildcardOn || change.wildcardOff) dirty.all = true;
       for (const n of change.added) dirty.names.add(n);
       // unsubscribed: nothing to send (the client dropped it); re-subscribing sends it again

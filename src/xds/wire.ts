@@ -1,4 +1,4 @@
-// Protobuf wire framing for what the server writes, and decoding of what clients send.
+// Protobuf wire framing for what the server writes.
 //
 // Responses are framed by hand (field tag + length + bytes) around the resources' cached
 // `google.protobuf.Any` bytes, so a push never re-encodes a resource and a response shared by many
@@ -6,7 +6,6 @@
 // Field numbers: envoy/service/discovery/v3/discovery.proto. Tests decode every response with the
 // protobufjs types of src/proto/root.ts, so a framing mistake cannot pass unnoticed.
 import { createHash } from 'node:crypto';
-import { messageType } from '../proto/root.js';
 
 const LEN = 2; // wire type "length-delimited"
 
@@ -101,86 +100,4 @@ export function deltaResponse(
   push(parts, 5, nonce);
   for (const name of removed) push(parts, 6, name);
   return Buffer.concat(parts);
-}
-
-// ---- requests ----
-
-export interface NodeInfo {
-  readonly id: string;
-  readonly cluster: string;
-  readonly userAgent: string;
-}
-
-export interface ErrorDetail {
-  readonly code: number;
-  readonly message: string;
-}
-
-export interface SotwRequest {
-  readonly versionInfo: string;
-  readonly node: NodeInfo | undefined;
-  readonly resourceNames: readonly string[];
-  readonly typeUrl: string;
-  readonly responseNonce: string;
-  readonly errorDetail: ErrorDetail | undefined;
-}
-
-export interface DeltaRequest {
-  readonly node: NodeInfo | undefined;
-  readonly typeUrl: string;
-  readonly subscribe: readonly string[];
-  readonly unsubscribe: readonly string[];
-  readonly initialVersions: ReadonlyMap<string, string>;
-  readonly responseNonce: string;
-  readonly errorDetail: ErrorDetail | undefined;
-}
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-
-function decodeNode(v: unknown): NodeInfo | undefined {
-  if (!isObj(v)) return undefined;
-  return { id: str(v.id), cluster: str(v.cluster), userAgent: str(v.user_agent_name) };
-}
-
-function decodeError(v: unknown): ErrorDetail | undefined {
-  if (!isObj(v)) return undefined;
-  return { code: typeof v.code === 'number' ? v.code : 0, message: str(v.message) };
-}
-
-/** The decoded message itself: protobufjs puts defaults ('' and []) on the prototype. */
-function decodeObject(fullName: string, buf: Uint8Array): Obj {
-  const msg: object = messageType(fullName).decode(buf);
-  return msg as Obj;
-}
-
-export function decodeSotwRequest(buf: Uint8Array): SotwRequest {
-  const o = decodeObject('envoy.service.discovery.v3.DiscoveryRequest', buf);
-  return {
-    versionInfo: str(o.version_info),
-    node: decodeNode(o.node),
-    resourceNames: strs(o.resource_names),
-    typeUrl: str(o.type_url),
-    responseNonce: str(o.response_nonce),
-    errorDetail: decodeError(o.error_detail),
-  };
-}
-
-export function decodeDeltaRequest(buf: Uint8Array): DeltaRequest {
-  const o = decodeObject('envoy.service.discovery.v3.DeltaDiscoveryRequest', buf);
-  const initial = new Map<string, string>();
-  if (isObj(o.initial_resource_versions)) {
-    for (const [k, v] of Object.entries(o.initial_resource_versions)) initial.set(k, str(v));
-  }
-  return {
-    node: decodeNode(o.node),
-    typeUrl: str(o.type_url),
-    subscribe: strs(o.resource_names_subscribe),
-    unsubscribe: strs(o.resource_names_unsubscribe),
-    initialVersions: initial,
-    responseNonce: str(o.response_nonce),
-    errorDetail: decodeError(o.error_detail),
-  };
 }
