@@ -99,10 +99,10 @@ function validationContext(scope: Scope, ctx: ModelContext, r: SectionReader, na
     return undefined;
   }
   const cas = ca === undefined ? undefined : parseCertificates(ca, `${path} trusted_ca`);
-  const hashes = parseCertificateHashes(hashText);
+  const hashes = parseCertificateHashes(hashText, `${path} verify_certificate_hash`);
   const bad = cas !== undefined && !cas.ok ? cas : !hashes.ok ? hashes : undefined;
   if (bad !== undefined && !bad.ok) {
-    r.report('validation_secret', bad.reason, bad.message.startsWith('verify') ? `${path} ${bad.message}` : bad.message, path);
+    r.report('validation_secret', bad.reason, bad.message, path);
     return undefined;
   }
   const verifyCertificateHash = hashes.ok ? hashes.value : [];

@@ -54,13 +54,13 @@ export function checkKeyPair(chain: string, key: string, password: string | unde
 }
 
 /** `verify_certificate_hash`: SHA-256 fingerprints separated by commas or spaces, colons allowed. */
-export function parseCertificateHashes(text: string): Parsed<string[]> {
+export function parseCertificateHashes(text: string, what = 'verify_certificate_hash'): Parsed<string[]> {
   const entries = text.split(/[\s,]+/).filter((s) => s !== '');
   const out: string[] = [];
   for (const [i, entry] of entries.entries()) {
     const hex = entry.replace(/:/g, '').toLowerCase();
     if (!/^[0-9a-f]{64}$/.test(hex)) {
-      return refuse('InvalidSecret', `verify_certificate_hash entry ${i + 1} is not a SHA-256 fingerprint (64 hex digits, colons allowed).`);
+      return refuse('InvalidSecret', `${what} entry ${i + 1} is not a SHA-256 fingerprint (64 hex digits, colons allowed).`);
     }
     if (!out.includes(hex)) out.push(hex);
   }
