@@ -18,10 +18,6 @@ export interface GatewayResources {
   readonly problems: readonly Problem[];
 }
 
-interface ListenerDraft {
-  readonly parts: ListenerPart[];
-}
-
 function sortedMap(entries: Iterable<readonly [string, JsonObject]>): ReadonlyMap<string, JsonObject> {
   return new Map([...entries].sort(byName(([name]) => name)));
 }
@@ -32,18 +28,17 @@ function uniqueByName(messages: readonly JsonObject[]): JsonObject[] {
   return [...seen.values()];
 }
 
-function buildListener(name: string, draft: ListenerDraft): JsonObject {
-  const first = draft.parts[0];
-  if (!first) throw new Error(`listener ${name} has no parts`);
-  const chains = uniqueByName(draft.parts.flatMap((p) => p.filterChains));
-  const filters = uniqueByName(draft.parts.flatMap((p) => p.listenerFilters));
+/** One Listener from the parts of every service on it (all parts share name and address). */
+function buildListener(name: string, first: ListenerPart, parts: readonly ListenerPart[]): JsonObject {
+  const chains = uniqueByName(parts.flatMap((p) => p.filterChains));
+  const filters = uniqueByName(parts.flatMap((p) => p.listenerFilters));
   return Listener(name, first.address, chains, filters);
 }
 
-function buildRoutes(name: string, draft: ListenerDraft): JsonObject | undefined {
-  const vhosts = draft.parts.flatMap((p) => p.virtualHosts);
-  const http = draft.parts.some((p) => p.kind === 'http' || p.kind === 'https');
-  return http ? RouteConfiguration(name, uniqueByName(vhosts)) : undefined;
+/** The listener's RouteConfiguration, when an HTTP expose is on it. */
+function buildRoutes(name: string, parts: readonly ListenerPart[]): JsonObject | undefined {
+  const http = parts.some((p) => p.kind === 'http' || p.kind === 'https');
+  return http ? RouteConfiguration(name, uniqueByName(parts.flatMap((p) => p.virtualHosts))) : undefined;
 }
 
 /**
@@ -58,7 +53,7 @@ export function assemble(services: readonly ServiceResources[]): GatewayResource
   const clusters: [string, JsonObject][] = [];
   const endpoints: [string, JsonObject][] = [];
   const secrets = new Map<string, JsonObject>();
-  const drafts = new Map<string, ListenerDraft>();
+  const parts = new Map<string, [ListenerPart, ...ListenerPart[]]>();
   for (const s of ordered) {
     const claims = serviceClaims(s);
     const found = conflicts(ledger, s.service, claims);
@@ -72,14 +67,14 @@ export function assemble(services: readonly ServiceResources[]): GatewayResource
     // A secret two services share: the first service's version (see ledger.ts).
     for (const x of s.secrets) if (!secrets.has(x.name)) secrets.set(x.name, x.message);
     for (const part of s.listeners) {
-      const draft = drafts.get(part.name) ?? { parts: [] };
-      draft.parts.push(part);
-      drafts.set(part.name, draft);
+      const list = parts.get(part.name);
+      if (list) list.push(part);
+      else parts.set(part.name, [part]);
     }
   }
-  const listeners = [...drafts].map(([name, d]) => [name, buildListener(name, d)] as const);
-  const routes = [...drafts].flatMap(([name, d]) => {
-    const rc = buildRoutes(name, d);
+  const listeners = [...parts].map(([name, list]) => [name, buildListener(name, list[0], list)] as const);
+  const routes = [...parts].flatMap(([name, list]) => {
+    const rc = buildRoutes(name, list);
     return rc ? [[name, rc] as const] : [];
   });
   return {
