@@ -113,6 +113,29 @@ describe('encode/decode roundtrip', () => {
   });
 });
 
+describe('determinism through Anys and maps', () => {
+  it('a cluster with typed options and metadata gives one byte string for every key order', () => {
+    const c = {
+      name: 'test/svc/web1.expose#1',
+      connect_timeout: '5s',
+      typed_extension_protocol_options: {
+        'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+          '@type': `${T}envoy.extensions.upstreams.http.v3.HttpProtocolOptions`,
+          common_http_protocol_options: { idle_timeout: '60s', max_headers_count: 100 },
+          explicit_http_config: { http2_protocol_options: { max_concurrent_streams: 100 } },
+        },
+        'x.other': { '@type': `${T}google.protobuf.Struct`, value: { b: 1, a: { d: [1, 2], c: 'x' } } },
+      },
+      metadata: { filter_metadata: { z: { b: 2, a: 1 }, a: { y: null, x: true } } },
+      transport_socket: { name: 'tls', typed_config: { '@type': `${T}envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext`, sni: 'a', common_tls_context: { alpn_protocols: ['h2'] } } },
+    };
+    expect(validateMessage(CLUSTER, c)).toEqual([]);
+    const bytes = hex(encodeMessage(CLUSTER, c));
+    fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 30 }), (seed) => hex(encodeMessage(CLUSTER, shuffleKeys(c, seed))) === bytes));
+    expect(decodeMessage(CLUSTER, encodeMessage(CLUSTER, c))).toEqual(c);
+  });
+});
+
 describe('JSON-ish forms', () => {
   it('every Duration form gives the same bytes and decodes to the string form', () => {
     fc.assert(
@@ -181,6 +204,26 @@ describe('bad shapes', () => {
   ])('throw an EncodeError naming the path (%#)', (obj, message) => {
     expect(() => encodeMessage(CLUSTER, obj)).toThrow(EncodeError);
     expect(() => encodeMessage(CLUSTER, obj)).toThrow(message);
+  });
+
+  it('arbitrary input either encodes or throws an EncodeError, and valid input always encodes', () => {
+    const key = fc.constantFrom('name', 'connect_timeout', 'lb_policy', 'metadata', 'filter_metadata', 'load_assignment', 'endpoints', 'lb_endpoints', 'endpoint', 'address', 'socket_address', 'port_value', 'typed_config', '@type', 'value', 'per_connection_buffer_limit_bytes', 'x');
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), fc.constant(`${T}envoy.config.core.v3.Address`), tie('obj'), fc.array(tie('value'), { maxLength: 3 })),
+      obj: fc.dictionary(key, tie('value'), { maxKeys: 4 }),
+    }));
+    fc.assert(
+      fc.property(json.obj, (obj) => {
+        const valid = validateMessage(CLUSTER, obj).length === 0;
+        try {
+          encodeMessage(CLUSTER, obj);
+        } catch (err) {
+          expect(err).toBeInstanceOf(EncodeError);
+          expect(valid).toBe(false);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('an unknown message type is an EncodeError', () => {
