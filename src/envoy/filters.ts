@@ -31,7 +31,7 @@ function configure(defaults: JsonObject, data: JsonObject, owned: JsonObject, on
 
 /** envoy.filters.network.tcp_proxy to one cluster. */
 export function tcpProxyFilter(statPrefix: string, cluster: string, data: JsonObject = {}): JsonObject {
-  const fields = configure({ stat_prefix: statPrefix }, data, { cluster }, ['cluster', 'weighted_clusters', 'on_demand']);
+  const fields = configure({ stat_prefix: statPrefix }, data, { cluster }, ['cluster', 'weighted_clusters']);
   return filter(FILTER.tcpProxy, MSG.tcpProxy, fields);
 }
 
