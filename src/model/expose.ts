@@ -7,7 +7,8 @@
 import { parseCertificate, type CertificateSpec } from './certificate.js';
 import type { ModelContext } from './context.js';
 import { exposeEndpoints } from './endpoints.js';
-import { isHostname, parseAddress, parseJsonObject, parseList, parseLbPolicy, parseListenerPort, parseNameList, parsePort, parseProtocol } from './keywords.js';
+import { isHostname, parseNameList } from './hostnames.js';
+import { parseAddress, parseJsonObject, parseList, parseLbPolicy, parseListenerPort, parsePort, parseProtocol } from './keywords.js';
 import { clusterName } from './names.js';
 import { problem, show } from './problems.js';
 import { reader, resolveRefs, where, type Scope, type SectionReader } from './scope.js';

@@ -193,31 +193,6 @@ export function parseList(value: unknown): Parsed<string[]> {
   return refuse('InvalidType', `must be a list of words, not ${show(value)}.`);
 }
 
-const LABEL = '[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?';
-const HOSTNAME = new RegExp(`^(\\*\\.)?(${LABEL}\\.)*${LABEL}\\.?$`, 'i');
-
-/** A DNS name, optionally with a leading `*.` wildcard (SNI names, redirect hosts). */
-export function isHostname(text: string): boolean {
-  return text.length <= 253 && HOSTNAME.test(text);
-}
-
-/** Envoy virtual-host domains: a host name, `*`, or a wildcard prefix (`*.a.org`, `*-a.org`) or suffix (`a.*`). */
-export function isDomain(text: string): boolean {
-  if (text === '*') return true;
-  if (text.startsWith('*')) return isHostname(`x${text.slice(1)}`);
-  if (text.endsWith('*')) return isHostname(`${text.slice(0, -1)}x`);
-  return isHostname(text);
-}
-
-/** A list of names each accepted by `check`, lower-cased, duplicates dropped. */
-export function parseNameList(value: unknown, check: (name: string) => boolean, what: string): Parsed<string[]> {
-  const list = parseList(value);
-  if (!list.ok) return list;
-  const bad = list.value.filter((n) => !check(n));
-  if (bad.length > 0) return refuse('InvalidValue', `has ${bad.map((b) => show(b)).join(', ')}, not ${what}.`);
-  return accept([...new Set(list.value.map((n) => n.toLowerCase()))]);
-}
-
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-zA-Z]+$/;
 
 /** An HTTP header (or cookie) name: an RFC 9110 token. */
@@ -234,16 +209,6 @@ export function parseUrlPath(value: unknown): Parsed<string> {
   // eslint-disable-next-line no-control-regex
   if (/[\s\u0000-\u001f\u007f]/.test(value)) return refuse('InvalidValue', `${show(value)} must not contain spaces or control characters.`);
   return accept(value);
-}
-
-/** A host for `Host` rewrites and redirects: a DNS name or IP, optionally with `:port`. */
-export function parseHost(value: unknown): Parsed<string> {
-  const text = parseString(value);
-  if (!text.ok) return text;
-  const m = /^(\[[0-9a-f:.]+\]|[^:]+)(:\d{1,5})?$/i.exec(text.value);
-  const host = m?.[1] ?? '';
-  const ok = m !== null && (isHostname(host) || isIPv4(host) || (host.startsWith('[') && isIPv6(host.slice(1, -1))));
-  return ok ? text : refuse('InvalidValue', `${show(value)} is not a host name (host or host:port).`);
 }
 
 /** An absolute file path (as seen by the Envoy container). */

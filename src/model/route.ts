@@ -1,6 +1,7 @@
 // `route#N` (route.envoy): one match and either a forward to the expose's cluster (route_*) or a
 // redirect (redirect_*). The cluster is bound later, per expose (see vhost.ts).
-import { parseBool, parseDuration, parseHost, parseList, parseRedirectCode, parseRegex, parseToken, parseUrlPath } from './keywords.js';
+import { parseHost } from './hostnames.js';
+import { parseBool, parseDuration, parseList, parseRedirectCode, parseRegex, parseToken, parseUrlPath } from './keywords.js';
 import { parseHashPolicy } from './hashpolicy.js';
 import { memo, reader, resolveRefs, type Scope, type SectionReader } from './scope.js';
 import { SECTION_TYPE } from './sections.js';

@@ -1,6 +1,7 @@
 // `vhost#N` (vhost.envoy): domains and the routes that serve them. Bound per expose: the vhost
 // name, its domains as written in the RouteConfiguration, and the routes' target cluster.
-import { isDomain, parseList, parseNameList } from './keywords.js';
+import { isDomain, parseNameList } from './hostnames.js';
+import { parseList } from './keywords.js';
 import { clusterName, vhostName } from './names.js';
 import { parseRoute, type RouteSpec } from './route.js';
 import { memo, reader, resolveRefs, type Scope } from './scope.js';

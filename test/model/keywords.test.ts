@@ -1,7 +1,8 @@
 // Table tests of every typed keyword parser: accepted spellings and refusals with their reason.
 import { describe, expect, it } from 'vitest';
+import { isDomain, isHostname, parseHost } from '../../src/model/hostnames.js';
 import {
-  isDomain, isHostname, parseAddress, parseBool, parseDuration, parseHost, parseJsonObject, parseLbPolicy, parseList,
+  parseAddress, parseBool, parseDuration, parseJsonObject, parseLbPolicy, parseList,
   parseListenerPort, parsePort, parseProtocol, parseRedirectCode, parseRegex, parseSeconds, parseToken, parseUrlPath,
 } from '../../src/model/keywords.js';
 import type { Parsed } from '../../src/model/problems.js';
