@@ -2,7 +2,8 @@
 // range, the same on every janitor given the same state. A port is taken when another listener
 // of this gateway, or one of Envoy's own listeners, uses it on the same address or on a wildcard
 // (0.0.0.0 and :: collide with every address, and a wildcard request collides with everything).
-// An allocation still waiting for its write-back (`previous`) is kept as it is.
+// An allocation still waiting for its write-back (`previous`) is kept as it is. The protocol is
+// not considered: a port used by a UDP listener is not offered to a TCP one either.
 import { canonicalIPv6, parseAddress, parseListenerPort, parsePort } from './keywords.js';
 import { problem } from './problems.js';
 import { exposeRids, isScalerSlave, keyword, readService } from './sections.js';
