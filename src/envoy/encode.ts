@@ -31,7 +31,10 @@ export function encodeMessage(fullName: string, obj: unknown): Uint8Array {
   return type.encode(toMessage(type, obj, undefined)).finish();
 }
 
-/** Wire bytes of message `fullName` → the canonical JSON-ish object. */
+/**
+ * Wire bytes of message `fullName` → the canonical JSON-ish object. (A well-known type decoded at
+ * the top level, whose JSON form is not an object, comes back as `{value: <its JSON form>}`.)
+ */
 export function decodeMessage(fullName: string, bytes: Uint8Array): Record<string, unknown> {
   const type = lookup(fullName);
   const json = messageToJson(type, type.decode(bytes));
