@@ -5,7 +5,7 @@
 // initial_resource_versions (first request on a stream) seed `held`, so a reconnecting client is
 // not sent what it already has. Deletions and unknown names go out in removed_resources.
 import type { CachedResource } from './cache.js';
-import { deltaResponse } from './wire.js';
+import { deltaBody, entriesKey, namesKey, sharedBody, withNonce } from './wire.js';
 import type { DeltaRequest } from './request.js';
 import { applyDeltaChange, describeSubscription, isSubscribed, newSubscription } from './subscription.js';
 import {
@@ -31,11 +31,9 @@ export function createDeltaState(ctx: TypeContext): DeltaState {
 
   const prepare = (resources: readonly CachedResource[], removed: readonly string[]): Prepared => {
     const version = cache.systemVersion(typeUrl);
-    return {
-      version,
-      count: resources.length + removed.length,
-      encode: (nonce) => deltaResponse(version, typeUrl, resources, removed, nonce),
-    };
+    const key = `${version}|${entriesKey(resources)}|${namesKey(removed)}`;
+    const body = sharedBody(`delta ${typeUrl}`, key, () => deltaBody(version, typeUrl, resources, removed));
+    return { version, count: resources.length + removed.length, encode: (nonce) => withNonce(body, nonce) };
   };
 
   const candidates = (): Iterable<string> => {

@@ -73,7 +73,9 @@ function varint(buf: Buffer, at: number): [number, number] {
 /** DiscoveryRequest: version_info 1, node 2, resource_names 3, type_url 4, response_nonce 5, error_detail 6. */
 export function decodeSotwRequest(buf: Buffer): SotwRequest {
   const strings = new Map<number, string>();
-  const names: Buffer[] = [];
+  /** start, end offsets of each resource_names field (tag included) */
+  const ranges: number[] = [];
+  let contiguous = true;
   let node: NodeInfo | undefined;
   let errorDetail: ErrorDetail | undefined;
   let pos = 0;
@@ -90,18 +92,27 @@ export function decodeSotwRequest(buf: Buffer): SotwRequest {
       pos = p2 + len;
       if (pos > buf.length) throw new Error('truncated field');
       const bytes = buf.subarray(p2, pos);
-      if (fieldNo === 3) names.push(buf.subarray(start, pos));
+      if (fieldNo === 3) {
+        if (ranges.length > 0 && ranges[ranges.length - 1] !== start) contiguous = false;
+        ranges.push(start, pos);
+      }
       else if (fieldNo === 2) node = toNode(decodeObject('envoy.config.core.v3.Node', bytes));
       else if (fieldNo === 6) errorDetail = toError(decodeObject('google.rpc.Status', bytes));
       else strings.set(fieldNo, bytes.toString('utf8'));
     } else throw new Error(`unsupported wire type ${wire}`);
   }
-  const namesKey = names.length === 1 ? (names[0] as Buffer) : Buffer.concat(names);
+  const slices = (): Buffer[] => {
+    const out: Buffer[] = [];
+    for (let i = 0; i < ranges.length; i += 2) out.push(buf.subarray(ranges[i], ranges[i + 1]));
+    return out;
+  };
+  const namesKey = ranges.length === 0 ? Buffer.alloc(0)
+    : contiguous ? buf.subarray(ranges[0], ranges[ranges.length - 1]) : Buffer.concat(slices());
   return {
     versionInfo: strings.get(1) ?? '',
     node,
     namesKey,
-    resourceNames: () => names.map((n) => n.subarray(varint(n, varint(n, 0)[1])[1]).toString('utf8')),
+    resourceNames: () => slices().map((n) => n.subarray(varint(n, varint(n, 0)[1])[1]).toString('utf8')),
     typeUrl: strings.get(4) ?? '',
     responseNonce: strings.get(5) ?? '',
     errorDetail,

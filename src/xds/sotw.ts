@@ -7,7 +7,7 @@
 // cache change sends the next version.
 import type { CachedResource } from './cache.js';
 import { FULL_STATE_TYPES } from './types.js';
-import { addDigest, digestVersion, sotwBody, subDigest, withNonce } from './wire.js';
+import { addDigest, digestVersion, entriesKey, sharedBody, sotwBody, subDigest, withNonce } from './wire.js';
 import type { SotwRequest } from './request.js';
 import { isSubscribed, newSubscription, setSotwNames, describeSubscription } from './subscription.js';
 import {
@@ -25,11 +25,10 @@ const byName = (a: CachedResource, b: CachedResource): number => (a.name < b.nam
 const sharedBodies = new WeakMap<readonly CachedResource[], Buffer>();
 
 function prepared(ctx: TypeContext, version: string, list: readonly CachedResource[], shared: boolean): Prepared {
+  const build = () => sotwBody(version, list.map((r) => r.any), ctx.typeUrl);
   let body = shared ? sharedBodies.get(list) : undefined;
-  if (!body) {
-    body = sotwBody(version, list.map((r) => r.any), ctx.typeUrl);
-    if (shared) sharedBodies.set(list, body);
-  }
+  if (!body && shared) sharedBodies.set(list, (body = build()));
+  body ??= sharedBody(`sotw ${ctx.typeUrl}`, `${version}|${entriesKey(list)}`, build);
   const ready = body;
   return { version, count: list.length, encode: (nonce) => withNonce(ready, nonce) };
 }

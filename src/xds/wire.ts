@@ -80,11 +80,11 @@ export interface DeltaEntry {
 }
 
 /**
- * DeltaDiscoveryResponse: system_version_info = 1, resources = 2 (Resource: version = 1,
+ * DeltaDiscoveryResponse without its nonce: system_version_info = 1, resources = 2 (Resource: version = 1,
  * resource = 2, name = 3), type_url = 4, nonce = 5, removed_resources = 6.
  */
-export function deltaResponse(
-  systemVersion: string, typeUrl: string, resources: readonly DeltaEntry[], removed: readonly string[], nonce: string,
+export function deltaBody(
+  systemVersion: string, typeUrl: string, resources: readonly DeltaEntry[], removed: readonly string[],
 ): Buffer {
   const parts: Uint8Array[] = [];
   push(parts, 1, systemVersion);
@@ -97,7 +97,32 @@ export function deltaResponse(
     parts.push(Uint8Array.from(head), ...inner);
   }
   push(parts, 4, typeUrl);
-  push(parts, 5, nonce);
   for (const name of removed) push(parts, 6, name);
   return Buffer.concat(parts);
 }
+
+export function deltaResponse(
+  systemVersion: string, typeUrl: string, resources: readonly DeltaEntry[], removed: readonly string[], nonce: string,
+): Buffer {
+  return withNonce(deltaBody(systemVersion, typeUrl, resources, removed), nonce);
+}
+
+/**
+ * The last body built per slot: after one change, every stream that needs the same response
+ * (same versions, same names) gets the same bytes without encoding them again. One entry per
+ * slot, so memory stays bounded; equal keys mean equal bytes (versions are content hashes).
+ */
+const lastBodies = new Map<string, { key: string; body: Buffer }>();
+
+export function sharedBody(slot: string, key: string, build: () => Buffer): Buffer {
+  const hit = lastBodies.get(slot);
+  if (hit && hit.key === key) return hit.body;
+  const body = build();
+  lastBodies.set(slot, { key, body });
+  return body;
+}
+
+/** An unambiguous memo key for names (length-prefixed) and resource versions. */
+export const namesKey = (names: readonly string[]): string => names.map((n) => `${n.length}:${n}`).join('');
+export const entriesKey = (entries: readonly DeltaEntry[]): string =>
+  entries.map((e) => `${e.name.length}:${e.name}${e.version.length}:${e.version}`).join('');
