@@ -226,6 +226,18 @@ describe('bad shapes', () => {
     );
   });
 
+  it('a cyclic object is an error, not a stack overflow', () => {
+    const filter: Record<string, unknown> = {};
+    filter['and_filter'] = { filters: [filter] };
+    const struct: Record<string, unknown> = { a: 1 };
+    struct['self'] = struct;
+    const FILTER = 'envoy.config.accesslog.v3.AccessLogFilter';
+    expect(() => encodeMessage(FILTER, filter)).toThrow(/nested too deeply/);
+    expect(() => encodeMessage('envoy.config.core.v3.Metadata', { filter_metadata: { m: struct } })).toThrow(/nested too deeply/);
+    expect(validateMessage(FILTER, filter).map((i) => i.message)).toContain('nested too deeply');
+    expect(validateMessage('envoy.config.core.v3.Metadata', { filter_metadata: { m: struct } }).map((i) => i.message)).toEqual(['nested too deeply']);
+  });
+
   it('an unknown message type is an EncodeError', () => {
     expect(() => encodeMessage('no.Such', {})).toThrow(/unknown message type no.Such/);
   });

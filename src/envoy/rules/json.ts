@@ -1,7 +1,10 @@
 // google.protobuf.Struct / Value / ListValue in their JSON form (plain JSON data), and FieldMask.
 import { at, isPlainObject, mapKeySegment, report, type Check, type Ctx } from './types.js';
 
+const MAX_DEPTH = 200;
+
 function checkJson(v: unknown, ctx: Ctx): void {
+  if (ctx.path.length > MAX_DEPTH) return report(ctx, 'nested too deeply');
   if (v === null || typeof v === 'boolean' || typeof v === 'string') return;
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) report(ctx, `${v} is not representable in a protobuf Value`);

@@ -12,9 +12,10 @@ import { ANY, DURATION, FIELD_MASK, hasSpecialJson, LIST_VALUE, parseDuration, p
 
 type Obj = Record<string, unknown>;
 /** The path to the value being converted, as a linked list (cheap to extend, joined on error). */
-type Path = { readonly up: Path; readonly seg: string | number } | undefined;
+type Path = { readonly up: Path; readonly seg: string | number; readonly depth: number } | undefined;
 
-const sub = (up: Path, seg: string | number): Path => ({ up, seg });
+const sub = (up: Path, seg: string | number): Path => ({ up, seg, depth: (up?.depth ?? 0) + 1 });
+const MAX_DEPTH = 200;
 
 function segments(path: Path): (string | number)[] {
   const out: (string | number)[] = [];
@@ -66,6 +67,7 @@ function seconds(total: bigint, floor: boolean): Obj {
 }
 
 function jsonValue(v: unknown, path: Path): Obj {
+  if ((path?.depth ?? 0) > MAX_DEPTH) return fail(path, 'nested too deeply');
   const kind = (id: number, x: unknown): Obj => ({ [valueFieldName(id)]: x });
   if (v === null) return kind(VALUE_KIND.null, 0);
   if (typeof v === 'number') return kind(VALUE_KIND.number, v);
@@ -145,6 +147,7 @@ function fieldValue(field: protobuf.Field, v: unknown, path: Path): unknown {
 
 function plainMessage(type: protobuf.Type, v: unknown, path: Path, anyBody: boolean): Obj {
   if (!isPlainObject(v)) return fail(path, `expected an object (${type.fullName.slice(1)})`);
+  if ((path?.depth ?? 0) > MAX_DEPTH) return fail(path, 'nested too deeply');
   const out: Obj = {};
   for (const key of Object.keys(v)) {
     const val = v[key];
