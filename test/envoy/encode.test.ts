@@ -235,7 +235,7 @@ describe('bad shapes', () => {
     expect(() => encodeMessage(FILTER, filter)).toThrow(/nested too deeply/);
     expect(() => encodeMessage('envoy.config.core.v3.Metadata', { filter_metadata: { m: struct } })).toThrow(/nested too deeply/);
     expect(validateMessage(FILTER, filter).map((i) => i.message)).toContain('nested too deeply');
-    expect(validateMessage('envoy.config.core.v3.Metadata', { filter_metadata: { m: struct } }).map((i) => i.message)).toEqual(['nested too deeply']);
+    expect(validateMessage('envoy.config.core.v3.Metadata', { filter_metadata: { m: struct } }).map((i) => i.message)).toContain('nested too deeply');
   });
 
   it('an unknown message type is an EncodeError', () => {
