@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import type { Logger } from '../../log.js';
+import type { Logger } from 'pino';
 import type { ClusterState, SecretValues, Source, SourceEvent } from '../types.js';
 import { parseCluster, type FileCluster } from './cluster.js';
 import { changedSecrets, changedServices } from './diff.js';
