@@ -1,13 +1,14 @@
 // How translated messages are checked before they may enter the cache.
 //
-// `protoRules` (src/envoy/validate.ts: unknown fields, types, oneofs, Any type URLs and every
-// validate.rules constraint) is the main check. `structuralCheck` is an independent, smaller
-// second opinion built on protobufjs itself (unknown fields with Anys followed through @type,
-// oneofs, scalar and enum types, fromObject + encode). `fullCheck` runs both, so a message
-// passes only when the validator AND protobufjs (which the encoder uses) accept it.
+// `fullCheck`, what the janitor runs: the proto validator (src/envoy/validate.ts: unknown
+// fields, types, oneofs, Any type URLs and every validate.rules constraint), then the project
+// encoder (src/envoy/encode.ts) must accept the message. `structuralCheck` is an independent,
+// smaller second opinion built on protobufjs alone (unknown fields with Anys followed through
+// @type, oneofs, scalar and enum types, fromObject + encode); the tests run it next to fullCheck.
 import protobuf from 'protobufjs';
 import { messageType, typeForUrl } from '../proto/root.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { encodeMessage } from './encode.js';
 import { validateMessage } from './validate.js';
 
 /** Every violation of `obj` as a `fullName` message, each `field.path: reason`; empty: valid. */
@@ -107,8 +108,32 @@ export const structuralCheck: Validate = (fullName, obj) => {
   return errors;
 };
 
-/** Both checks: what the janitor runs before a message may enter the cache. */
+const encoded = new WeakMap<JsonObject, Uint8Array>();
+
+/**
+ * encodeMessage, remembered per message object: a cluster, assignment or secret checked by
+ * fullCheck is not encoded a second time when the janitor serves the same object.
+ */
+export function encodeOnce(fullName: string, obj: JsonObject): Uint8Array {
+  let bytes = encoded.get(obj);
+  if (!bytes) {
+    bytes = encodeMessage(fullName, obj);
+    encoded.set(obj, bytes);
+  }
+  return bytes;
+}
+
+/**
+ * The validator, then the encoder: what the janitor runs before a message may enter the cache,
+ * so that encoding can never fail later, when every service's resources are put together.
+ */
 export const fullCheck: Validate = (fullName, obj) => {
   const rules = protoRules(fullName, obj);
-  return rules.length > 0 ? rules : structuralCheck(fullName, obj);
+  if (rules.length > 0) return rules;
+  try {
+    encodeOnce(fullName, obj);
+    return [];
+  } catch (err) {
+    return [`encoding: ${err instanceof Error ? err.message : String(err)}`];
+  }
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildGateway, translateGatewayToJson } from '../../src/envoy/gateway.js';
+import { encodeOnce } from '../../src/envoy/check.js';
 import { fullCheck } from '../../src/envoy/check.js';
 import { MSG } from '../../src/envoy/core.js';
 import { protobufjsBytes } from '../../src/envoy/any.js';
@@ -184,5 +185,14 @@ describe('determinism and encoding', () => {
       expect(Buffer.from(bytes).toString('hex')).toBe(Buffer.from(protobufjsBytes(typeName, obj)).toString('hex'));
       expect(Buffer.from(encodeMessage(typeName, decodeMessage(typeName, bytes))).toString('hex')).toBe(Buffer.from(bytes).toString('hex'));
     }
+  });
+
+  it('a cluster checked by buildGateway is encoded once: encodeOnce returns the bytes fullCheck made', () => {
+    const g = buildGateway(gatewayModels());
+    const cluster = g.clusters.get('test/svc/a.expose#1');
+    if (!cluster) throw new Error('cluster missing');
+    const first = encodeOnce(MSG.cluster, cluster);
+    expect(encodeOnce(MSG.cluster, cluster)).toBe(first);
+    expect(Buffer.from(first)).toEqual(Buffer.from(encodeMessage(MSG.cluster, cluster)));
   });
 });
