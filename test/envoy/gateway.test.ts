@@ -187,7 +187,7 @@ describe('determinism and encoding', () => {
     }
   });
 
-  it('a cluster checked by buildGateway is encoded once: encodeOnce returns the bytes fullCheck made', () => {
+  it('encodeOnce gives one bytes object per message, equal to encodeMessage's', () => {
     const g = buildGateway(gatewayModels());
     const cluster = g.clusters.get('test/svc/a.expose#1');
     if (!cluster) throw new Error('cluster missing');
