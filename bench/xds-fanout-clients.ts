@@ -4,6 +4,7 @@
 import { Client, credentials, type ClientDuplexStream } from '@grpc/grpc-js';
 import { messageType } from '../src/proto/root.js';
 import { TYPE } from '../src/xds/types.js';
+import { field } from '../src/xds/wire.js';
 
 const [port, perVariant, services] = process.argv.slice(2).map(Number) as [number, number, number];
 const names = Array.from({ length: services }, (_, i) => `svc-${i}`);
@@ -16,6 +17,11 @@ const DSR = messageType('envoy.service.discovery.v3.DeltaDiscoveryResponse');
 const CLA = messageType('envoy.config.endpoint.v3.ClusterLoadAssignment');
 
 type Variant = 'sotw' | 'delta';
+
+// SotW ACKs repeat the EDS names (like Envoy): encode that part once, append version and nonce
+const edsAckBase = Buffer.from(DR.encode(DR.fromObject({ type_url: TYPE.endpoint, resource_names: names })).finish());
+const sotwAck = (typeUrl: string, version: string, nonce: string): Buffer =>
+  Buffer.concat([typeUrl === TYPE.endpoint ? edsAckBase : field(4, typeUrl), field(1, version), field(5, nonce)]);
 interface Any { type_url: string; value: Uint8Array }
 interface ClaObj { endpoints?: { lb_endpoints?: { endpoint?: { address?: { socket_address?: { port_value?: number } } } }[] }[] }
 
@@ -54,7 +60,7 @@ function open(variant: Variant, i: number): void {
     const at = now();
     if (variant === 'sotw') {
       const r = SR.toObject(SR.decode(buf), { arrays: true }) as { type_url: string; version_info: string; nonce: string; resources: Any[] };
-      send({ type_url: r.type_url, version_info: r.version_info, response_nonce: r.nonce, resource_names: r.type_url === TYPE.endpoint ? names : [] });
+      call.write(sotwAck(r.type_url, r.version_info, r.nonce));
       if (r.type_url !== TYPE.endpoint) return;
       if (first && r.resources.length === services) (first = false, initial++);
       else for (const a of r.resources) record(variant, changeOf(a), at);
