@@ -41,6 +41,28 @@ function buildRoutes(name: string, parts: readonly ListenerPart[]): JsonObject |
   return http ? RouteConfiguration(name, uniqueByName(parts.flatMap((p) => p.virtualHosts))) : undefined;
 }
 
+interface ListenerBuild {
+  readonly parts: readonly ListenerPart[];
+  readonly listener: JsonObject;
+  readonly routes: JsonObject | undefined;
+}
+
+/**
+ * The last Listener and RouteConfiguration built from exactly these part objects. When no service
+ * on a listener changed, assemble returns the very same message objects, so whatever is keyed on
+ * them (encodeOnce, the janitor's encoded bytes) is not redone: work follows the change.
+ */
+const listenerBuilds = new WeakMap<ListenerPart, ListenerBuild>();
+
+function listenerBuild(name: string, parts: readonly [ListenerPart, ...ListenerPart[]]): ListenerBuild {
+  const first = parts[0];
+  const hit = listenerBuilds.get(first);
+  if (hit && hit.parts.length === parts.length && hit.parts.every((p, i) => p === parts[i])) return hit;
+  const build = { parts: [...parts], listener: buildListener(name, first, parts), routes: buildRoutes(name, parts) };
+  listenerBuilds.set(first, build);
+  return build;
+}
+
 /**
  * Merge checked services into the gateway's resources, services in path order. A service whose
  * resources collide with an earlier one's (same listener match, same domain on a listener, same
@@ -72,11 +94,9 @@ export function assemble(services: readonly ServiceResources[]): GatewayResource
       else parts.set(part.name, [part]);
     }
   }
-  const listeners = [...parts].map(([name, list]) => [name, buildListener(name, list[0], list)] as const);
-  const routes = [...parts].flatMap(([name, list]) => {
-    const rc = buildRoutes(name, list);
-    return rc ? [[name, rc] as const] : [];
-  });
+  const builds = [...parts].map(([name, list]) => [name, listenerBuild(name, list)] as const);
+  const listeners = builds.map(([name, b]) => [name, b.listener] as const);
+  const routes = builds.flatMap(([name, b]) => (b.routes ? [[name, b.routes] as const] : []));
   return {
     listeners: sortedMap(listeners),
     routes: sortedMap(routes),

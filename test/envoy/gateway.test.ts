@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildGateway, translateGatewayToJson } from '../../src/envoy/gateway.js';
+import { assemble, buildGateway, translateGatewayToJson } from '../../src/envoy/gateway.js';
+import { translateService, type ServiceResources } from '../../src/envoy/service.js';
 import { encodeOnce } from '../../src/envoy/check.js';
 import { fullCheck } from '../../src/envoy/check.js';
 import { MSG } from '../../src/envoy/core.js';
@@ -187,12 +188,25 @@ describe('determinism and encoding', () => {
     }
   });
 
-  it('encodeOnce gives one bytes object per message, equal to encodeMessage's', () => {
+  it('encodeOnce gives one bytes object per message, equal to what encodeMessage gives', () => {
     const g = buildGateway(gatewayModels());
     const cluster = g.clusters.get('test/svc/a.expose#1');
     if (!cluster) throw new Error('cluster missing');
     const first = encodeOnce(MSG.cluster, cluster);
     expect(encodeOnce(MSG.cluster, cluster)).toBe(first);
     expect(Buffer.from(first)).toEqual(Buffer.from(encodeMessage(MSG.cluster, cluster)));
+  });
+
+  it('assembling again with one service changed rebuilds only the listeners that service is on', () => {
+    const resources = gatewayModels().map((m) => translateService(m));
+    const before = assemble(resources);
+    const b = gatewayModels()[1];
+    const changedB = translateService({ ...(b as ServiceModel), exposes: (b as ServiceModel).exposes.filter((e) => e.rid !== 'expose#3') });
+    const after = assemble([resources[0] as ServiceResources, changedB]);
+    expect(after.listeners.get('0.0.0.0:1026/tcp')).toBe(before.listeners.get('0.0.0.0:1026/tcp'));
+    expect(after.listeners.get('0.0.0.0:53/udp')).toBe(before.listeners.get('0.0.0.0:53/udp'));
+    expect(after.listeners.get('0.0.0.0:80/tcp')).not.toBe(before.listeners.get('0.0.0.0:80/tcp'));
+    expect(after.listeners.get('0.0.0.0:80/tcp')).toEqual(before.listeners.get('0.0.0.0:80/tcp'));
+    expect(after.listeners.has('[::]:8443/tcp')).toBe(false);
   });
 });
