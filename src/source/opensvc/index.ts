@@ -7,6 +7,7 @@ import type { SecretValues, Source, SourceEvent } from '../types.js';
 import { createFollower, type Follower } from './follower.js';
 import { fetchSecret, type Requester } from './secrets.js';
 import { openEvents, request, type EventStream } from './transport.js';
+import { createWatchdog, type Watchdog } from './watchdog.js';
 import { writeListenerPort } from './writeback.js';
 
 export { resolveSocketPath } from './socket-path.js';
@@ -20,6 +21,8 @@ export interface OpenSvcSourceOptions {
   readonly timeouts?: { readonly requestMs?: number; readonly actionMs?: number };
   /** Longest wait for a (re)starting daemon's nodes to leave `init` before a snapshot (ms, default 30 s). */
   readonly warmupMs?: number;
+  /** Silence on the events stream before the daemon is probed (ms, default 60 s; see watchdog.ts). */
+  readonly idleMs?: number;
 }
 
 export function createOpenSvcSource(opts: OpenSvcSourceOptions): Source {
@@ -30,6 +33,7 @@ export function createOpenSvcSource(opts: OpenSvcSourceOptions): Source {
   const send: Requester = (body, options) => request(opts.socketPath, body, options);
   let onEvent: ((event: SourceEvent) => void) | undefined;
   let stream: EventStream | undefined;
+  let watchdog: Watchdog | undefined;
   let timer: NodeJS.Timeout | undefined;
   let attempt = 0;
   let stale = false;
@@ -56,7 +60,12 @@ export function createOpenSvcSource(opts: OpenSvcSourceOptions): Source {
     warmupMs: opts.warmupMs ?? 30_000,
   });
 
+  // Any request makes the daemon publish listener.stats patches; a selector matching nothing keeps the reply small.
+  const probe = () => send({ action: 'daemon_status', options: { selector: '__xds_janitor_probe__' } }, { timeoutMs: requestMs });
+
   function lost(reason: string): void {
+    watchdog?.stop();
+    watchdog = undefined;
     stream?.close();
     stream = undefined;
     follower.disconnected();
@@ -84,13 +93,19 @@ export function createOpenSvcSource(opts: OpenSvcSourceOptions): Source {
     if (closed) return;
     try {
       const opened = await openEvents(opts.socketPath, {
-        onMessage: (text) => follower.onMessage(text),
+        onMessage: (text) => {
+          if (stream === opened) watchdog?.kick();
+          follower.onMessage(text);
+        },
         onEnd: (reason) => {
           if (stream === opened) lost(reason);
         },
       });
       if (closed) return opened.close();
       stream = opened;
+      watchdog = createWatchdog(opts.idleMs ?? 60_000, probe, (reason) => {
+        if (stream === opened) lost(reason);
+      });
       follower.connected();
     } catch (err) {
       schedule(err instanceof Error ? err.message : String(err));
@@ -110,6 +125,8 @@ export function createOpenSvcSource(opts: OpenSvcSourceOptions): Source {
       closed = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
+      watchdog?.stop();
+      watchdog = undefined;
       stream?.close();
       stream = undefined;
       follower.disconnected();

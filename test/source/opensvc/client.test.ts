@@ -180,6 +180,35 @@ describe('OpenSVC source over a real unix socket', () => {
     expect(rec.unseen()).toEqual([]);
   });
 
+  it('a quiet but live stream: the idle probe gets an answer on the stream, nothing else happens', async () => {
+    const { rec, daemon } = await live();
+    await source?.close();
+    daemon.statsNoise(true);
+    const quiet = recorder();
+    source = createOpenSvcSource({ socketPath: daemon.socketPath, backoff: { minMs: 10, maxMs: 80 }, idleMs: 60 });
+    await source.start(quiet.push);
+    await quiet.next('snapshot');
+    const before = daemon.count('daemon_status');
+    await delay(400);
+    expect(daemon.count('daemon_status')).toBeGreaterThan(before + 2); // probed several times
+    expect(daemon.count('events')).toBe(2); // the first source's subscription and this one: no reconnect
+    expect(quiet.unseen()).toEqual([]);
+    expect(rec.unseen()).toEqual([]);
+  });
+
+  it('a hung daemon (stream open, silent): stale after the probe, then a resync on a new subscription', async () => {
+    const { daemon } = await live();
+    await source?.close();
+    const hung = recorder();
+    source = createOpenSvcSource({ socketPath: daemon.socketPath, backoff: { minMs: 10, maxMs: 80 }, idleMs: 60 });
+    await source.start(hung.push);
+    await hung.next('snapshot');
+    daemon.muteEvents();
+    expect((await hung.next()).kind).toBe('stale');
+    expect(await hung.next()).toEqual({ kind: 'snapshot', state: deriveClusterState(daemon.status()) });
+    expect(daemon.count('events')).toBe(3);
+  });
+
   it('keeps the last state while the daemon is away, then resyncs when it is back', async () => {
     const { rec, daemon } = await live();
     const before = rec.events[0];

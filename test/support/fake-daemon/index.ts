@@ -59,6 +59,10 @@ export interface FakeDaemon {
   dropMidMessage(next?: unknown): void;
   /** The next patch ids jump by n. */
   skipIds(n: number): void;
+  /** Like the real daemon, publish a listener.stats patch after each request (off by default). */
+  statsNoise(on: boolean): void;
+  /** The current subscribers stay connected but receive nothing more (a hung daemon). */
+  muteEvents(): void;
   /** Answer daemon_status `ms` later, with the status as it is then (0: at once). */
   holdStatusReplies(ms: number): void;
   sendGarbage(text?: string): void;
@@ -77,6 +81,7 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
   let lastId = 0;
   let failure: ActionFailure | undefined;
   let statusDelay = 0;
+  let noise = false;
   let server: net.Server | undefined;
   const fake: FakeDaemon = {
     socketPath: options.socketPath,
@@ -130,6 +135,8 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
     },
     skipIds: (n) => void (lastId += n),
     holdStatusReplies: (ms) => void (statusDelay = ms),
+    statsNoise: (on) => void (noise = on),
+    muteEvents: () => subscribers.clear(),
     sendGarbage: (text = '{"kind": "patch", "id": ') => broadcast(frame(text)),
     setSecret(path, key, value) {
       const keys = data.secrets.get(path) ?? new Map<string, string>();
@@ -200,6 +207,7 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
     const error = routingError(request, ACTIONS);
     const body = request as { action?: string; options?: Json };
     fake.requests.push(typeof body?.action === 'string' ? body.action : '');
+    if (noise && body?.action !== 'events') setTimeout(() => broadcast(encodeMessage(noisePatch())), 5);
     if (error) return void socket.end(encodeMessage(error));
     const action = String(body.action).replace(/^\/+/, '');
     if (action === 'events') return void subscribers.add(socket);
