@@ -1,10 +1,10 @@
 // From the per-service state to one consistent ChangeSet: conflicts over all services, listener
-// assembly, encoding (each message object encoded once: per-service messages keep their identity
-// across builds), and the diff against what the cache holds.
+// assembly, encoding (each message object encoded once: messages of unchanged services and
+// listeners keep their identity across builds), and the diff against what was applied last, by
+// identity of the encoded bytes, so a batch upserts only what changed.
+import { encodeOnce } from '../envoy/check.js';
 import { MSG } from '../envoy/core.js';
-import { encodeMessage } from '../envoy/encode.js';
 import { assemble, type GatewayResources } from '../envoy/gateway.js';
-import type { JsonObject } from '../envoy/json.js';
 import type { ServiceResources } from '../envoy/service.js';
 import type { Problem } from '../model/types.js';
 import type { ResourceCache } from '../xds/cache.js';
@@ -19,6 +19,8 @@ export interface GatewayBuild {
   readonly problems: ReadonlyMap<string, readonly Problem[]>;
   /** Services whose resources are served. */
   readonly served: ReadonlySet<string>;
+  /** What the cache holds once changeSet is applied. */
+  readonly applied: Applied;
 }
 
 const KINDS: readonly { key: keyof Omit<GatewayResources, 'problems'>; typeUrl: TypeUrl; fullName: string }[] = [
@@ -29,16 +31,8 @@ const KINDS: readonly { key: keyof Omit<GatewayResources, 'problems'>; typeUrl: 
   { key: 'routes', typeUrl: TYPE.route, fullName: MSG.routeConfiguration },
 ];
 
-const encoded = new WeakMap<JsonObject, Uint8Array>();
-
-function encode(fullName: string, message: JsonObject): Uint8Array {
-  let bytes = encoded.get(message);
-  if (!bytes) {
-    bytes = encodeMessage(fullName, message);
-    encoded.set(message, bytes);
-  }
-  return bytes;
-}
+/** What the last change set left in the cache: `<type URL> <name>` → the bytes applied. */
+export type Applied = Map<string, Uint8Array>;
 
 function groupByService(problems: readonly Problem[]): Map<string, Problem[]> {
   const out = new Map<string, Problem[]>();
@@ -47,7 +41,7 @@ function groupByService(problems: readonly Problem[]): Map<string, Problem[]> {
 }
 
 /** Everything to serve now, as a change set against the cache's current content. */
-export function buildGatewayChange(api: ModelApi, entries: ReadonlyMap<string, ServiceEntry>, cache: ResourceCache): GatewayBuild {
+export function buildGatewayChange(api: ModelApi, entries: ReadonlyMap<string, ServiceEntry>, cache: ResourceCache, previous: Applied): GatewayBuild {
   const candidates = [...entries.values()].flatMap((e) => (e.lastValid ? [e.lastValid] : []));
   const { accepted, problems: conflictProblems } = api.resolveConflicts(candidates.map((c) => c.model));
   const acceptedPaths = new Set(accepted.map((m) => m.path));
@@ -57,10 +51,16 @@ export function buildGatewayChange(api: ModelApi, entries: ReadonlyMap<string, S
   const served = new Set([...acceptedPaths].filter((p) => !gateway.problems.some((x) => x.service === p)));
   const upserts: EncodedResource[] = [];
   const removals: { typeUrl: TypeUrl; name: string }[] = [];
+  const applied: Applied = new Map();
   for (const kind of KINDS) {
     const wanted = gateway[kind.key];
-    for (const [name, message] of wanted) upserts.push({ typeUrl: kind.typeUrl, name, bytes: encode(kind.fullName, message) });
+    for (const [name, message] of wanted) {
+      const key = `${kind.typeUrl} ${name}`;
+      const bytes = encodeOnce(kind.fullName, message);
+      applied.set(key, bytes);
+      if (previous.get(key) !== bytes) upserts.push({ typeUrl: kind.typeUrl, name, bytes });
+    }
     for (const name of cache.names(kind.typeUrl)) if (!wanted.has(name)) removals.push({ typeUrl: kind.typeUrl, name });
   }
-  return { changeSet: { upserts, removals }, gateway, problems, served };
+  return { changeSet: { upserts, removals }, gateway, problems, served, applied };
 }

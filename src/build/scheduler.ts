@@ -90,7 +90,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     const paths = [...dirty];
     dirty.clear();
     await Promise.all(paths.map((p) => queue.add(() => rebuildOne(current, p))));
-    const build = buildGatewayChange(o.api, entries, o.cache);
+    const build = buildGatewayChange(o.api, entries, o.cache, last?.applied ?? new Map());
     o.cache.apply(build.changeSet);
     last = build;
     o.onBatch?.(build, eventAt, performance.now() - started);
