@@ -49,8 +49,6 @@ export interface Follower {
   disconnected(): void;
   onMessage(text: string): void;
   current(): ClusterState | undefined;
-  /** Number of snapshots fetched so far (first load and resyncs). */
-  snapshots(): number;
 }
 
 export function createFollower(hooks: FollowerHooks): Follower {
@@ -62,7 +60,6 @@ export function createFollower(hooks: FollowerHooks): Follower {
   let lenientNext = false;
   let buffer: Patch[] = [];
   let generation = 0;
-  let count = 0;
   let warming: NodeJS.Timeout | undefined;
 
   /** Why this status is not worth publishing yet, or undefined when it is. */
@@ -74,11 +71,9 @@ export function createFollower(hooks: FollowerHooks): Follower {
   }
 
   function publish(): void {
-    if (warming) clearTimeout(warming);
-    warming = undefined;
+    stopWarming();
     if (raw === undefined) return;
     cluster = deriveClusterState(raw);
-    count++;
     hooks.log.info({ services: cluster.services.size }, 'snapshot');
     hooks.emit({ kind: 'snapshot', state: cluster });
   }
@@ -197,6 +192,5 @@ export function createFollower(hooks: FollowerHooks): Follower {
       onPatch({ id, stanzas: stanzas.filter((stanza) => stanzaUnder(stanza, 'monitor')) });
     },
     current: () => cluster,
-    snapshots: () => count,
   };
 }

@@ -130,7 +130,9 @@ function write(parent: Container, key: PathKey, value: Json, path?: readonly Pat
     return;
   }
   if (typeof key !== 'string') throw new StanzaError(`${show(path)}: index into an object`);
-  Object.defineProperty(parent, key, { value, writable: true, enumerable: true, configurable: true });
+  // a plain assignment to "__proto__" would change the prototype instead of adding the key
+  if (key === '__proto__') Object.defineProperty(parent, key, { value, writable: true, enumerable: true, configurable: true });
+  else parent[key] = value;
 }
 
 function remove(parent: Container, key: PathKey, path: readonly PathKey[]): void {

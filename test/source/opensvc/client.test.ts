@@ -258,6 +258,16 @@ describe('OpenSVC source over a real unix socket', () => {
     expect(expose?.label).toBe('envoy expose 443/tcp via 0.0.0.0:1026');
   });
 
+  it('refuses a bad port or rid without asking the daemon; a daemon away is a clear error', async () => {
+    const { daemon, source } = await live();
+    await expect(source.setListenerPort(WEB1, 'expose#1', 70000)).rejects.toThrow(/port out of range/);
+    await expect(source.setListenerPort(WEB1, 'expose#1.port=1 --kw x', 1026)).rejects.toThrow(/not a resource id/);
+    expect(daemon.actions).toEqual([]);
+    await daemon.stop();
+    await expect(source.getSecret(CERT)).rejects.toThrow(/secret test\/sec\/web1-front-cert cannot be read: .*(ENOENT|ECONNREFUSED)/);
+    await expect(source.setListenerPort(WEB1, 'expose#1', 1026)).rejects.toThrow(/ENOENT|ECONNREFUSED/);
+  });
+
   it('reports a failed write-back (status != 0, ret != 0) once, without retrying', async () => {
     const { daemon, source } = await live();
     daemon.failNextAction({ status: 500, err: 'sequence item 0' });

@@ -30,6 +30,13 @@ describe('patch applier', () => {
     }
   });
 
+  it('treats "__proto__" as a plain key', () => {
+    const next = apply(JSON.parse('{"a":{}}') as Json, [[['a', '__proto__'], { polluted: true }]]);
+    expect(Object.keys(dig(next, ['a']) as object)).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.getPrototypeOf(dig(next, ['a']))).toBe(Object.prototype);
+  });
+
   it('lenient mode skips what cannot apply and keeps the rest', () => {
     const result = applyPatch({ a: 1 }, [[['gone']], [['b'], 2]], { lenient: true });
     expect(result).toEqual({ ok: true, state: { a: 1, b: 2 }, skipped: 1 });
