@@ -15,7 +15,6 @@ import { createFileSource } from './source/file/index.js';
 import { createOpenSvcSource, resolveSocketPath } from './source/opensvc/index.js';
 import type { Source, SourceEvent } from './source/types.js';
 import { createResourceCache } from './xds/cache.js';
-import type { ClientRegistry } from './xds/registry.js';
 import { createXdsServer, type XdsServer } from './xds/server.js';
 import { createXdsHooks } from './admin/hooks.js';
 import { createLifecycle, type Lifecycle } from './build/lifecycle.js';
@@ -67,9 +66,8 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
   const metrics = createMetrics();
   const source = deps.source ?? makeSource(config, logger, deps.env ?? process.env);
   const lifecycle = createLifecycle(source.name, metrics, logger);
-  let registry: ClientRegistry | undefined;
-  const xds = createXdsServer({ cache, logger, hooks: createXdsHooks(metrics, logger, lifecycle, () => registry) });
-  registry = xds.registry;
+  // the hooks only run once streams exist, long after `xds` is assigned
+  const xds: XdsServer = createXdsServer({ cache, logger, hooks: createXdsHooks(metrics, logger, lifecycle, () => xds.registry) });
   const scheduler = createScheduler({
     api: createModelApi(config.portRange),
     validate: fullCheck,
@@ -108,7 +106,13 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
     if (event.kind === 'snapshot') lifecycle.snapshot();
     scheduler.onEvent(event);
   };
-  await source.start(onEvent);
+  try {
+    await source.start(onEvent);
+  } catch (error) {
+    await xds.close(0);
+    await admin?.close();
+    throw error;
+  }
   if (config.portsFile) {
     await writeFile(config.portsFile, `${JSON.stringify({ xds: xdsPort, admin: admin?.port, unix: unixPath })}\n`);
   }

@@ -90,6 +90,16 @@ describe('npm start: the janitor on examples/', () => {
     expect(services.status).toBe(200);
   });
 
+  it('keeps serving the last good state when the file is broken', async () => {
+    const c = clients[0] as XdsTestClient;
+    cluster.write(cluster.read().replace('port: 6380', 'port: 6381\n   bad indent: ['));
+    await c.expectQuiet(300);
+    expect((await getJson(`http://127.0.0.1:${ports.admin ?? 0}/readyz`)).status).toBe(200);
+    const dump = (await getJson(`http://127.0.0.1:${ports.admin ?? 0}/config_dump?type=ClusterLoadAssignment`)).body;
+    expect(JSON.stringify(dump)).toContain('"port_value":6380');
+    expect(janitor.stdout()).toMatch(/"msg":"cluster file refused at line \d+: /);
+  });
+
   it('exits 0 on SIGTERM within 5 s, ending the open streams', async () => {
     const c = clients[0] as XdsTestClient;
     const started = Date.now();
