@@ -56,24 +56,24 @@ function open(variant: Variant, i: number): void {
     call.write(Buffer.from(t.encode(t.fromObject(o)).finish()));
   };
   let first = true;
+  const synced = (): void => {
+    first = false;
+    if (++initial === perVariant * 2) process.send?.({ ready: true });
+  };
   call.on('data', (buf: Buffer) => {
     const at = now();
     if (variant === 'sotw') {
       const r = SR.toObject(SR.decode(buf), { arrays: true }) as { type_url: string; version_info: string; nonce: string; resources: Any[] };
       call.write(sotwAck(r.type_url, r.version_info, r.nonce));
       if (r.type_url !== TYPE.endpoint) return;
-      if (first && r.resources.length === services) (first = false, initial++);
+      if (first && r.resources.length === services) synced();
       else for (const a of r.resources) record(variant, changeOf(a), at);
     } else {
       const r = DSR.toObject(DSR.decode(buf), { arrays: true }) as { type_url: string; nonce: string; resources: { resource: Any }[] };
       send({ type_url: r.type_url, response_nonce: r.nonce });
       if (r.type_url !== TYPE.endpoint) return;
-      if (first && r.resources.length === services) (first = false, initial++);
+      if (first && r.resources.length === services) synced();
       else for (const x of r.resources) record(variant, changeOf(x.resource), at);
-    }
-    if (initial === perVariant * 2 && first === false) {
-      initial++;
-      process.send?.({ ready: true });
     }
   });
   call.on('error', () => undefined);

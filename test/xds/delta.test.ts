@@ -110,8 +110,14 @@ describe.each(TRANSPORTS.flatMap((transport) => (['ads', 'per-type'] as const).m
       const first = await c.nextDelta(TYPE.endpoint);
       c.nack(first, 'a: rejected');
       await c.expectQuiet(200);
-      const eds = h.server.registry.list().find((x) => x.nodeId === 'nacker')?.types[TYPE.endpoint];
-      expect(eds?.lastNack).toMatchObject({ version: first.systemVersionInfo, error: 'a: rejected' });
+      const info = h.server.registry.list().find((x) => x.nodeId === 'nacker');
+      expect(info).toMatchObject({ nodeCluster: 'test-cluster', variant: 'delta', transport });
+      expect(info?.types[TYPE.endpoint]?.lastNack).toMatchObject({ version: first.systemVersionInfo, error: 'a: rejected' });
+      if (mode === 'ads') {
+        c.subscribe(TYPE.cluster, ['x']);
+        h.put(cluster('x'));
+        expect(names(await c.nextDelta(TYPE.cluster))).toEqual(['x']);
+      }
       h.put(cla('b', ep('10.0.0.3')));
       const next = await c.nextDelta(TYPE.endpoint);
       expect(names(next)).toEqual(['b']);

@@ -91,6 +91,12 @@ describe.each(TRANSPORTS.flatMap((transport) => (['ads', 'per-type'] as const).m
       const eds = info?.types[TYPE.endpoint];
       expect(eds?.lastNack).toMatchObject({ version: bad.versionInfo, error: 'endpoints[0]: bad address' });
       expect(eds?.ackedVersion).not.toBe(bad.versionInfo);
+      if (mode === 'ads') {
+        // the rest keeps being served on the same stream
+        c.request(TYPE.cluster);
+        h.put(cluster('x'));
+        expect(names(await c.nextSotw(TYPE.cluster))).toEqual(['x']);
+      }
       h.put(cla('a', [{ host: '10.0.0.2', port: 80 }]));
       const next = await c.nextSotw(TYPE.endpoint);
       expect(next.versionInfo).not.toBe(bad.versionInfo);
