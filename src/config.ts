@@ -96,10 +96,11 @@ function pick(raw: RawOptions, env: Env, key: keyof RawOptions): { value: string
   return undefined;
 }
 
-function required(raw: RawOptions, env: Env, key: keyof RawOptions): { value: string; origin: string } {
+/** The value of an option with a default, parsed; errors name the flag or variable it came from. */
+function field<T>(raw: RawOptions, env: Env, key: keyof RawOptions, parse: (text: string, origin: string) => T): T {
   const got = pick(raw, env, key);
   if (!got) throw new ConfigError(`${key}: missing value`);
-  return got;
+  return parse(got.value, got.origin);
 }
 
 export function parseInteger(text: string, min: number, max: number, origin: string): number {
@@ -161,24 +162,24 @@ function socketOption(raw: RawOptions, env: Env): string | undefined {
   return value;
 }
 
+const port = (min: number) => (text: string, origin: string) => parseInteger(text, min, 65535, origin);
+
 function build(raw: RawOptions, env: Env): Config {
-  const janitorSocket = required(raw, env, 'janitorSocket');
-  const admin = required(raw, env, 'admin');
-  const ports = pick(raw, env, 'portsFile');
+  const janitorSocket = pick(raw, env, 'janitorSocket')?.value;
   return {
-    name: parseName(required(raw, env, 'name').value, required(raw, env, 'name').origin),
-    port: parseInteger(required(raw, env, 'port').value, 0, 65535, required(raw, env, 'port').origin),
-    listen: checkHost(required(raw, env, 'listen').value, required(raw, env, 'listen').origin),
-    envoyPort: parseInteger(required(raw, env, 'envoyPort').value, 1, 65535, required(raw, env, 'envoyPort').origin),
-    portRange: parsePortRange(required(raw, env, 'portRange').value, required(raw, env, 'portRange').origin),
+    name: field(raw, env, 'name', parseName),
+    port: field(raw, env, 'port', port(0)),
+    listen: field(raw, env, 'listen', checkHost),
+    envoyPort: field(raw, env, 'envoyPort', port(1)),
+    portRange: field(raw, env, 'portRange', parsePortRange),
     socket: socketOption(raw, env),
-    janitorSocket: parseUnixSocket(janitorSocket.value, janitorSocket.origin),
-    janitorSocketIsDefault: janitorSocket.value === DEFAULT_JANITOR_SOCKET,
-    maxWorkers: parseInteger(required(raw, env, 'maxWorkers').value, 1, 65536, required(raw, env, 'maxWorkers').origin),
-    source: parseSource(required(raw, env, 'source').value, required(raw, env, 'source').origin),
-    admin: admin.value === 'none' ? undefined : parseHostPort(admin.value, admin.origin),
-    logLevel: parseLogLevel(required(raw, env, 'logLevel').value, required(raw, env, 'logLevel').origin),
-    portsFile: ports?.value || undefined,
+    janitorSocket: field(raw, env, 'janitorSocket', parseUnixSocket),
+    janitorSocketIsDefault: janitorSocket === DEFAULT_JANITOR_SOCKET,
+    maxWorkers: field(raw, env, 'maxWorkers', (text, origin) => parseInteger(text, 1, 65536, origin)),
+    source: field(raw, env, 'source', parseSource),
+    admin: field(raw, env, 'admin', (text, origin) => (text === 'none' ? undefined : parseHostPort(text, origin))),
+    logLevel: field(raw, env, 'logLevel', parseLogLevel),
+    portsFile: pick(raw, env, 'portsFile')?.value || undefined,
   };
 }
 

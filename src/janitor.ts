@@ -82,7 +82,8 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
       for (const [typeUrl, count] of Object.entries(cache.counts())) metrics.resources.set({ type: shortType(typeUrl) }, count);
       const invalid = [...scheduler.entries().values()].filter((e) => !e.valid || build.problems.has(e.path)).length;
       metrics.invalidServices.set(invalid);
-      lifecycle.batchApplied(eventAt, build.changeSet.upserts.length + build.changeSet.removals.length > 0);
+      // push latency is measured on the next response, when there is a client to receive one
+      lifecycle.batchApplied(eventAt, build.changeSet.upserts.length + build.changeSet.removals.length > 0 && xds.registry.size() > 0);
       if (!cache.isReady()) {
         cache.markReady();
         lifecycle.served();

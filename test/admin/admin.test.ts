@@ -58,6 +58,11 @@ describe('admin endpoints', () => {
   });
 
   it('/metrics exposes builds, push latency, resources, clients, ACKs, NACKs, source state and invalid services', async () => {
+    // one change pushed to the connected client, for the event-to-push histogram
+    cluster.write(cluster.read().replace('listener_port: 16379', 'listener_port: 16380'));
+    const pushed = await client.nextDelta(TYPE.listener, { timeoutMs: 3000 });
+    expect(pushed.resources.map((r) => r.name)).toEqual(['0.0.0.0:16380/tcp']);
+    client.ack(pushed);
     const { status, body, contentType } = await getText(`${j.admin}/metrics`);
     expect(status).toBe(200);
     expect(contentType).toContain('text/plain');
