@@ -69,8 +69,17 @@ export function createResourceCache(): ResourceCache {
     return s;
   };
 
+  /** Every listener hears every event, even if one throws; the first error is rethrown after. */
   const emit = (event: CacheEvent): void => {
-    for (const listener of [...listeners]) listener(event);
+    let failure: unknown;
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+    if (failure !== undefined) throw failure;
   };
 
   return {
