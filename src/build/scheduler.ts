@@ -67,7 +67,13 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
       entries.delete(path);
       return;
     }
-    await secrets.ensure(o.api.referencedSecrets(current, path, o.gateway));
+    let referenced: readonly string[] = [];
+    try {
+      referenced = o.api.referencedSecrets(current, path, o.gateway);
+    } catch {
+      // reported by rebuildService, which meets the same defect
+    }
+    await secrets.ensure(referenced);
     const previous = entries.get(path);
     const entry = rebuildService(o.api, o.validate, current, path, ctx, previous);
     entries.set(path, entry);
