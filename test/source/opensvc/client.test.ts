@@ -8,7 +8,7 @@ import type { Json } from '../../../src/source/opensvc/json.js';
 import { deriveClusterState } from '../../../src/source/opensvc/state.js';
 import type { Source } from '../../../src/source/types.js';
 import { startFakeDaemon, type FakeDaemon } from '../../support/fake-daemon/index.js';
-import { at, clone, delay, fixture, recorder, tempSocket, until } from './helpers.js';
+import { at, clone, delay, fixture, recordedEvents, recorder, tempSocket, until } from './helpers.js';
 
 const WEB1 = 'test/svc/web1';
 const CERT = 'test/sec/web1-front-cert';
@@ -68,6 +68,31 @@ describe('OpenSVC source over a real unix socket', () => {
     const change = await rec.next();
     expect(change).toMatchObject({ kind: 'change', services: new Set([WEB1]) });
     expect(change.kind === 'change' && change.state).toEqual(deriveClusterState(daemon.status()));
+  });
+
+  it('replaying the recorded stream over the socket: the scenario\'s changes, then the recorded final state', async () => {
+    const { rec, daemon } = await live();
+    for (const { msg } of recordedEvents()) daemon.emitRaw(msg);
+    const expected: [string[], string[]][] = [
+      [[WEB1], []], // 43 route#0.match_prefix
+      [[WEB1], []], // 45 expose#2 and ip#1.info.expose append
+      [[WEB1], []], // 47 ipaddr
+      [['test/svc/web2'], []], // 51 created
+      [['test/svc/web2'], []], // 58 deleted
+      [[], [CERT]], // 60 secret change
+      [[WEB1], []], // 65 listener_port write-back
+    ];
+    for (const [services, secrets] of expected) {
+      const event = await rec.next();
+      expect(event.kind).toBe('change');
+      if (event.kind !== 'change') return;
+      expect([[...event.services], [...event.secrets]]).toEqual([services, secrets]);
+    }
+    const last = rec.events.at(-1);
+    expect(last?.kind === 'change' && last.state).toEqual(deriveClusterState(fixture('daemon_status.final.json')));
+    await delay(50);
+    expect(rec.unseen()).toEqual([]);
+    expect(daemon.count('daemon_status')).toBe(1);
   });
 
   async function expectOneResync(rec: ReturnType<typeof recorder>, daemon: FakeDaemon, before: number, staleFirst = false) {
