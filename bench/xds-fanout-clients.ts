@@ -6,7 +6,7 @@ import { messageType } from '../src/proto/root.js';
 import { TYPE } from '../src/xds/types.js';
 import { field } from '../src/xds/wire.js';
 
-const [port, perVariant, services] = process.argv.slice(2).map(Number) as [number, number, number];
+const [port, sotwCount, deltaCount, services] = process.argv.slice(2).map(Number) as [number, number, number, number];
 const names = Array.from({ length: services }, (_, i) => `svc-${i}`);
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 const id = (b: Buffer): Buffer => b;
@@ -39,7 +39,7 @@ function record(variant: Variant, change: number, at: number): void {
   let p = pending.get(change);
   if (!p) pending.set(change, (p = { sotw: [], delta: [] }));
   p[variant].push(at);
-  if (p.sotw.length === perVariant && p.delta.length === perVariant) {
+  if (p.sotw.length === sotwCount && p.delta.length === deltaCount) {
     pending.delete(change);
     process.send?.({ change, sotw: p.sotw, delta: p.delta });
   }
@@ -58,7 +58,7 @@ function open(variant: Variant, i: number): void {
   let first = true;
   const synced = (): void => {
     first = false;
-    if (++initial === perVariant * 2) process.send?.({ ready: true });
+    if (++initial === sotwCount + deltaCount) process.send?.({ ready: true });
   };
   call.on('data', (buf: Buffer) => {
     const at = now();
@@ -86,9 +86,9 @@ function open(variant: Variant, i: number): void {
   }
 }
 
-for (let i = 0; i < perVariant; i++) {
-  open('sotw', i);
-  open('delta', i);
+for (let i = 0; i < Math.max(sotwCount, deltaCount); i++) {
+  if (i < sotwCount) open('sotw', i);
+  if (i < deltaCount) open('delta', i);
 }
 process.on('message', (m) => {
   if (m === 'exit') process.exit(0);

@@ -1,6 +1,6 @@
 // How long one endpoint change takes to reach 100 Delta and 100 SotW ADS streams.
 //
-//   npx tsx bench/xds-fanout.ts [--streams 100] [--services 1000] [--changes 200]
+//   npx tsx bench/xds-fanout.ts [--streams 100] [--services 1000] [--changes 200] [--variant both|sotw|delta]
 //
 // The server runs here; the clients run in a child process (bench/xds-fanout-clients.ts), each
 // stream on its own HTTP/2 connection, subscribed like Envoy (CDS wildcard + EDS for every
@@ -17,11 +17,14 @@ import { createXdsServer } from '../src/xds/server.js';
 import { TYPE, type EncodedResource } from '../src/xds/types.js';
 
 const { values } = parseArgs({
-  options: { streams: { type: 'string', default: '100' }, services: { type: 'string', default: '1000' }, changes: { type: 'string', default: '200' } },
+  options: { streams: { type: 'string', default: '100' }, services: { type: 'string', default: '1000' }, changes: { type: 'string', default: '200' },
+    variant: { type: 'string', default: 'both' } },
 });
 const streams = Number(values.streams);
 const services = Number(values.services);
 const changes = Number(values.changes);
+const variants = (['sotw', 'delta'] as const).filter((v) => values.variant === 'both' || values.variant === v);
+const count = (v: 'sotw' | 'delta'): number => (variants.includes(v) ? streams : 0);
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 const CLUSTER = messageType('envoy.config.cluster.v3.Cluster');
@@ -62,7 +65,7 @@ async function main(): Promise<void> {
   const server = createXdsServer({ cache, hooks: { onResponse: (t) => void (t === TYPE.endpoint && (lastHandoff = now())) } });
   const port = await server.listenTcp('127.0.0.1:0');
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const child = fork(path.join(here, 'xds-fanout-clients.ts'), [String(port), String(streams), String(services)], {
+  const child = fork(path.join(here, 'xds-fanout-clients.ts'), [String(port), String(count('sotw')), String(count('delta')), String(services)], {
     execArgv: ['--import', 'tsx'],
   });
   const waiters = new Map<number, (m: { sotw: number[]; delta: number[] }) => void>();
@@ -74,7 +77,7 @@ async function main(): Promise<void> {
   });
   const t0 = Date.now();
   await ready;
-  console.log(`${streams} SotW + ${streams} Delta ADS streams connected and synced (${services} clusters + CLAs) in ${Date.now() - t0} ms`);
+  console.log(`${count('sotw')} SotW + ${count('delta')} Delta ADS streams connected and synced (${services} clusters + CLAs) in ${Date.now() - t0} ms`);
 
   const all = { sotw: [] as number[], delta: [] as number[] };
   const last = { sotw: [] as number[], delta: [] as number[] };
@@ -87,7 +90,7 @@ async function main(): Promise<void> {
     const got = await done;
     waiters.delete(i);
     handoff.push(lastHandoff - start);
-    for (const v of ['sotw', 'delta'] as const) {
+    for (const v of variants) {
       const lat = got[v].map((t) => t - start);
       all[v].push(...lat);
       last[v].push(Math.max(...lat));
@@ -99,9 +102,8 @@ async function main(): Promise<void> {
   console.log(`\none ClusterLoadAssignment change → every stream (ms, ${changes} changes, ${services} clusters, node ${process.version})`);
   console.log('| variant | streams | all reached p50 | all reached p99 | per stream p50 | per stream p99 |');
   console.log('| --- | --- | --- | --- | --- | --- |');
-  console.log(row('sotw'));
-  console.log(row('delta'));
-  console.log(`\nserver side, apply → last of the ${2 * streams} responses handed to gRPC: p50 ${quantile(handoff, 0.5).toFixed(2)} ms, p99 ${quantile(handoff, 0.99).toFixed(2)} ms`);
+  for (const v of variants) console.log(row(v));
+  console.log(`\nserver side, apply → last of the ${count('sotw') + count('delta')} responses handed to gRPC: p50 ${quantile(handoff, 0.5).toFixed(2)} ms, p99 ${quantile(handoff, 0.99).toFixed(2)} ms`);
   child.send('exit');
   await server.close(500);
 }
