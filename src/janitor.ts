@@ -87,7 +87,7 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
       if (!cache.isReady()) {
         cache.markReady();
         lifecycle.served();
-        logger.info({ counts: cache.counts() }, 'first snapshot served');
+        logger.info({ resources: Object.fromEntries(Object.entries(cache.counts()).map(([t, n]) => [shortType(t), n])) }, 'first snapshot served');
       }
     },
   });
