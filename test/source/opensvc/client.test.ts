@@ -1,64 +1,14 @@
-// The OpenSVC source against the stand-in daemon over a real unix socket: resyncs, reconnects,
-// secrets and the listener_port write-back.
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createOpenSvcSource } from '../../../src/source/opensvc/index.js';
+// The OpenSVC source against the stand-in daemon over a real unix socket: snapshot, patches, resyncs
+// (gap, garbage, apply error, restart, cut message, snapshot race), reconnects, warm-up, idle probe.
+import { describe, expect, it } from 'vitest';
 import type { Json } from '../../../src/source/opensvc/json.js';
 import { deriveClusterState } from '../../../src/source/opensvc/state.js';
-import type { Source } from '../../../src/source/types.js';
-import { startFakeDaemon, type FakeDaemon } from '../../support/fake-daemon/index.js';
-import { at, clone, delay, fixture, recordedEvents, recorder, tempSocket, until } from './helpers.js';
-
-const WEB1 = 'test/svc/web1';
-const CERT = 'test/sec/web1-front-cert';
-const PEM = '-----BEGIN CERTIFICATE-----\nMIIBsecretvalue\n-----END CERTIFICATE-----\n';
-const KEY = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC\n-----END PRIVATE KEY-----\n';
-
-function edited(status: Json, mutate: (s: Record<string, unknown>) => void): Json {
-  const next = clone(status) as Record<string, unknown>;
-  mutate(next);
-  return next as Json;
-}
-
-const routePrefix = (value: string) => (s: Record<string, unknown>) => {
-  at(s, 'monitor', 'nodes', 'vm', 'services', 'status', WEB1, 'resources', 'route#0', 'info')['match_prefix'] = value;
-};
+import type { FakeDaemon } from '../../support/fake-daemon/index.js';
+import { at, clone, delay, fixture, recordedEvents, until, type Recorder } from './helpers.js';
+import { CERT, WEB1, edited, routePrefix, sourceHarness } from './harness.js';
 
 describe('OpenSVC source over a real unix socket', () => {
-  let fake: FakeDaemon | undefined;
-  let source: Source | undefined;
-  let cleanup: (() => void) | undefined;
-  let logText = '';
-  afterEach(async () => {
-    await source?.close();
-    await fake?.close();
-    cleanup?.();
-    // whatever happened, no secret value reached a log line
-    expect(logText).not.toContain('secretvalue');
-    expect(logText).not.toContain('MIIEvQIBADAN');
-    logText = '';
-  });
-
-  async function setup(opts: { startDaemon?: boolean } = {}) {
-    const sock = tempSocket();
-    cleanup = sock.cleanup;
-    const secrets = { [CERT]: { certificate_chain: PEM, private_key: KEY, certificate: PEM } };
-    const startDaemon = () => startFakeDaemon({ socketPath: sock.path, status: fixture('daemon_status.initial.json'), secrets });
-    if (opts.startDaemon !== false) fake = await startDaemon();
-    const sink = new Writable({ write: (chunk, _enc, done) => ((logText += String(chunk)), done()) });
-    const rec = recorder();
-    source = createOpenSvcSource({ socketPath: sock.path, logger: pino({ level: 'debug' }, sink), backoff: { minMs: 10, maxMs: 80 } });
-    await source.start(rec.push);
-    return { rec, source, startDaemon };
-  }
-
-  async function live() {
-    const ctx = await setup();
-    const first = await ctx.rec.next();
-    expect(first.kind).toBe('snapshot');
-    return { ...ctx, daemon: fake as FakeDaemon };
-  }
+  const { setup, live, follow } = sourceHarness();
 
   it('starts with a snapshot equal to the daemon status, then follows patches', async () => {
     const { rec, daemon } = await live();
@@ -95,7 +45,7 @@ describe('OpenSVC source over a real unix socket', () => {
     expect(daemon.count('daemon_status')).toBe(1);
   });
 
-  async function expectOneResync(rec: ReturnType<typeof recorder>, daemon: FakeDaemon, before: number, staleFirst = false) {
+  async function expectOneResync(rec: Recorder, daemon: FakeDaemon, before: number, staleFirst = false) {
     if (staleFirst) expect((await rec.next()).kind).toBe('stale');
     const event = await rec.next();
     expect(event.kind).toBe('snapshot');
@@ -191,27 +141,22 @@ describe('OpenSVC source over a real unix socket', () => {
   });
 
   it('a node stuck in init: the snapshot is published after warmupMs anyway', async () => {
-    const { rec, daemon } = await live();
-    await source?.close();
+    const { daemon, source: first } = await live();
+    await first.close();
     const stuck = initializingStatus(daemon.status());
     await daemon.restart(stuck);
-    const late = recorder();
-    source = createOpenSvcSource({ socketPath: daemon.socketPath, backoff: { minMs: 10, maxMs: 80 }, warmupMs: 150 });
     const started = Date.now();
-    await source.start(late.push);
+    const { rec: late } = await follow(daemon.socketPath, { warmupMs: 150 });
     const event = await late.next();
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
     expect(event).toEqual({ kind: 'snapshot', state: deriveClusterState(stuck) });
-    expect(rec.unseen()).toEqual([]);
   });
 
   it('a quiet but live stream: the idle probe gets an answer on the stream, nothing else happens', async () => {
-    const { rec, daemon } = await live();
-    await source?.close();
+    const { rec, daemon, source: first } = await live();
+    await first.close();
     daemon.statsNoise(true);
-    const quiet = recorder();
-    source = createOpenSvcSource({ socketPath: daemon.socketPath, backoff: { minMs: 10, maxMs: 80 }, idleMs: 60 });
-    await source.start(quiet.push);
+    const { rec: quiet } = await follow(daemon.socketPath, { idleMs: 60 });
     await quiet.next('snapshot');
     const before = daemon.count('daemon_status');
     await delay(400);
@@ -222,11 +167,9 @@ describe('OpenSVC source over a real unix socket', () => {
   });
 
   it('a hung daemon (stream open, silent): stale after the probe, then a resync on a new subscription', async () => {
-    const { daemon } = await live();
-    await source?.close();
-    const hung = recorder();
-    source = createOpenSvcSource({ socketPath: daemon.socketPath, backoff: { minMs: 10, maxMs: 80 }, idleMs: 60 });
-    await source.start(hung.push);
+    const { daemon, source: first } = await live();
+    await first.close();
+    const { rec: hung } = await follow(daemon.socketPath, { idleMs: 60 });
     await hung.next('snapshot');
     daemon.muteEvents();
     expect((await hung.next()).kind).toBe('stale');
@@ -252,55 +195,7 @@ describe('OpenSVC source over a real unix socket', () => {
     const { rec, startDaemon } = await setup({ startDaemon: false });
     await delay(100);
     expect(rec.events).toEqual([]);
-    fake = await startDaemon();
+    await startDaemon();
     expect((await rec.next()).kind).toBe('snapshot');
-  });
-
-  it('reads a secret, absent keys simply missing, and refetches it after a change', async () => {
-    const { rec, daemon, source } = await live();
-    expect(await source.getSecret(CERT)).toEqual({ certificate_chain: PEM, private_key: KEY });
-    daemon.setSecret(CERT, 'certificate_chain', `${PEM}renewed`);
-    const change = await rec.next();
-    expect(change).toMatchObject({ kind: 'change', secrets: new Set([CERT]) });
-    expect((await source.getSecret(CERT)).certificate_chain).toBe(`${PEM}renewed`);
-  });
-
-  it('rejects an unknown secret with an error naming it, never a value', async () => {
-    const { source } = await live();
-    const err = await source.getSecret('test/sec/missing').then(() => undefined, (e: unknown) => e as Error);
-    expect(err?.message).toMatch(/secret test\/sec\/missing/);
-    expect(err?.message).not.toContain('BEGIN');
-  });
-
-  it('writes a listener_port back with the form 2.1 accepts, and sees its patch', async () => {
-    const { rec, daemon, source } = await live();
-    await source.setListenerPort(WEB1, 'expose#1', 1026);
-    expect(daemon.actions).toEqual([{ path: WEB1, action: 'set', options: { kw: ['expose#1.listener_port=1026'] }, sync: true }]);
-    const change = await rec.next();
-    expect(change).toMatchObject({ kind: 'change', services: new Set([WEB1]) });
-    const expose = change.kind === 'change' ? change.state.services.get(WEB1)?.instances[0]?.resources['expose#1'] : undefined;
-    expect(expose?.info['listener_port']).toBe(1026);
-    expect(expose?.label).toBe('envoy expose 443/tcp via 0.0.0.0:1026');
-  });
-
-  it('refuses a bad port or rid without asking the daemon; a daemon away is a clear error', async () => {
-    const { daemon, source } = await live();
-    await expect(source.setListenerPort(WEB1, 'expose#1', 70000)).rejects.toThrow(/port out of range/);
-    await expect(source.setListenerPort(WEB1, 'expose#1.port=1 --kw x', 1026)).rejects.toThrow(/not a resource id/);
-    expect(daemon.actions).toEqual([]);
-    await daemon.stop();
-    await expect(source.getSecret(CERT)).rejects.toThrow(/secret test\/sec\/web1-front-cert cannot be read: .*(ENOENT|ECONNREFUSED)/);
-    await expect(source.setListenerPort(WEB1, 'expose#1', 1026)).rejects.toThrow(/ENOENT|ECONNREFUSED/);
-  });
-
-  it('reports a failed write-back (status != 0, ret != 0) once, without retrying', async () => {
-    const { daemon, source } = await live();
-    daemon.failNextAction({ status: 500, err: 'sequence item 0' });
-    await expect(source.setListenerPort(WEB1, 'expose#1', 1026)).rejects.toThrow(/status 500: sequence item 0/);
-    daemon.failNextAction({ ret: 1, err: 'expose#1: no such section' });
-    await expect(source.setListenerPort(WEB1, 'expose#1', 1026)).rejects.toThrow(/ret 1: expose#1: no such section/);
-    await expect(source.setListenerPort('test/svc/none', 'expose#1', 1026)).rejects.toThrow(/status 404/);
-    await delay(50);
-    expect(daemon.actions).toHaveLength(3);
   });
 });

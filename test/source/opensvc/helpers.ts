@@ -79,3 +79,5 @@ export function at(root: unknown, ...keys: (string | number)[]): Record<string, 
   }
   return cursor as Record<string, unknown>;
 }
+
+export type Recorder = ReturnType<typeof recorder>;
