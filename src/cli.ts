@@ -7,8 +7,9 @@ import { FLAGS, parseConfig, type RawOptions } from './config.js';
 const EXIT_USAGE = 2;
 
 function helpFooter(): string {
-  const lines = FLAGS.map((f) => `  ${f.env.padEnd(20)} ${f.flags.replace(/ <.*>$/, '')}`);
-  const unique = [...new Set(lines)];
+  const byEnv = new Map<string, string[]>();
+  for (const f of FLAGS) byEnv.set(f.env, [...(byEnv.get(f.env) ?? []), f.flags.replace(/ <.*>$/, '')]);
+  const unique = [...byEnv].map(([env, flags]) => `  ${env.padEnd(20)} ${flags.join(', ')}`);
   return [
     '',
     'Environment (a flag wins over its variable):',
