@@ -4,6 +4,7 @@ import type { ClientInfo } from './registry.js';
 import type { TypeUrl } from './types.js';
 
 export interface XdsHooks {
+  /** Called when the stream opens, before its first request: the node id is still ''. */
   onStreamOpen?(info: ClientInfo): void;
   onStreamClose?(info: ClientInfo): void;
   onAck?(typeUrl: TypeUrl, nodeId: string, version: string): void;
