@@ -1,7 +1,8 @@
 // The stand-in daemon is checked against the recordings of a real OpenSVC 2.1 daemon, so the other
 // tests cannot pass against a daemon that behaves differently from the real one.
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { journaledDiff } from '../../support/fake-daemon/diff.js';
+import { journaledDiff, pyEqual } from '../../support/fake-daemon/diff.js';
 import { startFakeDaemon, type FakeDaemon } from '../../support/fake-daemon/index.js';
 import type { Json } from '../../../src/source/opensvc/json.js';
 import { applyPatch, parseStanzas, stanzaUnder, type Stanza } from '../../../src/source/opensvc/patch.js';
@@ -70,6 +71,9 @@ describe('stand-in daemon against the recordings', () => {
     expect(journaledDiff({ l: [1, 2, 3, 4] }, { l: [2] })).toEqual([[['l', 0], 2], [['l', 3]], [['l', 2]], [['l', 1]]]);
     expect(journaledDiff({ a: null }, { a: { b: [1] } })).toEqual([[['a'], { b: [1] }]]);
     expect(journaledDiff({ a: 1 }, { a: true })).toEqual([]);
+    // a type change: per-child stanzas under a scalar (consumers fail and resync), or nothing at all
+    expect(journaledDiff({ k: 1 }, { k: { x: 2 } })).toEqual([[['k', 'x'], 2]]);
+    expect(journaledDiff({ k: false }, { k: {} })).toEqual([]);
   });
 
   it('streams patches as {kind, id, ts, data} with ids from 1, NUL framed', async () => {
@@ -130,3 +134,41 @@ describe('stand-in daemon against the recordings', () => {
     expect(paths(message?.data)).toEqual(paths(recordedEvents().find((e) => e.msg.id === 60)?.msg.data));
   });
 });
+
+describe('stand-in diff and patch applier together', () => {
+  // No nulls: a value turned null is deleted by consumers of a real 2.1 daemon (documented quirk).
+  const leaf = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom('a', 'b', ''), fc.boolean());
+  const tree = fc.letrec<{ node: Json }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      fc.array(tie('node'), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom('x', 'y', 'z'), tie('node'), { maxKeys: 3 }),
+    ),
+  })).node;
+  const root = fc.dictionary(fc.constantFrom('monitor', 'listener', 'k'), tree, { maxKeys: 3 });
+
+  it('applying the diff of any two statuses gives the second one when no value changes type', () => {
+    fc.assert(
+      fc.property(root, root, (src, dst) => {
+        fc.pre(!hasTypeChange(src, dst));
+        const result = applyPatch(src, journaledDiff(src, dst));
+        expect(result.ok && pyEqual(result.state, dst)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+const kindOf = (v: Json | undefined): string => (v === undefined ? 'missing' : Array.isArray(v) ? 'array' : typeof v === 'object' && v !== null ? 'object' : 'scalar');
+
+/** True when some path holds a container in one status and something else (not missing) in the other. */
+function hasTypeChange(a: Json | undefined, b: Json | undefined): boolean {
+  const ka = kindOf(a);
+  const kb = kindOf(b);
+  if (ka === 'missing' || kb === 'missing') return false;
+  if (ka !== kb) return ka !== 'scalar' || kb !== 'scalar';
+  if (ka === 'array') return (a as Json[]).some((v, i) => hasTypeChange(v, (b as Json[])[i]));
+  if (ka === 'object') return Object.entries(a as Record<string, Json>).some(([k, v]) => hasTypeChange(v, (b as Record<string, Json>)[k]));
+  return false;
+}

@@ -3,7 +3,8 @@
 //   - all set stanzas first (object key order, array indexes ascending), then deletes (arrays descending);
 //   - a value that was missing or null before is set whole; otherwise the diff recurses to leaves;
 //   - a non-null value becoming null gives [P, null] then [P] (consumers lose the key);
-//   - a type change gives per-child stanzas under a parent of the wrong type (consumers fail: resync);
+//   - a type change gives per-child stanzas under a parent of the wrong type (consumers fail: resync),
+//     or nothing at all for a scalar turned into an empty container (consumers silently keep the scalar);
 //   - scalars compare like Python (1 == 1.0 == true).
 import { isArray, isObject, type Json, type PathKey } from '../../../src/source/opensvc/json.js';
 import type { Stanza } from '../../../src/source/opensvc/patch.js';
