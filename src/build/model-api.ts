@@ -1,13 +1,23 @@
 // The one place the rebuild orchestration meets the model (src/model/): its public functions
 // behind the ModelApi interface, with the janitor's --port-range.
-import { allocatePorts, buildService, isScalerSlave, portKey, portRequests, referencedSecrets, resolveConflicts, usedListenerPorts } from '../model/index.js';
+import { allocatePorts, buildService, isScalerSlave, portKey, portRequests, referencedSecrets, resolveConflicts, scalerSlavePaths, usedListenerPorts } from '../model/index.js';
 import { splitPath } from '../model/names.js';
+import type { ClusterState, ServiceState } from '../source/types.js';
 import type { ModelApi, PortAllocation } from './types.js';
 
 export function createModelApi(range: { readonly min: number; readonly max: number }): ModelApi {
   return {
     isService: (state, path) => splitPath(path).kind === 'svc' && !isScalerSlave(state, path),
     referencedSecrets,
+    needsPort(state, path, gateway) {
+      // the service and its scaler slaves alone: work proportional to the service, not the cluster
+      const own = [path, ...scalerSlavePaths(state, path)].flatMap((p): [string, ServiceState][] => {
+        const svc = state.services.get(p);
+        return svc ? [[p, svc]] : [];
+      });
+      const alone: ClusterState = { services: new Map(own) };
+      return portRequests(alone, gateway).length > 0;
+    },
     buildService,
     resolveConflicts,
     allocatePorts(state, gateway, envoyPorts, previous) {

@@ -51,6 +51,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
   const ctx: BuildContext = { gateway: o.gateway, secrets: (p) => secrets.get(p), listenerPort: (s, rid) => ports.get(s, rid) };
 
   async function allocate(current: ClusterState): Promise<void> {
+    if (![...dirty].some((p) => current.services.has(p) && o.api.needsPort(current, p, o.gateway))) return;
     const isNew = (a: PortAllocation): boolean => ports.get(a.service, a.rid) === undefined;
     const first = o.api.allocatePorts(current, o.gateway, [], ports.all());
     if (!first.allocations.some(isNew)) return;

@@ -31,6 +31,8 @@ export interface ModelApi {
   referencedSecrets(state: ClusterState, path: string, gateway: string): readonly string[];
   buildService(state: ClusterState, path: string, ctx: BuildContext): Result<ServiceModel>;
   resolveConflicts(models: readonly ServiceModel[]): { readonly accepted: readonly ServiceModel[]; readonly problems: readonly Problem[] };
+  /** True when the service asks `listener_port = 0` somewhere (reads that service only). */
+  needsPort(state: ClusterState, path: string, gateway: string): boolean;
   /**
    * Ports to allocate now (exposes asking `listener_port = 0` without one yet), given the ports
    * Envoy itself listens on and the allocations already made (never moved).
