@@ -31,8 +31,8 @@ const KINDS: readonly { key: keyof Omit<GatewayResources, 'problems'>; typeUrl: 
   { key: 'routes', typeUrl: TYPE.route, fullName: MSG.routeConfiguration },
 ];
 
-/** What the last change set left in the cache: `<type URL> <name>` → the bytes applied. */
-export type Applied = Map<string, Uint8Array>;
+/** What the last change set left in the cache: per type, name → the bytes applied. */
+export type Applied = ReadonlyMap<TypeUrl, ReadonlyMap<string, Uint8Array>>;
 
 function groupByService(problems: readonly Problem[]): Map<string, Problem[]> {
   const out = new Map<string, Problem[]>();
@@ -51,14 +51,16 @@ export function buildGatewayChange(api: ModelApi, entries: ReadonlyMap<string, S
   const served = new Set([...acceptedPaths].filter((p) => !gateway.problems.some((x) => x.service === p)));
   const upserts: EncodedResource[] = [];
   const removals: { typeUrl: TypeUrl; name: string }[] = [];
-  const applied: Applied = new Map();
+  const applied = new Map<TypeUrl, Map<string, Uint8Array>>();
   for (const kind of KINDS) {
     const wanted = gateway[kind.key];
+    const before = previous.get(kind.typeUrl);
+    const now = new Map<string, Uint8Array>();
+    applied.set(kind.typeUrl, now);
     for (const [name, message] of wanted) {
-      const key = `${kind.typeUrl} ${name}`;
       const bytes = encodeOnce(kind.fullName, message);
-      applied.set(key, bytes);
-      if (previous.get(key) !== bytes) upserts.push({ typeUrl: kind.typeUrl, name, bytes });
+      now.set(name, bytes);
+      if (before?.get(name) !== bytes) upserts.push({ typeUrl: kind.typeUrl, name, bytes });
     }
     for (const name of cache.names(kind.typeUrl)) if (!wanted.has(name)) removals.push({ typeUrl: kind.typeUrl, name });
   }
