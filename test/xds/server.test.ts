@@ -99,6 +99,32 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
   });
 });
 
+test('a restarted server with the same state resends nothing to clients that hold it', async () => {
+  const state = [cluster('a'), cluster('b'), secret('s1', 'v1')];
+  h = await startHarness();
+  h.put(...state);
+  const s = await h.connect({ nodeId: 'sotw', variant: 'sotw' });
+  const d = await h.connect({ nodeId: 'delta', variant: 'delta' });
+  s.request(TYPE.cluster);
+  d.subscribe(TYPE.cluster, []);
+  const sotwSeen = await s.nextSotw(TYPE.cluster);
+  const deltaSeen = await d.nextDelta(TYPE.cluster);
+  await h.close();
+  // the restart: a new process builds the same resources from the same input
+  h = await startHarness();
+  h.put(...[...state].reverse());
+  const s2 = await h.connect({ nodeId: 'sotw', variant: 'sotw' });
+  const d2 = await h.connect({ nodeId: 'delta', variant: 'delta' });
+  s2.request(TYPE.cluster, [], { versionInfo: sotwSeen.versionInfo });
+  d2.subscribe(TYPE.cluster, [], { initialVersions: Object.fromEntries(deltaSeen.resources.map((r) => [r.name, r.version ?? ''])) });
+  await h.until(() => h?.server.registry.list().filter((c) => c.types[TYPE.cluster]).length === 2);
+  // barrier: the first thing either stream gets is the next real change
+  h.put(cluster('c'));
+  const [sNext, dNext] = await Promise.all([s2.nextSotw(), d2.nextDelta()]);
+  expect(sNext.resources.map((r) => r.name)).toEqual(['a', 'b', 'c']);
+  expect(dNext.resources.map((r) => r.name)).toEqual(['c']);
+});
+
 describe('unix socket and close', () => {
   test('the socket is 0660, a stale socket file is replaced, a regular file is refused', async () => {
     const dir = tmpDir();
