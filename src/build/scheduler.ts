@@ -88,14 +88,16 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
   }
 
   async function batch(): Promise<void> {
-    const current = state;
-    if (!current) return;
-    const eventAt = oldestEvent ?? performance.now();
-    oldestEvent = undefined;
+    if (!state) return;
     const started = performance.now();
-    await allocate(current);
+    await allocate(state);
+    // the state and the dirty set are taken together, after the only wait before the rebuild:
+    // whatever arrives from now on is for the next batch
+    const current = state;
     const paths = [...dirty];
     dirty.clear();
+    const eventAt = oldestEvent ?? started;
+    oldestEvent = undefined;
     await Promise.all(paths.map((p) => queue.add(() => rebuildOne(current, p))));
     const build = buildGatewayChange(o.api, entries, o.cache, last?.applied ?? new Map());
     o.cache.apply(build.changeSet);
