@@ -1,5 +1,7 @@
 // The rebuild loop. Source events mark services dirty; one batch at a time rebuilds the dirty
-// services on a p-queue worker pool (--max-workers), then applies ONE change set to the cache.
+// services, then applies ONE change set to the cache. Secret fetches (the only I/O) run on a
+// p-queue worker pool sized by --max-workers, so unrelated services fetch in parallel and a slow
+// fetch never holds other services' changes back.
 // No debounce: a lone change starts a batch at once; changes arriving during a batch fold into
 // the next one, so a service changing ten times during a rebuild is rebuilt once more, not ten.
 import PQueue from 'p-queue';
@@ -63,7 +65,22 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     for (const a of fresh) dirty.add(a.service);
   }
 
-  async function rebuildOne(current: ClusterState, path: string): Promise<void> {
+  /** A service waiting for secrets is rebuilt once they are fetched, in a later batch. */
+  function deferUntilFetched(path: string, missing: readonly string[]): void {
+    void queue
+      .add(() => secrets.ensure(missing))
+      .then(() => {
+        dirty.add(path);
+        kick();
+      });
+  }
+
+  /**
+   * Rebuild one service. Its secrets are fetched first: the first snapshot waits for them (it must
+   * be complete), later batches do not (the service keeps its current resources until they are
+   * there, and every other change goes out meanwhile).
+   */
+  async function rebuildOne(current: ClusterState, path: string, waitForSecrets: boolean): Promise<void> {
     if (!current.services.has(path) || !o.api.isService(current, path)) {
       entries.delete(path);
       return;
@@ -74,7 +91,11 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     } catch {
       // reported by rebuildService, which meets the same defect
     }
-    await secrets.ensure(referenced);
+    const missing = referenced.filter((p) => !secrets.has(p));
+    if (missing.length > 0) {
+      if (!waitForSecrets) return deferUntilFetched(path, missing);
+      await secrets.ensure(missing);
+    }
     const previous = entries.get(path);
     const entry = rebuildService(o.api, o.validate, current, path, ctx, previous);
     entries.set(path, entry);
@@ -98,7 +119,8 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     dirty.clear();
     const eventAt = oldestEvent ?? started;
     oldestEvent = undefined;
-    await Promise.all(paths.map((p) => queue.add(() => rebuildOne(current, p))));
+    const waitForSecrets = last === undefined; // the first batch builds the first full snapshot
+    await Promise.all(paths.map((p) => (waitForSecrets ? queue.add(() => rebuildOne(current, p, true)) : rebuildOne(current, p, false))));
     const build = buildGatewayChange(o.api, entries, o.cache, last?.applied ?? new Map());
     o.cache.apply(build.changeSet);
     last = build;

@@ -6,6 +6,8 @@ import type { SecretValues, Source } from '../source/types.js';
 export interface SecretStore {
   /** The values of a secret fetched earlier, undefined when unknown or unreadable. */
   get(path: string): SecretValues | undefined;
+  /** True once the secret was fetched (successfully or not) since its last invalidation. */
+  has(path: string): boolean;
   /** Fetch the ones not held yet (concurrent callers share one fetch per secret). */
   ensure(paths: Iterable<string>): Promise<void>;
   /** Forget these secrets: the next ensure() fetches them again. */
@@ -52,6 +54,7 @@ export function createSecretStore(source: Pick<Source, 'getSecret'>, logger: Log
       const entry = entries.get(path);
       return entry && 'values' in entry ? entry.values : undefined;
     },
+    has: (path) => entries.has(path),
     async ensure(paths) {
       const wanted = [...paths];
       await Promise.all(wanted.filter((p) => !entries.has(p)).map(fetchOne));

@@ -145,6 +145,24 @@ describe('rebuild scheduler', () => {
     expect(cache.list(TYPE.cluster).map((r) => r.name)).toEqual(['ns/svc/z.expose#0']);
   });
 
+  it('after the first snapshot, a slow secret fetch holds back only the service that needs it', async () => {
+    const { held, scheduler, cache } = await setup(8);
+    scheduler.onEvent({ kind: 'snapshot', state: state(tlsService('a', 1) + service('b', 2)) });
+    await until(() => held.waiting.length === 1, 3000, 'the first fetch');
+    held.release();
+    await scheduler.idle();
+    // a now names another secret (its fetch hangs), b changes too
+    const next = state(tlsService('a', 1).replace('a-cert', 'a2-cert') + service('b', 3));
+    scheduler.onEvent(change(next, ['ns/svc/a', 'ns/svc/b']));
+    await until(() => cache.get(TYPE.listener, '0.0.0.0:10003/tcp') !== undefined, 3000, "b's change");
+    expect(held.waiting).toHaveLength(1);
+    expect(cache.get(TYPE.secret, 'tls_certificate/ns/sec/a-cert')).toBeDefined();
+    expect(cache.get(TYPE.secret, 'tls_certificate/ns/sec/a2-cert')).toBeUndefined();
+    held.release();
+    await until(() => cache.get(TYPE.secret, 'tls_certificate/ns/sec/a2-cert') !== undefined, 3000, "a's new secret");
+    expect(cache.get(TYPE.secret, 'tls_certificate/ns/sec/a-cert')).toBeUndefined();
+  });
+
   it('refetches a changed secret and rebuilds only the services using it', async () => {
     const { held, scheduler } = await setup(8);
     scheduler.onEvent({ kind: 'snapshot', state: state(tlsService('a', 1) + tlsService('b', 2)) });
