@@ -5,7 +5,7 @@
 import { encodeOnce } from '../envoy/check.js';
 import { MSG } from '../envoy/core.js';
 import { assemble, type GatewayResources } from '../envoy/gateway.js';
-import type { ServiceResources } from '../envoy/service.js';
+import { translateService, type ServiceResources } from '../envoy/service.js';
 import type { Problem } from '../model/types.js';
 import type { ResourceCache } from '../xds/cache.js';
 import { TYPE, type ChangeSet, type EncodedResource, type TypeUrl } from '../xds/types.js';
@@ -45,7 +45,13 @@ export function buildGatewayChange(api: ModelApi, entries: ReadonlyMap<string, S
   const candidates = [...entries.values()].flatMap((e) => (e.lastValid ? [e.lastValid] : []));
   const { accepted, problems: conflictProblems } = api.resolveConflicts(candidates.map((c) => c.model));
   const acceptedPaths = new Set(accepted.map((m) => m.path));
-  const resources: ServiceResources[] = candidates.filter((c) => acceptedPaths.has(c.model.path)).map((c) => c.resources);
+  const byPath = new Map(candidates.map((c) => [c.model.path, c]));
+  // A conflict's loser keeps its other exposes: its reduced model is translated again (a subset of
+  // resources already checked); untouched models keep their translated, already encoded resources.
+  const resources: ServiceResources[] = accepted.map((m) => {
+    const candidate = byPath.get(m.path);
+    return candidate && candidate.model === m ? candidate.resources : translateService(m);
+  });
   const gateway = assemble(resources);
   const problems = groupByService([...conflictProblems, ...gateway.problems]);
   const served = new Set([...acceptedPaths].filter((p) => !gateway.problems.some((x) => x.service === p)));

@@ -145,6 +145,20 @@ describe('rebuild scheduler', () => {
     expect(cache.list(TYPE.cluster).map((r) => r.name)).toEqual(['ns/svc/z.expose#0']);
   });
 
+  it("serves a conflict's loser without the losing expose, and names the winner", async () => {
+    const { scheduler, cache } = await setup(8);
+    // b asks for a's listener (10001) with expose#0 and for its own (10008) with expose#1
+    const b = `${service('b', 1)}    expose#1: { port: 8, listener_port: 10008 }\n`;
+    scheduler.onEvent({ kind: 'snapshot', state: state(service('a', 1) + b) });
+    await scheduler.idle();
+    expect(cache.list(TYPE.cluster).map((r) => r.name)).toEqual(['ns/svc/a.expose#0', 'ns/svc/b.expose#1']);
+    expect(cache.list(TYPE.listener).map((r) => r.name)).toEqual(['0.0.0.0:10001/tcp', '0.0.0.0:10008/tcp']);
+    const problems = scheduler.lastBuild()?.problems.get('ns/svc/b') ?? [];
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ section: 'expose#0', reason: 'Conflict' });
+    expect(problems[0]?.message).toContain('ns/svc/a expose#0');
+  });
+
   it('after the first snapshot, a slow secret fetch holds back only the service that needs it', async () => {
     const { held, scheduler, cache } = await setup(8);
     scheduler.onEvent({ kind: 'snapshot', state: state(tlsService('a', 1) + service('b', 2)) });
