@@ -1,11 +1,11 @@
 // Not a test (vitest runs *.test.ts only): how long a cluster-file edit takes to reach a connected
 // delta ADS client, through chokidar, the file source, the rebuild and the xDS stream, and how
 // long a janitor takes from start to its first served snapshot. Run:
-//   npx tsx test/e2e/edit-latency.bench.ts [edits]
+//   npx tsx bench/edit-latency.ts [edits]
 import { writeFileSync } from 'node:fs';
-import { TYPE } from '../../src/xds/types.js';
-import { connectAds } from '../xds/support/client.js';
-import { startTestJanitor, tempCluster } from './support.js';
+import { TYPE } from '../src/xds/types.js';
+import { connectAds } from '../test/xds/support/client.js';
+import { startTestJanitor, tempCluster } from '../test/e2e/support.js';
 
 const edits = Number(process.argv[2] ?? 100);
 const cluster = tempCluster();

@@ -1,12 +1,12 @@
 // Not a test: cost of one batch when one service of N changes (real model, translation, cache).
-//   npx tsx test/janitor/rebuild.bench.ts [services] [changes]
+//   npx tsx bench/rebuild.ts [services] [changes]
 import { pino } from 'pino';
-import { createModelApi } from '../../src/build/model-api.js';
-import { createScheduler } from '../../src/build/scheduler.js';
-import { fullCheck } from '../../src/envoy/check.js';
-import { parseCluster } from '../../src/source/file/cluster.js';
-import type { ClusterState } from '../../src/source/types.js';
-import { createResourceCache } from '../../src/xds/cache.js';
+import { createModelApi } from '../src/build/model-api.js';
+import { createScheduler } from '../src/build/scheduler.js';
+import { fullCheck } from '../src/envoy/check.js';
+import { parseCluster } from '../src/source/file/cluster.js';
+import type { ClusterState } from '../src/source/types.js';
+import { createResourceCache } from '../src/xds/cache.js';
 
 const n = Number(process.argv[2] ?? 1000);
 const changes = Number(process.argv[3] ?? 200);
