@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateMessage } from '../../src/envoy/validate.js';
+import { SECTION_KEYWORDS } from '../../src/model/vocabulary.js';
 import { translateFile, type GoldenOutput } from './pipeline.js';
 
 const CASES = path.join(__dirname, 'cases');
@@ -43,6 +44,14 @@ describe('golden translation', () => {
       .filter((f) => !inputs.includes(f.replace(/\.json$/, '.yaml')));
     if (UPDATE) for (const f of orphans) unlinkSync(path.join(CASES, f));
     else expect(orphans).toEqual([]);
+  });
+
+  it('uses every keyword the model reads in some input', () => {
+    const text = inputs.map((f) => readFileSync(path.join(CASES, f), 'utf8')).join('\n');
+    const unused = Object.values(SECTION_KEYWORDS)
+      .flat()
+      .filter((kw) => kw !== 'header_name' && !new RegExp(`\\b${kw}:`).test(text));
+    expect(unused).toEqual([]);
   });
 
   it('covers at least 60 cases, 20 of them invalid', () => {
