@@ -5,6 +5,7 @@
 // initial_resource_versions (first request on a stream) seed `held`, so a reconnecting client is
 // not sent what it already has. Deletions and unknown names go out in removed_resources.
 import type { CachedResource } from './cache.js';
+import { WILDCARD_TYPES } from './types.js';
 import { deltaBody, entriesKey, namesKey, sharedBody, withNonce } from './wire.js';
 import type { DeltaRequest } from './request.js';
 import { applyDeltaChange, describeSubscription, isSubscribed, newSubscription } from './subscription.js';
@@ -22,7 +23,7 @@ const NONCE_MEMORY = 32;
 
 export function createDeltaState(ctx: TypeContext): DeltaState {
   const { cache, typeUrl } = ctx;
-  const sub = newSubscription();
+  const sub = newSubscription(WILDCARD_TYPES.has(typeUrl));
   const held = new Map<string, string | null>();
   const dirty = newDirty();
   const book = newAckBook();

@@ -93,8 +93,10 @@ export function startSession(o: SessionOptions): Session {
   const onCache = (event: CacheEvent): void => {
     for (const change of event.changes) {
       states.get(change.typeUrl)?.onCacheChange(change);
-      // Envoy keeps a changed Cluster warming until it gets its ClusterLoadAssignment again
-      if (change.typeUrl === TYPE.cluster && change.upserted.length > 0) states.get(TYPE.endpoint)?.force(change.upserted);
+      // Envoy keeps a changed Cluster warming until it gets its ClusterLoadAssignment again (only
+      // one that exists: a missing one was already announced, Delta must not remove it twice)
+      const eds = change.typeUrl === TYPE.cluster ? states.get(TYPE.endpoint) : undefined;
+      if (eds) eds.force(change.upserted.filter((n) => cache.get(TYPE.endpoint, n) !== undefined));
     }
     if (event.changes.length === 0 && event.ready) for (const s of states.values()) s.markAll();
     schedule();

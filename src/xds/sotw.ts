@@ -6,7 +6,7 @@
 // across streams and restarts. A NACKed response stays "held": it is never sent again, the next
 // cache change sends the next version.
 import type { CachedResource } from './cache.js';
-import { FULL_STATE_TYPES } from './types.js';
+import { FULL_STATE_TYPES, WILDCARD_TYPES } from './types.js';
 import { addDigest, digestVersion, entriesKey, sharedBody, sotwBody, subDigest, withNonce } from './wire.js';
 import type { SotwRequest } from './request.js';
 import { isSubscribed, newSubscription, setSotwNames, describeSubscription } from './subscription.js';
@@ -36,7 +36,7 @@ function prepared(ctx: TypeContext, version: string, list: readonly CachedResour
 export function createSotwState(ctx: TypeContext): SotwState {
   const { cache, typeUrl } = ctx;
   const full = FULL_STATE_TYPES.has(typeUrl);
-  const sub = newSubscription();
+  const sub = newSubscription(WILDCARD_TYPES.has(typeUrl));
   const held = new Map<string, CachedResource>();
   let heldSum = 0;
   const dirty = newDirty();

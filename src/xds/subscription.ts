@@ -1,7 +1,8 @@
 // What one stream asked for, per type: the wildcard rules of the xDS spec in one place.
 //
 // Legacy wildcard: the client has never named anything for this type on this stream (SotW: empty
-// resource_names; Delta: a first request without names). Explicit wildcard: the name "*".
+// resource_names; Delta: a first request without names), and only for the types that have a
+// wildcard (LDS, CDS); for the others an empty list means nothing. Explicit wildcard: the name "*".
 // SotW requests carry the full list, so once a name was sent an empty list means "nothing".
 // Delta requests are changes: subscribing a name keeps an existing wildcard, "*" can be
 // subscribed and unsubscribed like any name.
@@ -23,8 +24,9 @@ export interface SubscriptionDelta {
 
 export const WILDCARD = '*';
 
-export function newSubscription(): Subscription {
-  return { wildcard: false, legacyAllowed: true, names: new Set() };
+/** legacyWildcard: an empty first request means "everything" (LDS, CDS), else "nothing". */
+export function newSubscription(legacyWildcard: boolean): Subscription {
+  return { wildcard: false, legacyAllowed: legacyWildcard, names: new Set() };
 }
 
 export function isSubscribed(sub: Subscription, name: string): boolean {

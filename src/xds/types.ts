@@ -22,6 +22,13 @@ export const ADS_ORDER: readonly TypeUrl[] = [TYPE.cluster, TYPE.endpoint, TYPE.
 /** SotW responses of these types carry the full set; the others only what is asked. */
 export const FULL_STATE_TYPES: ReadonlySet<TypeUrl> = new Set([TYPE.listener, TYPE.cluster]);
 
+/**
+ * Types with a wildcard subscription (xds_protocol.rst: "For Listener and Cluster resource types,
+ * there is also a wildcard subscription"). Only these read a first request without names as "all":
+ * Envoy's SotW mux re-sends an empty EDS/RDS/SDS list on a new stream when it watches nothing.
+ */
+export const WILDCARD_TYPES: ReadonlySet<TypeUrl> = new Set([TYPE.listener, TYPE.cluster]);
+
 export function isTypeUrl(url: string): url is TypeUrl {
   return (ADS_ORDER as readonly string[]).includes(url);
 }
