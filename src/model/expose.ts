@@ -49,6 +49,10 @@ function certificates(scope: Scope, ctx: ModelContext, r: SectionReader, kw: str
   if (contexts.size > 1) {
     r.report(kw, 'InvalidValue', `${kw} names certificates with different validation_secret values (${[...contexts].join(', ')}); one TLS context checks peers against one validation context.`, rids);
   }
+  const secrets = new Set(out.map((c) => c.certificate.tlsSecret));
+  if (kw === 'cluster_certificates' && secrets.size > 1) {
+    r.report(kw, 'Unsupported', `cluster_certificates names ${secrets.size} different certificate secrets (${[...secrets].sort().join(', ')}); Envoy presents one client certificate to a backend (its upstream TLS context takes one): name one.`, rids);
+  }
   return out;
 }
 

@@ -47,10 +47,18 @@ function parseRawDomains(value: unknown): ReturnType<typeof parseList> {
  * Domains as the Python janitor wrote them: on listener ports 80 and 443 both `host` and
  * `host:port` (browsers omit the default port), elsewhere only `host:port`. Lower-cased: Envoy
  * matches domains case-insensitively and refuses two virtual hosts with the same one.
+ * A domain ending in `*` (`*` itself, or a prefix wildcard such as `shop.*`) is written bare
+ * only: Envoy (RouteMatcher) treats a domain as a prefix wildcard only when its LAST character is
+ * `*`, so `shop.*:8080` would be an exact name no Host header ever has, while `shop.*` already
+ * matches `shop.acme.org:8080`.
  */
 export function routeDomains(hostnames: readonly string[], listenerPort: number): string[] {
   const out: string[] = [];
   for (const host of hostnames.map((h) => h.toLowerCase())) {
+    if (host.endsWith('*')) {
+      out.push(host);
+      continue;
+    }
     if (listenerPort === 80 || listenerPort === 443) out.push(host);
     out.push(`${host}:${listenerPort}`);
   }
