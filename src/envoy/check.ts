@@ -10,6 +10,7 @@ import { messageType, typeForUrl } from '../proto/root.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
 import { encodeMessage } from './encode.js';
 import { validateMessage } from './validate.js';
+import { envoySemantics } from './semantics.js';
 
 /** Every violation of `obj` as a `fullName` message, each `field.path: reason`; empty: valid. */
 export type Validate = (fullName: string, obj: JsonObject) => readonly string[];
@@ -124,16 +125,17 @@ export function encodeOnce(fullName: string, obj: JsonObject): Uint8Array {
 }
 
 /**
- * The validator, then the encoder: what the janitor runs before a message may enter the cache,
- * so that encoding can never fail later, when every service's resources are put together.
+ * The validator, the encoder, then Envoy's own semantic checks (semantics.ts): what the janitor
+ * runs before a message may enter the cache, so that encoding can never fail later, when every
+ * service's resources are put together, and Envoy has no reason to NACK.
  */
 export const fullCheck: Validate = (fullName, obj) => {
   const rules = protoRules(fullName, obj);
   if (rules.length > 0) return rules;
   try {
     encodeOnce(fullName, obj);
-    return [];
   } catch (err) {
     return [`encoding: ${err instanceof Error ? err.message : String(err)}`];
   }
+  return envoySemantics(fullName, obj);
 };

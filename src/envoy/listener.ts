@@ -6,6 +6,7 @@ import { listenerAddress } from './core.js';
 import { httpConnectionManagerFilter, tcpProxyFilter, tlsInspectorListenerFilter, udpProxyListenerFilter } from './filters.js';
 import { asJsonObject, byName, isJsonObject, type JsonObject } from './json.js';
 import { VirtualHost } from './route.js';
+import { isServerNamePattern } from './semantics.js';
 import { downstreamTlsTransportSocket } from './tls.js';
 
 /** What an expose asks of its listener. */
@@ -39,10 +40,15 @@ function sortedUnique(values: readonly string[]): string[] {
   return [...new Set(values)].sort();
 }
 
-/** filter_chain_match on SNI names; a `*` name means any name, i.e. no match on server names. */
+/**
+ * filter_chain_match on SNI names, lower-cased (as Envoy files them). A name Envoy cannot match on
+ * (`*`, or a vhost domain wildcard such as `shop.*` or `*-shop.acme.org`: Envoy refuses partial
+ * wildcards in server_names) makes the chain match any name: it becomes the listener's default
+ * chain, and the RouteConfiguration still picks the virtual host by the Host header.
+ */
 function serverNamesMatch(names: readonly string[]): JsonObject {
-  if (names.length === 0 || names.includes('*')) return {};
-  return { filter_chain_match: { server_names: sortedUnique(names) } };
+  if (names.length === 0 || !names.every(isServerNamePattern)) return {};
+  return { filter_chain_match: { server_names: sortedUnique(names.map((n) => n.toLowerCase())) } };
 }
 
 function l4Chain(expose: Expose): JsonObject {
@@ -100,16 +106,22 @@ function hasServerNames(chain: JsonObject): boolean {
 
 /**
  * listener.v3.Listener: filter chains sorted by name; tls_inspector first when a chain matches on
- * server names (Envoy no longer injects it by itself).
+ * server names (Envoy no longer injects it by itself). When a chain without server names sits
+ * beside them, continue_on_listener_filters_timeout: a client that waits for the server to speak
+ * first (SSH, SMTP, MySQL on a plain TCP expose) gives the tls_inspector nothing to read, and
+ * Envoy would close it after listener_filters_timeout (15 s) instead of handing it to that chain.
  */
 export function Listener(name: string, address: ListenerAddress, filterChains: readonly JsonObject[], listenerFilters: readonly JsonObject[]): JsonObject {
   const chains = [...filterChains].sort(byName((c) => String(c['name'])));
-  const inspector = chains.some(hasServerNames) ? [tlsInspectorListenerFilter()] : [];
+  const sniMatching = chains.some(hasServerNames);
+  const inspector = sniMatching ? [tlsInspectorListenerFilter()] : [];
   const filters = [...inspector, ...listenerFilters];
+  const fallThrough = sniMatching && !chains.every(hasServerNames);
   return {
     name,
     address: listenerAddress(address),
     ...(filters.length > 0 ? { listener_filters: filters } : {}),
+    ...(fallThrough ? { continue_on_listener_filters_timeout: true } : {}),
     ...(chains.length > 0 ? { filter_chains: chains } : {}),
   };
 }

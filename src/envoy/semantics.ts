@@ -1,0 +1,129 @@
+// Envoy's own checks, beyond the .proto shape and validate.rules: what a real Envoy (1.36) refuses
+// in C++ when it builds a resource, so that a message passing the proto validator is still NACKed.
+// Each rule names the Envoy function that enforces it. They guard both the janitor's translation
+// and what operators bring in through `cluster_data` and `filter_config_data`.
+//
+// Listener (source/common/listener_manager/):
+//   - ListenerImpl::validateFilterChains: a TCP listener needs a filter chain; a connection-less
+//     UDP listener (udp_proxy) must have none.
+//   - FilterChainManagerImpl::addFilterChains: server_names take only a leading `*.` wildcard
+//     ("partial wildcards are not supported"); two chains whose matches are equal, or share a
+//     server name once lower-cased (`*.a.org` counts as `.a.org`), are refused ("same matching
+//     rules" / "overlapping matching rules"), also for one name twice in one chain.
+//   - server_names without the tls_inspector listener filter are accepted but never match.
+// RouteConfiguration (source/common/router/config_impl.cc, RouteMatcher::RouteMatcher): domains
+//   lower-cased are unique across virtual hosts, and `*` appears once.
+// Cluster: ClientContextConfigImpl (source/common/tls/context_config_impl.cc) refuses more than one
+//   client certificate in an UpstreamTlsContext; ClusterInfoImpl (source/common/upstream/
+//   upstream_impl.cc) refuses lb_policy CLUSTER_PROVIDED / ORIGINAL_DST_LB on an EDS cluster.
+// Not checked (left to the model or to operators): the RE2 program size of safe_regex (Envoy's
+// runtime `re2.max_program_size.error_level`, default 100), which needs the C++ RE2 compiler.
+import type { Validate } from './check.js';
+import { MSG } from './core.js';
+import { FILTER } from './filters.js';
+import { canonicalJson, isJsonObject, omit, type JsonObject, type JsonValue } from './json.js';
+
+function objects(value: JsonValue | undefined): JsonObject[] {
+  return Array.isArray(value) ? (value as readonly JsonValue[]).filter(isJsonObject) : [];
+}
+
+function strings(value: JsonValue | undefined): string[] {
+  return Array.isArray(value) ? (value as readonly JsonValue[]).filter((v): v is string => typeof v === 'string') : [];
+}
+
+function field(obj: JsonValue | undefined, name: string): JsonValue | undefined {
+  return isJsonObject(obj) ? obj[name] : undefined;
+}
+
+/** A server name Envoy takes: no `*`, or one leading `*.` and none elsewhere. */
+export function isServerNamePattern(name: string): boolean {
+  return !name.includes('*') || (name.startsWith('*.') && !name.slice(2).includes('*'));
+}
+
+/** The key Envoy files a server name under (FilterChainManagerImpl::addFilterChainForServerNames). */
+function serverNameKey(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.startsWith('*.') ? lower.slice(1) : lower;
+}
+
+function chainIssues(chains: readonly JsonObject[]): string[] {
+  const issues: string[] = [];
+  const owners = new Map<string, string>();
+  chains.forEach((chain, i) => {
+    const match = isJsonObject(chain['filter_chain_match']) ? chain['filter_chain_match'] : {};
+    const names = strings(match['server_names']);
+    const label = `filter chain ${JSON.stringify(chain['name'] ?? i)}`;
+    for (const name of names.filter((n) => !isServerNamePattern(n))) {
+      issues.push(`filter_chains[${i}].filter_chain_match.server_names: ${JSON.stringify(name)} is a partial wildcard; Envoy takes only a leading "*."`);
+    }
+    const rest = canonicalJson(omit(match, ['server_names']));
+    for (const key of names.length === 0 ? [''] : names.map(serverNameKey)) {
+      const owner = owners.get(`${rest}\u0000${key}`);
+      const what = key === '' ? 'no server name' : `server name ${JSON.stringify(key.startsWith('.') ? `*${key}` : key)}`;
+      if (owner !== undefined) issues.push(`filter_chains[${i}]: ${label} and ${owner} both match ${what}; Envoy refuses overlapping filter chain matches`);
+      else owners.set(`${rest}\u0000${key}`, label);
+    }
+  });
+  return issues;
+}
+
+function listenerIssues(listener: JsonObject): string[] {
+  const chains = objects(listener['filter_chains']);
+  const udp = field(field(listener['address'], 'socket_address'), 'protocol') === 'UDP';
+  const hasDefault = isJsonObject(listener['default_filter_chain']);
+  const issues: string[] = [];
+  if (udp && (chains.length > 0 || hasDefault)) issues.push('filter_chains: a connection-less UDP listener takes no filter chains');
+  if (!udp && chains.length === 0 && !hasDefault) issues.push('filter_chains: a TCP listener needs at least one filter chain');
+  issues.push(...chainIssues(chains));
+  const usesServerNames = chains.some((c) => strings(field(c['filter_chain_match'], 'server_names')).length > 0);
+  const inspector = objects(listener['listener_filters']).some((f) => f['name'] === FILTER.tlsInspector);
+  if (usesServerNames && !inspector) issues.push('listener_filters: filter chains match on server_names but the tls_inspector listener filter is missing; they would never match');
+  return issues;
+}
+
+function routeConfigurationIssues(config: JsonObject): string[] {
+  const issues: string[] = [];
+  const owners = new Map<string, string>();
+  objects(config['virtual_hosts']).forEach((vhost, i) => {
+    const name = JSON.stringify(vhost['name'] ?? i);
+    for (const domain of strings(vhost['domains'])) {
+      const key = domain.toLowerCase();
+      const owner = owners.get(key);
+      if (owner === undefined) owners.set(key, name);
+      else if (key === '*') issues.push(`virtual_hosts[${i}].domains: only one virtual host may have the domain "*" (${owner} has it too)`);
+      else issues.push(`virtual_hosts[${i}].domains: ${JSON.stringify(domain)} is also a domain of ${owner === name ? 'this virtual host' : owner}; Envoy refuses duplicate domains`);
+    }
+  });
+  return issues;
+}
+
+const UPSTREAM_TLS = `type.googleapis.com/${MSG.upstreamTlsContext}`;
+
+function clusterIssues(cluster: JsonObject): string[] {
+  const issues: string[] = [];
+  const tls = field(cluster['transport_socket'], 'typed_config');
+  if (isJsonObject(tls) && tls['@type'] === UPSTREAM_TLS) {
+    const common = tls['common_tls_context'];
+    const count = objects(field(common, 'tls_certificates')).length + objects(field(common, 'tls_certificate_sds_secret_configs')).length;
+    if (count > 1) issues.push(`transport_socket: an upstream TLS context presents one client certificate, and this one has ${count}`);
+  }
+  const policy = cluster['lb_policy'];
+  if (cluster['type'] === 'EDS' && (policy === 'CLUSTER_PROVIDED' || policy === 'ORIGINAL_DST_LB')) {
+    issues.push(`lb_policy: ${String(policy)} is not valid for an EDS cluster`);
+  }
+  return issues;
+}
+
+/** Envoy's semantic checks of a message (see above); the proto shape is assumed valid. */
+export const envoySemantics: Validate = (fullName, obj) => {
+  switch (fullName) {
+    case MSG.listener:
+      return listenerIssues(obj);
+    case MSG.routeConfiguration:
+      return routeConfigurationIssues(obj);
+    case MSG.cluster:
+      return clusterIssues(obj);
+    default:
+      return [];
+  }
+};

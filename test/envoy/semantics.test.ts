@@ -1,0 +1,145 @@
+// Envoy's C++ checks (src/envoy/semantics.ts): messages the proto validator accepts and a real
+// Envoy NACKs, and the translation never producing them.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fullCheck, protoRules } from '../../src/envoy/check.js';
+import { Cluster } from '../../src/envoy/cluster.js';
+import { MSG } from '../../src/envoy/core.js';
+import { tcpProxyFilter, tlsInspectorListenerFilter, udpProxyListenerFilter } from '../../src/envoy/filters.js';
+import type { JsonObject } from '../../src/envoy/json.js';
+import { exposeListenerPart, Listener } from '../../src/envoy/listener.js';
+import { envoySemantics } from '../../src/envoy/semantics.js';
+import { certificate, expose, httpExpose } from './fixtures.js';
+
+const P = 'test/svc/web1';
+const address = { socket_address: { address: '0.0.0.0', port_value: 443 } };
+
+function chain(name: string, serverNames?: readonly string[]): JsonObject {
+  return {
+    name,
+    ...(serverNames ? { filter_chain_match: { server_names: [...serverNames] } } : {}),
+    filters: [tcpProxyFilter(name, name)],
+  };
+}
+
+function listener(chains: readonly JsonObject[], inspector = true): JsonObject {
+  return { name: 'l', address, ...(inspector ? { listener_filters: [tlsInspectorListenerFilter()] } : {}), filter_chains: [...chains] };
+}
+
+/** The message passes the proto validator, so only Envoy's own checks can refuse it. */
+function semantics(fullName: string, obj: JsonObject): readonly string[] {
+  expect(protoRules(fullName, obj)).toEqual([]);
+  return envoySemantics(fullName, obj);
+}
+
+function listenerOf(e: ReturnType<typeof expose>): JsonObject {
+  const part = exposeListenerPart(e);
+  return Listener(part.name, part.address, part.filterChains, part.listenerFilters);
+}
+
+describe('Envoy listener checks (FilterChainManagerImpl::addFilterChains, ListenerImpl::validateFilterChains)', () => {
+  it('accepts distinct names, a leading *. wildcard and one default chain', () => {
+    expect(semantics(MSG.listener, listener([chain('a', ['a.acme.org']), chain('w', ['*.acme.org']), chain('d')]))).toEqual([]);
+  });
+
+  it('refuses partial wildcards in server_names', () => {
+    for (const name of ['www.*', '*-shop.acme.org', 'a.*.org', '*']) {
+      expect(semantics(MSG.listener, listener([chain('a', [name])])).join()).toMatch(/partial wildcard/);
+    }
+  });
+
+  it('refuses one server name in two chains, compared lower-cased', () => {
+    const issues = semantics(MSG.listener, listener([chain('a', ['WWW.acme.org']), chain('b', ['www.acme.org'])]));
+    expect(issues.join()).toMatch(/"a" and .*"b"|"b".*"a"/);
+  });
+
+  it('refuses a name twice in one chain once lower-cased, and two default chains', () => {
+    expect(semantics(MSG.listener, listener([chain('a', ['A.acme.org', 'a.acme.org'])]))).toHaveLength(1);
+    expect(semantics(MSG.listener, listener([chain('a'), chain('b')])).join()).toMatch(/no server name/);
+  });
+
+  it('needs the tls_inspector for server_names, a chain on TCP, none on UDP', () => {
+    expect(semantics(MSG.listener, listener([chain('a', ['a.acme.org'])], false)).join()).toMatch(/tls_inspector/);
+    expect(semantics(MSG.listener, { name: 'l', address }).join()).toMatch(/at least one filter chain/);
+    const udpAddress = { socket_address: { protocol: 'UDP', address: '0.0.0.0', port_value: 53 } };
+    const udp = { name: 'u', address: udpAddress, listener_filters: [udpProxyListenerFilter('c', 'c')] };
+    expect(semantics(MSG.listener, udp)).toEqual([]);
+    expect(semantics(MSG.listener, { ...udp, filter_chains: [chain('c')] }).join()).toMatch(/UDP listener takes no filter chains/);
+  });
+});
+
+describe('Envoy route configuration checks (RouteMatcher::RouteMatcher)', () => {
+  const vhost = (name: string, domains: readonly string[]): JsonObject => ({ name, domains: [...domains], routes: [] });
+
+  it('refuses a domain in two virtual hosts (case-insensitive) and "*" twice; host and host:80 are distinct', () => {
+    expect(semantics(MSG.routeConfiguration, { name: 'r', virtual_hosts: [vhost('a', ['a.org', 'a.org:80']), vhost('b', ['b.org'])] })).toEqual([]);
+    expect(semantics(MSG.routeConfiguration, { name: 'r', virtual_hosts: [vhost('a', ['A.org']), vhost('b', ['a.org'])] }).join()).toMatch(/duplicate domains/);
+    expect(semantics(MSG.routeConfiguration, { name: 'r', virtual_hosts: [vhost('a', ['*']), vhost('b', ['*'])] }).join()).toMatch(/only one virtual host/);
+  });
+});
+
+describe('Envoy cluster checks', () => {
+  it('refuses two client certificates upstream (ClientContextConfigImpl), even when cluster_data is the one adding TLS', () => {
+    const two = expose(P, 'expose#1', { clusterCertificates: [certificate('certificate#0', 'tls_certificate/test/sec/a'), certificate('certificate#1', 'tls_certificate/test/sec/b')] });
+    expect(fullCheck(MSG.cluster, Cluster(two)).join()).toMatch(/one client certificate/);
+    const one = expose(P, 'expose#1', { clusterCertificates: [certificate('certificate#0', 'tls_certificate/test/sec/a')] });
+    expect(fullCheck(MSG.cluster, Cluster(one))).toEqual([]);
+    const sds = (name: string): JsonObject => ({ name, sds_config: { ads: {}, resource_api_version: 'V3' } });
+    const typed = { '@type': `type.googleapis.com/${MSG.upstreamTlsContext}`, common_tls_context: { tls_certificate_sds_secret_configs: [sds('a'), sds('b')] } };
+    const data = expose(P, 'expose#1', { clusterData: { transport_socket: { name: 'envoy.transport_sockets.tls', typed_config: typed } } });
+    expect(fullCheck(MSG.cluster, Cluster(data)).join()).toMatch(/one client certificate, and this one has 2/);
+  });
+
+  it('refuses CLUSTER_PROVIDED on an EDS cluster (ClusterInfoImpl)', () => {
+    const c = { ...Cluster(expose(P, 'expose#1')), lb_policy: 'CLUSTER_PROVIDED' };
+    expect(semantics(MSG.cluster, c).join()).toMatch(/not valid for an EDS cluster/);
+  });
+});
+
+describe('the translation never trips them', () => {
+  const certs = [certificate('certificate#0', 'tls_certificate/test/sec/web1')];
+
+  it('HTTPS vhost domains that are partial wildcards make the chain the TLS default (no server_names)', () => {
+    for (const hostnames of [['shop.*'], ['*-shop.acme.org', 'www.acme.org'], ['*']]) {
+      const l = listenerOf(httpExpose(P, 'expose#1', hostnames, 443, { listenerCertificates: certs }));
+      expect(fullCheck(MSG.listener, l)).toEqual([]);
+      const [only] = l['filter_chains'] as JsonObject[];
+      expect(only?.['filter_chain_match']).toBeUndefined();
+    }
+  });
+
+  it('HTTPS server names are lower-cased wildcards Envoy takes', () => {
+    const l = listenerOf(httpExpose(P, 'expose#1', ['WWW.acme.org', '*.Shop.acme.org'], 443, { listenerCertificates: certs }));
+    expect(fullCheck(MSG.listener, l)).toEqual([]);
+    const [only] = l['filter_chains'] as JsonObject[];
+    expect(only?.['filter_chain_match']).toEqual({ server_names: ['*.shop.acme.org', 'www.acme.org'] });
+  });
+
+  it('SNI chains beside a default TCP chain: a client that waits for the server still reaches the default chain', () => {
+    const sni = exposeListenerPart(expose(P, 'expose#1', { sni: ['a.acme.org'] }));
+    const plain = exposeListenerPart(expose(P, 'expose#2'));
+    const l = Listener(sni.name, sni.address, [...sni.filterChains, ...plain.filterChains], []);
+    expect(fullCheck(MSG.listener, l)).toEqual([]);
+    expect(l['continue_on_listener_filters_timeout']).toBe(true);
+    expect(listenerOf(expose(P, 'expose#1', { sni: ['a.acme.org'] }))['continue_on_listener_filters_timeout']).toBeUndefined();
+  });
+});
+
+describe('every golden output', () => {
+  const dir = path.join(__dirname, '..', 'golden', 'cases');
+  const outputs = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  const kinds = [
+    ['listeners', MSG.listener],
+    ['routes', MSG.routeConfiguration],
+    ['clusters', MSG.cluster],
+  ] as const;
+
+  it.each(outputs)('%s: the assembled resources pass Envoy\'s checks', (file) => {
+    const output = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>;
+    for (const [kind, fullName] of kinds) {
+      const list = Array.isArray(output[kind]) ? (output[kind] as JsonObject[]) : [];
+      for (const message of list) expect(envoySemantics(fullName, message), `${kind} ${String(message['name'])}`).toEqual([]);
+    }
+  });
+});
