@@ -31,6 +31,8 @@ export interface EnvoyView {
   held(typeUrl: TypeUrl): ReadonlyMap<string, Held>;
   names(typeUrl: TypeUrl): string[];
   message(typeUrl: TypeUrl, name: string): Plain;
+  /** The protocol violation the raw client detected (bad nonce, duplicate, …), if any. */
+  failure(): Error | undefined;
   close(): void;
 }
 
@@ -74,6 +76,7 @@ export async function connectEnvoyView(address: string, nodeId: string, variant:
   const subscribed = new Map<TypeUrl, string[]>();
   const seen: Seen[] = [];
   let closed = false;
+  let failure: Error | undefined;
   const of = (t: TypeUrl): Map<string, Held> => store.get(t) ?? store.set(t, new Map()).get(t) ?? new Map();
 
   function want(typeUrl: TypeUrl, names: string[]): void {
@@ -129,8 +132,7 @@ export async function connectEnvoyView(address: string, nodeId: string, variant:
   }
   subscribed.set(TYPE.cluster, []);
   subscribed.set(TYPE.listener, []);
-  const pumping = pump();
-  pumping.catch(() => undefined);
+  pump().catch((error: unknown) => (failure = error instanceof Error ? error : new Error(String(error))));
 
   return {
     variant,
@@ -143,6 +145,7 @@ export async function connectEnvoyView(address: string, nodeId: string, variant:
       if (!m) throw new Error(`${variant} client holds no ${t} ${name}`);
       return m;
     },
+    failure: () => failure,
     close() {
       closed = true;
       client.close();

@@ -2,64 +2,30 @@
 // daemon while it replays the recording of a real OpenSVC 2.1 daemon (fixtures/opensvc-v2.1), with
 // a Delta and a SotW ADS client subscribed like Envoy. After each scenario step: what those clients
 // hold (what an operator would see in Envoy's config_dump) and which responses the step caused.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TYPE } from '../../src/xds/types.js';
-import { ROOT, getJson, startTestJanitor, until, type RunningJanitor } from '../e2e/support.js';
-import type { FakeDaemon } from '../support/fake-daemon/index.js';
-import { createReplay, recordedStatus, startRecordedDaemon, startSecretShim, type Replay, type SecretShim } from './daemon.js';
+import type { ClientInfo } from '../../src/xds/registry.js';
+import { TYPE, type TypeUrl } from '../../src/xds/types.js';
+import { getJson, until } from '../e2e/support.js';
+import { createReplay, recordedStatus, type Replay } from './daemon.js';
 import { connectEnvoyView, type EnvoyView } from './envoy-view.js';
+import { HTTPS, ROTATED, SDS, SECRET, SECRETS, WEB1, cert, startStack, type Stack } from './stack.js';
 import { chainOf, endpointsOf, everything, latencySince, responsesSince, routesOf, typesSince, versionsOf } from './observe.js';
-
-const SECRET = 'test/sec/web1-front-cert';
-const SDS = `tls_certificate/${SECRET}`;
-const WEB1 = 'test/svc/web1';
-const HTTPS = '0.0.0.0:443/tcp';
-const cert = (file: string): string => readFileSync(path.join(ROOT, 'test/fixtures/certs', file), 'utf8');
-const SECRETS = { [SECRET]: { certificate_chain: cert('server.pem'), private_key: cert('server.key') } };
-const ROTATED = cert('server-chain.pem'); // same key, chain now carries the CA
-
-interface Stack {
-  daemon: FakeDaemon;
-  shim: SecretShim;
-  janitor: RunningJanitor;
-  views: EnvoyView[];
-  cleanup(): Promise<void>;
-}
-
-async function startStack(status: unknown, secrets: typeof SECRETS): Promise<Stack> {
-  const { daemon, cleanup } = await startRecordedDaemon(status, secrets);
-  const shim = await startSecretShim(daemon.socketPath);
-  // the flags an operator gives (`--sock`: the spelling of the OpenSVC templates); no --gateway keyword
-  // in the recorded exposes, so any name serves them; Envoy's admin port is a closed one
-  const janitor = await startTestJanitor({ sock: shim.socketPath, name: 'gw1', portRange: '1025-65535' });
-  await janitor.janitor.ready;
-  const views = [await connectEnvoyView(janitor.xds, 'envoy-delta', 'delta'), await connectEnvoyView(janitor.xds, 'envoy-sotw', 'sotw')];
-  return {
-    daemon, shim, janitor, views,
-    async cleanup() {
-      for (const v of views) v.close();
-      await janitor.close();
-      await shim.close();
-      await daemon.close();
-      cleanup();
-    },
-  };
-}
 
 describe('the janitor replaying the OpenSVC 2.1 recording', () => {
   let s: Stack;
   let replay: Replay;
-  const latencies: { step: string; delta?: number; sotw?: number }[] = [];
+  const latencies: { step: string; delta?: number; sotw?: number; other?: number }[] = [];
 
   beforeAll(async () => {
     s = await startStack(recordedStatus('initial'), SECRETS);
     replay = createReplay(s.daemon);
   });
   afterAll(async () => {
-    console.log(`event → client latency (ms):\n${latencies.map((l) => `  ${l.step.padEnd(34)} delta ${l.delta?.toFixed(1) ?? '-'}  sotw ${l.sotw?.toFixed(1) ?? '-'}`).join('\n')}`);
+    const ms = (x?: number): string => (x === undefined ? '-' : x.toFixed(1)).padStart(6);
+    const line = (l: (typeof latencies)[number]): string =>
+      l.other === undefined ? `  ${l.step.padEnd(36)} delta ${ms(l.delta)}  sotw ${ms(l.sotw)}` : `  ${l.step.padEnd(36)} ${ms(l.other)}`;
+    console.log(`recorded event → last response of the step at the client (ms):\n${latencies.map(line).join('\n')}`);
     await s?.cleanup();
   });
 
@@ -152,7 +118,7 @@ describe('the janitor replaying the OpenSVC 2.1 recording', () => {
     // the janitor has taken web2 in (it is listed) and serves nothing for it
     await until(async () => (await servicesOf()).includes('test/svc/web2'), 5000, 'web2 known to the janitor');
     const web2 = ((await getJson(`${s.janitor.admin}/services`)).body as { path: string; listeners: string[]; clusters: string[] }[]).find((x) => x.path === 'test/svc/web2');
-    expect(web2).toMatchObject({ listeners: [], clusters: [] });
+    expect(web2).toMatchObject({ valid: true, listeners: [], clusters: [] });
     replay.through(58);
     await until(async () => !(await servicesOf()).includes('test/svc/web2'), 5000, 'web2 gone');
     for (const [i, v] of s.views.entries()) expect(responsesSince(v, quietFrom[i] ?? 0)).toEqual([]);
@@ -162,21 +128,119 @@ describe('the janitor replaying the OpenSVC 2.1 recording', () => {
 
   it('a daemon restart mid-replay (ids back to 1): not ready meanwhile, clients kept and served, one resync, nothing pushed', async () => {
     const statusCalls = s.daemon.count('daemon_status');
+    const secretReads = (): number => s.janitor.log().split('"msg":"secret fetched"').length - 1;
+    const readsBefore = secretReads();
     const held = s.views.map(everything);
     await s.daemon.stop();
     await until(async () => (await getJson(`${s.janitor.admin}/readyz`)).status === 503, 5000, 'not ready');
-    for (const [i, v] of s.views.entries()) expect(everything(v)).toEqual(held[i]);
+    // an Envoy (re)starting meanwhile gets the last state, not an empty one
+    const late = await connectEnvoyView(s.janitor.xds, 'envoy-late', 'delta');
+    try {
+      await until(() => late.names(TYPE.secret).length === 1 && late.names(TYPE.endpoint).length === 3, 5000, 'the last state for a new client');
+      expect(everything(late)).toEqual(held[0]);
+    } finally {
+      late.close();
+    }
+    const t0 = performance.now();
     await s.daemon.restart();
     await until(async () => (await getJson(`${s.janitor.admin}/readyz`)).status === 200, 5000, 'ready again');
+    latencies.push({ step: 'daemon restart → /readyz 200 (polled)', other: performance.now() - t0 });
     expect(s.daemon.count('daemon_status')).toBe(statusCalls + 1);
     expect(s.janitor.log()).toContain('"msg":"source resynced"');
-    // the resync re-reads the secret; same value, nothing to push
-    await until(() => s.shim.fetches.length > 0 && s.daemon.subscribers() === 1, 5000, 'resubscribed');
+    // the resync reads the secret again (same value: nothing to push); wait for it, so that it
+    // cannot meet the rotation of the next step
+    await until(() => secretReads() > readsBefore, 5000, 'the secret read again after the resync');
     for (const [i, v] of s.views.entries()) {
       expect(responsesSince(v, quietFrom[i] ?? 0)).toEqual([]);
       expect(everything(v)).toEqual(held[i]);
     }
     const ended = await Promise.race(s.views.map((v) => v.client.ended.then(() => true)).concat(Promise.resolve(false)));
     expect(ended).toBe(false);
+  });
+
+  it('patch 60, certificate_chain changed: the janitor fetches the secret again and pushes the Secret only (no listener drain)', async () => {
+    const before = s.views.map(stable);
+    const fetches = s.shim.fetches.length;
+    s.shim.change(SECRET, 'certificate_chain', ROTATED); // what `sec change --key certificate_chain` stored; the stream shows only patch 60
+    const marks = await step('60 secret certificate_chain change', () => replay.through(60), (v) => chainOf(v, SDS) === ROTATED);
+    expect(s.shim.fetches.slice(fetches)).toContain(`${SECRET} certificate_chain`);
+    for (const [i, v] of s.views.entries()) {
+      expect(typesSince(v, marks[i] ?? 0)).toEqual(['SDS']);
+      expect(stable(v)).toEqual(before[i]);
+    }
+    expect(responsesSince(delta(), marks[0] ?? 0)).toEqual([`SDS +${SDS}`]);
+  });
+
+  // The recording's patch 65 is the operator's own write-back (no janitor ran): listener_port 1026.
+  // Here the janitor had written 1025 (patch 46 as the stand-in numbered it). What the daemon says
+  // is configured wins: a non-zero listener_port is the operator's choice, not ours to defend or to
+  // write over, so the listener moves to 1026 (one LDS update) and nothing is written back again.
+  it('patch 65, listener_port 1026 set by hand over the janitor\'s 1025: the listener moves, no new write-back', async () => {
+    const before = s.views.map(stable);
+    const held = s.views.map(everything);
+    const moved = (v: EnvoyView) => v.names(TYPE.listener).includes('0.0.0.0:1026/tcp') && !v.names(TYPE.listener).includes('0.0.0.0:1025/tcp');
+    const marks = await step('65 listener_port 1026 (write-back)', () => replay.through(65), moved);
+    for (const [i, v] of s.views.entries()) {
+      expect(v.names(TYPE.listener)).toEqual(['0.0.0.0:1026/tcp', HTTPS, '0.0.0.0:8080/tcp']);
+      expect(typesSince(v, marks[i] ?? 0)).toEqual(['LDS']);
+      expect(stable(v).cds).toEqual(before[i]?.cds);
+      for (const name of [HTTPS, '0.0.0.0:8080/tcp']) expect(everything(v)['LDS']?.[name]).toEqual(held[i]?.['LDS']?.[name]);
+    }
+    // Delta: the new listener and the old one's removal (in one response or two, the new one first)
+    const lds = responsesSince(delta(), marks[0] ?? 0).join(' ').split(' ');
+    expect(lds.filter((x) => x !== 'LDS')).toEqual(['+0.0.0.0:1026/tcp', '-0.0.0.0:1025/tcp']);
+    expect(stable(delta()).lds[HTTPS]).toBe(before[0]?.lds[HTTPS]);
+    expect(s.daemon.actions).toHaveLength(1);
+  });
+
+  it('the rest of the recording (66-67, stats noise): nothing more is pushed; the ids the stand-in gave', async () => {
+    const marks = s.views.map((v) => v.seen.length);
+    replay.through(Number.MAX_SAFE_INTEGER);
+    expect(replay.done()).toBe(true);
+    // nothing observable to wait for: a quiet window, ten times the slowest step above
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    for (const [i, v] of s.views.entries()) expect(responsesSince(v, marks[i] ?? 0)).toEqual([]);
+    // before the restart the ids after the janitor's own write-back shifted by one; after it, from 1
+    expect(replay.emittedIds.get(45)).toBe(45);
+    expect(replay.emittedIds.get(47)).toBe(48);
+    expect(replay.emittedIds.get(59)).toBe(1);
+    expect(replay.emittedIds.get(67)).toBe(9);
+    expect(s.daemon.actions).toHaveLength(1);
+    expect(s.janitor.log()).not.toContain('gap in patch ids');
+    expect(s.janitor.log()).not.toContain('PRIVATE KEY');
+    // what the admin page shows of the two Envoys: every type ACKed at the version sent, no NACK,
+    // subscribed to exactly the names they hold
+    for (const v of s.views) expect(v.failure()).toBeUndefined();
+    const clients = (await getJson(`${s.janitor.admin}/clients`)).body as ClientInfo[];
+    expect(clients.map((c) => `${c.nodeId} ${c.variant}`).sort()).toEqual(['envoy-delta delta', 'envoy-sotw sotw']);
+    for (const c of clients) {
+      const view = c.variant === 'delta' ? delta() : sotw();
+      for (const [typeUrl, t] of Object.entries(c.types)) {
+        expect(t.lastNack).toBeNull();
+        expect(t.ackedVersion).toBe(t.sentVersion);
+        if (!t.wildcard) expect([...t.names].sort()).toEqual(view.names(typeUrl as TypeUrl));
+      }
+    }
+  });
+
+  it('ends where a janitor started on daemon_status.final.json is: same resources, same versions', async () => {
+    const secrets = { [SECRET]: { certificate_chain: ROTATED, private_key: cert('server.key') } };
+    const fresh = await startStack(recordedStatus('final'), secrets);
+    try {
+      await until(() => fresh.views.every((v) => v.names(TYPE.endpoint).length === 3 && v.names(TYPE.route).length === 1 && v.names(TYPE.secret).length === 1), 5000, 'the final state');
+      expect(fresh.daemon.actions).toEqual([]); // 1026 is configured there: nothing to allocate
+      for (const [i, v] of fresh.views.entries()) {
+        const replayed = s.views[i] as EnvoyView;
+        expect(everything(replayed)).toEqual(everything(v));
+      }
+      expect(versionsOf(delta(), TYPE.listener)).toEqual(versionsOf(fresh.views[0] as EnvoyView, TYPE.listener));
+      for (const t of [TYPE.route, TYPE.cluster, TYPE.endpoint, TYPE.secret]) expect(versionsOf(delta(), t)).toEqual(versionsOf(fresh.views[0] as EnvoyView, t));
+      const dump = async (admin: string) => ((await getJson(`${admin}/config_dump`)).body as Record<string, { resources: unknown[] }>);
+      const [a, b] = [await dump(s.janitor.admin), await dump(fresh.janitor.admin)];
+      for (const key of Object.keys(b)) expect(a[key]?.resources).toEqual(b[key]?.resources);
+      expect(routesOf(sotw(), HTTPS)[`${WEB1}.expose#1.vhost#0`]?.routes).toEqual(['/live (timeout 30s)', '/']);
+    } finally {
+      await fresh.cleanup();
+    }
   });
 });
