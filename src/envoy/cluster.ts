@@ -6,14 +6,16 @@
 //      janitor's drain_connections_on_host_removal: an instance OpenSVC removed is dropped at once
 //      even if it still answers health checks), and for TCP exposes one TCP health check
 //      (timeout 5s, interval 10s, unhealthy_threshold 3, healthy_threshold 1). UDP clusters get
-//      no health check;
+//      no health check; alt_stat_name, the cluster name without dots (see core.ts statName: Envoy
+//      would otherwise tag cluster stats with the service path only; access logs show it as
+//      %UPSTREAM_CLUSTER%, %UPSTREAM_CLUSTER_RAW% keeps the name);
 //   2. `cluster_data` (the base the operator writes): overrides the defaults, adds any field;
 //   3. the expose's own settings: lb_policy, and upstream TLS when cluster_certificates is set;
 //   4. always the janitor's: name, type EDS, eds_cluster_config (ADS, v3). `cluster_data` fields
 //      that would contradict them are dropped: cluster_type (oneof sibling of type) and
 //      load_assignment (endpoints come from EDS).
 import type { Expose } from '../model/types.js';
-import { adsConfigSource, duration, uint32Value } from './core.js';
+import { adsConfigSource, duration, statName, uint32Value } from './core.js';
 import { asJsonObject, deepMerge, omit, type JsonObject } from './json.js';
 import { upstreamTlsTransportSocket } from './tls.js';
 
@@ -33,6 +35,7 @@ export function TcpHealthCheck(): JsonObject {
 function clusterDefaults(expose: Expose): JsonObject {
   return {
     connect_timeout: duration(DEFAULT_CONNECT_TIMEOUT_MS),
+    alt_stat_name: statName(expose.clusterName),
     ignore_health_on_host_removal: true,
     ...(expose.protocol === 'tcp' ? { health_checks: [TcpHealthCheck()] } : {}),
   };

@@ -29,6 +29,16 @@ export function listenerAddress(listener: ListenerAddress): JsonObject {
   return address(listener.address, listener.port, listener.protocol);
 }
 
+/**
+ * A resource name as a stat name: dots become `_`. Envoy's default tag extraction cuts a
+ * stat_prefix or cluster name at its first dot (`^cluster\.((.*?)\.)`, `^tcp\.((.*?)\.)`,
+ * `^http\.((.*?)\.)` in source/common/config/well_known_names.cc), so `test/svc/web1.expose#1`
+ * would give the tag `test/svc/web1` and one metric family per expose rid.
+ */
+export function statName(name: string): string {
+  return name.replace(/\./g, '_');
+}
+
 /** google.protobuf.Duration from milliseconds. */
 export function duration(ms: number): JsonObject {
   const seconds = Math.floor(ms / 1000);

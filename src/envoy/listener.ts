@@ -2,7 +2,7 @@
 // of every service that share a listener name into one Listener (and one RouteConfiguration).
 import type { Expose, ListenerAddress } from '../model/types.js';
 import { listenerName } from '../model/names.js';
-import { listenerAddress } from './core.js';
+import { listenerAddress, statName } from './core.js';
 import { httpConnectionManagerFilter, tcpProxyFilter, tlsInspectorListenerFilter, udpProxyListenerFilter } from './filters.js';
 import { asJsonObject, byName, isJsonObject, type JsonObject } from './json.js';
 import { VirtualHost } from './route.js';
@@ -55,14 +55,14 @@ function l4Chain(expose: Expose): JsonObject {
   const chain: JsonObject = {
     name: expose.clusterName,
     ...serverNamesMatch(expose.sni),
-    filters: [tcpProxyFilter(expose.clusterName, expose.clusterName, asJsonObject(expose.filterConfigData))],
+    filters: [tcpProxyFilter(statName(expose.clusterName), expose.clusterName, asJsonObject(expose.filterConfigData))],
   };
   if (expose.listenerCertificates.length === 0) return chain;
   return { ...chain, transport_socket: downstreamTlsTransportSocket(expose.listenerCertificates, []) };
 }
 
 function httpFilters(expose: Expose, name: string): JsonObject[] {
-  return [httpConnectionManagerFilter(name, name, asJsonObject(expose.filterConfigData))];
+  return [httpConnectionManagerFilter(statName(name), name, asJsonObject(expose.filterConfigData))];
 }
 
 function httpChain(expose: Expose, name: string): JsonObject {
@@ -87,7 +87,7 @@ export function exposeListenerPart(expose: Expose): ListenerPart {
   const data = asJsonObject(expose.filterConfigData);
   switch (kind) {
     case 'udp':
-      return { ...base, filterChains: [], listenerFilters: [udpProxyListenerFilter(expose.clusterName, expose.clusterName, data)] };
+      return { ...base, filterChains: [], listenerFilters: [udpProxyListenerFilter(statName(expose.clusterName), expose.clusterName, data)] };
     case 'tcp':
     case 'sni':
       return { ...base, filterChains: [l4Chain(expose)] };

@@ -20,6 +20,7 @@ describe('Cluster', () => {
       type: 'EDS',
       eds_cluster_config: { service_name: 'test/svc/web1.expose#1', eds_config: ADS },
       connect_timeout: { seconds: 5 },
+      alt_stat_name: 'test/svc/web1_expose#1',
       ignore_health_on_host_removal: true,
       health_checks: [
         { timeout: { seconds: 5 }, interval: { seconds: 10 }, unhealthy_threshold: { value: 3 }, healthy_threshold: { value: 1 }, tcp_health_check: {} },

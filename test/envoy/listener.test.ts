@@ -31,7 +31,7 @@ describe('Listener', () => {
               name: 'envoy.filters.network.tcp_proxy',
               typed_config: {
                 '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy',
-                stat_prefix: 'test/svc/web1.expose#1',
+                stat_prefix: 'test/svc/web1_expose#1',
                 cluster: 'test/svc/web1.expose#1',
               },
             },
@@ -68,7 +68,7 @@ describe('Listener', () => {
       name: 'envoy.filters.network.http_connection_manager',
       typed_config: {
         '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
-        stat_prefix: '0.0.0.0:8080/tcp',
+        stat_prefix: '0_0_0_0:8080/tcp',
         codec_type: 'AUTO',
         upgrade_configs: [{ upgrade_type: 'websocket' }],
         http_protocol_options: { accept_http_10: true },
@@ -123,7 +123,7 @@ describe('Listener', () => {
         name: 'envoy.filters.udp_listener.udp_proxy',
         typed_config: {
           '@type': 'type.googleapis.com/envoy.extensions.filters.udp.udp_proxy.v3.UdpProxyConfig',
-          stat_prefix: 'test/svc/web1.expose#2',
+          stat_prefix: 'test/svc/web1_expose#2',
           matcher: {
             on_no_match: {
               action: {

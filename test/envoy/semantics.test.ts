@@ -126,6 +126,30 @@ describe('the translation never trips them', () => {
   });
 });
 
+describe('stat names (Envoy tag extraction cuts a stat_prefix or cluster name at its first dot)', () => {
+  // Envoy's default tag regexes (source/common/config/well_known_names.cc) take `^cluster\.((.*?)\.)`,
+  // `^tcp\.((.*?)\.)` and `^(?:|listener(?=\.).*?\.)http\.((.*?)\.)`: with a dot inside the
+  // prefix, the tag gets `test/svc/web1` and the rest of the name leaks into the metric name.
+  const tagOf = (stat: string, prefix: string): string | undefined => new RegExp(`^${prefix}\\.((.*?)\\.)`).exec(stat)?.[2];
+
+  it('tcp_proxy, HTTP connection manager and udp_proxy stat prefixes carry no dot', () => {
+    const tcp = listenerOf(expose(P, 'expose#1'));
+    const http = listenerOf(httpExpose(P, 'expose#2', ['web.acme.org'], 8080));
+    const udp = listenerOf(expose(P, 'expose#3', { protocol: 'udp' }));
+    const prefixes = JSON.stringify([tcp, http, udp]).match(/"stat_prefix":"[^"]*"/g) ?? [];
+    expect(prefixes).toEqual(['"stat_prefix":"test/svc/web1_expose#1"', '"stat_prefix":"0_0_0_0:8080/tcp"', '"stat_prefix":"test/svc/web1_expose#3"']);
+    expect(tagOf('tcp.test/svc/web1_expose#1.downstream_cx_total', 'tcp')).toBe('test/svc/web1_expose#1');
+  });
+
+  it('clusters get an alt_stat_name without dots; cluster_data may choose another', () => {
+    const c = Cluster(expose(P, 'expose#1'));
+    expect(c['alt_stat_name']).toBe('test/svc/web1_expose#1');
+    expect(tagOf(`cluster.${String(c['alt_stat_name'])}.upstream_cx_total`, 'cluster')).toBe('test/svc/web1_expose#1');
+    expect(Cluster(expose(P, 'expose#1', { clusterData: { alt_stat_name: 'web' } }))['alt_stat_name']).toBe('web');
+    expect(fullCheck(MSG.cluster, c)).toEqual([]);
+  });
+});
+
 describe('every golden output', () => {
   const dir = path.join(__dirname, '..', 'golden', 'cases');
   const outputs = readdirSync(dir).filter((f) => f.endsWith('.json'));
