@@ -3,7 +3,9 @@
 // `held` is what the client holds according to what this stream sent: a response carries only
 // what differs from it (RDS/EDS/SDS), or the whole subscribed set when anything differs (LDS/CDS).
 // The response version is a hash of the held set, so the same state always has the same version,
-// across streams and restarts. A NACKed response stays "held": it is never sent again, the next
+// across streams and restarts; a reconnecting client reporting it is not sent the LDS/CDS set again
+// (the spec's safe case), while EDS/RDS/SDS are answered once on every new stream.
+// A NACKed response stays "held": it is never sent again, the next
 // cache change sends the next version.
 import type { CachedResource } from './cache.js';
 import { FULL_STATE_TYPES, WILDCARD_TYPES } from './types.js';
@@ -44,7 +46,7 @@ export function createSotwState(ctx: TypeContext): SotwState {
   let lastNonce = '';
   let requested = false;
   let answered = false;
-  /** version_info of the first request: the client may already hold exactly what we would send. */
+  /** version_info of the first request: a reconnecting LDS/CDS client may hold exactly this set. */
   let clientVersion = '';
   let namesKey: Buffer | undefined;
 
@@ -117,11 +119,10 @@ export function createSotwState(ctx: TypeContext): SotwState {
         out.push(r);
       }
     }
-    const version = digestVersion(heldSum);
-    const skip = !answered && clientVersion !== '' && clientVersion === version;
-    if (out.length === 0 || skip) return undefined;
-    answered = true;
-    return { upserts: prepared(ctx, version, out.sort(byName), false), removals: undefined };
+    // no reconnect shortcut here: a matching version does not tell which of these the client still
+    // waits for (a Cluster that changed just before the stream broke warms until its CLA comes)
+    if (out.length === 0) return undefined;
+    return { upserts: prepared(ctx, digestVersion(heldSum), out.sort(byName), false), removals: undefined };
   };
 
   return {
