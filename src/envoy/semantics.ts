@@ -11,6 +11,10 @@
 //     server name once lower-cased (`*.a.org` counts as `.a.org`), are refused ("same matching
 //     rules" / "overlapping matching rules"), also for one name twice in one chain.
 //   - server_names without the tls_inspector listener filter are accepted but never match.
+//   - every listener, network and HTTP filter needs a typed_config (or config_discovery): Envoy
+//     finds the factory by its type URL (Config::Utility::getAndCheckFactory); in an HTTP
+//     connection manager the router, a terminal filter, comes last and only last
+//     (FilterChainUtility / HttpConnectionManagerConfig::processFilter).
 // RouteConfiguration (source/common/router/config_impl.cc, RouteMatcher::RouteMatcher): domains
 //   lower-cased are unique across virtual hosts, and `*` appears once.
 // Cluster: ClientContextConfigImpl (source/common/tls/context_config_impl.cc) refuses more than one
@@ -67,6 +71,35 @@ function chainIssues(chains: readonly JsonObject[]): string[] {
   return issues;
 }
 
+function typedFilterIssues(filters: readonly JsonObject[], where: string): string[] {
+  return filters.flatMap((f, i) =>
+    isJsonObject(f['typed_config']) || isJsonObject(f['config_discovery']) ? [] : [`${where}[${i}]: filter ${JSON.stringify(f['name'] ?? '')} has no typed_config; Envoy finds a filter by its type URL`],
+  );
+}
+
+function httpFilterIssues(hcm: JsonObject, where: string): string[] {
+  const filters = objects(hcm['http_filters']);
+  const issues = typedFilterIssues(filters, `${where}.http_filters`);
+  const routers = filters.flatMap((f, i) => (f['name'] === FILTER.router ? [i] : []));
+  if (routers.length !== 1 || routers[0] !== filters.length - 1) issues.push(`${where}.http_filters: the router must be the last HTTP filter, once`);
+  return issues;
+}
+
+const HCM = `type.googleapis.com/${MSG.httpConnectionManager}`;
+
+function filterIssues(chains: readonly JsonObject[], listenerFilters: readonly JsonObject[]): string[] {
+  const issues = typedFilterIssues(listenerFilters, 'listener_filters');
+  chains.forEach((chain, i) => {
+    const filters = objects(chain['filters']);
+    issues.push(...typedFilterIssues(filters, `filter_chains[${i}].filters`));
+    filters.forEach((f, j) => {
+      const config = f['typed_config'];
+      if (isJsonObject(config) && config['@type'] === HCM) issues.push(...httpFilterIssues(config, `filter_chains[${i}].filters[${j}].typed_config`));
+    });
+  });
+  return issues;
+}
+
 function listenerIssues(listener: JsonObject): string[] {
   const chains = objects(listener['filter_chains']);
   const udp = field(field(listener['address'], 'socket_address'), 'protocol') === 'UDP';
@@ -75,6 +108,7 @@ function listenerIssues(listener: JsonObject): string[] {
   if (udp && (chains.length > 0 || hasDefault)) issues.push('filter_chains: a connection-less UDP listener takes no filter chains');
   if (!udp && chains.length === 0 && !hasDefault) issues.push('filter_chains: a TCP listener needs at least one filter chain');
   issues.push(...chainIssues(chains));
+  issues.push(...filterIssues(chains, objects(listener['listener_filters'])));
   const usesServerNames = chains.some((c) => strings(field(c['filter_chain_match'], 'server_names')).length > 0);
   const inspector = objects(listener['listener_filters']).some((f) => f['name'] === FILTER.tlsInspector);
   if (usesServerNames && !inspector) issues.push('listener_filters: filter chains match on server_names but the tls_inspector listener filter is missing; they would never match');

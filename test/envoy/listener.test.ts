@@ -156,7 +156,9 @@ describe('Listener', () => {
       route_config: { name: 'inline' },
       http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } }, { name: 'x' }],
     };
-    const l = valid(listenerOf(httpExpose(P, 'expose#1', ['a.example.com'], 80, { filterConfigData: data })));
+    const l = listenerOf(httpExpose(P, 'expose#1', ['a.example.com'], 80, { filterConfigData: data }));
+    // An HTTP filter without typed_config passes the proto rules; Envoy (and so fullCheck) refuses it.
+    expect(fullCheck(MSG.listener, l)).toEqual(['filter_chains[0].filters[0].typed_config.http_filters[0]: filter "x" has no typed_config; Envoy finds a filter by its type URL']);
     const [chain] = l['filter_chains'] as JsonObject[];
     const hcm = ((chain?.['filters'] as JsonObject[])[0]?.['typed_config'] ?? {}) as JsonObject;
     expect(hcm['http_protocol_options']).toEqual({ accept_http_10: true, header_key_format: { proper_case_words: {} } });

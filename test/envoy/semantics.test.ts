@@ -69,6 +69,24 @@ describe('Envoy listener checks (FilterChainManagerImpl::addFilterChains, Listen
   });
 });
 
+describe('Envoy filter checks (getAndCheckFactory by type URL; router last)', () => {
+  const hcmListener = (httpFilters: readonly JsonObject[]): JsonObject => {
+    const part = exposeListenerPart(httpExpose(P, 'expose#1', ['a.acme.org'], 80));
+    const l = Listener(part.name, part.address, part.filterChains, part.listenerFilters);
+    const text = JSON.stringify(l).replace(/"http_filters":\[[^\]]*\]/, `"http_filters":${JSON.stringify(httpFilters)}`);
+    return JSON.parse(text) as JsonObject;
+  };
+  const router = { name: 'envoy.filters.http.router', typed_config: { '@type': `type.googleapis.com/${MSG.router}` } };
+
+  it('the translated HCM passes; a filter without typed_config, no router or a router not last does not', () => {
+    expect(semantics(MSG.listener, hcmListener([router]))).toEqual([]);
+    expect(semantics(MSG.listener, hcmListener([{ name: 'x' }, router])).join()).toMatch(/"x" has no typed_config/);
+    expect(semantics(MSG.listener, hcmListener([])).join()).toMatch(/router must be the last/);
+    expect(semantics(MSG.listener, hcmListener([router, router])).join()).toMatch(/router must be the last/);
+    expect(semantics(MSG.listener, listener([{ name: 'c', filters: [{ name: 'envoy.filters.network.tcp_proxy' }] }])).join()).toMatch(/has no typed_config/);
+  });
+});
+
 describe('Envoy route configuration checks (RouteMatcher::RouteMatcher)', () => {
   const vhost = (name: string, domains: readonly string[]): JsonObject => ({ name, domains: [...domains], routes: [] });
 
