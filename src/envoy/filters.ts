@@ -2,8 +2,8 @@
 //
 // `filter_config_data` of an expose is deep-merged into the main filter's typed_config: the
 // operator's values override the janitor's defaults (stat_prefix, codec_type, use_remote_address,
-// upgrade_configs, timeouts, access_log, ...), EXCEPT the fields that tie the filter to the rest of
-// the configuration, which the janitor always owns:
+// normalize_path, merge_slashes, upgrade_configs, timeouts, access_log, ...), EXCEPT the fields
+// that tie the filter to the rest of the configuration, which the janitor always owns:
 //   tcp_proxy: `cluster` (its oneof sibling `weighted_clusters` is dropped);
 //   http_connection_manager: `rds` (siblings `route_config`, `scoped_routes` dropped), and the
 //     router stays the last HTTP filter (appended when the operator's `http_filters` lack it);
@@ -55,6 +55,10 @@ export function httpConnectionManagerFilter(statPrefix: string, routeConfigName:
     upgrade_configs: [{ upgrade_type: 'websocket' }],
     http_protocol_options: { accept_http_10: true },
     use_remote_address: boolValue(true),
+    // Envoy's edge-proxy advice: route on the normalised path (RFC 3986 `.`/`..` segments, and
+    // `//` merged), so `/api/../admin` cannot reach a backend through the `/api` route.
+    normalize_path: boolValue(true),
+    merge_slashes: true,
   };
   const merged = deepMerge(defaults, data);
   const owned: JsonObject = {

@@ -73,6 +73,8 @@ describe('Listener', () => {
         upgrade_configs: [{ upgrade_type: 'websocket' }],
         http_protocol_options: { accept_http_10: true },
         use_remote_address: { value: true },
+        normalize_path: { value: true },
+        merge_slashes: true,
         rds: { config_source: { ads: {}, resource_api_version: 'V3' }, route_config_name: '0.0.0.0:8080/tcp' },
         http_filters: [
           { name: 'envoy.filters.http.router', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } },
