@@ -10,7 +10,7 @@ import { createXdsServer } from '../../src/xds/server.js';
 import { TYPE } from '../../src/xds/types.js';
 import { connectXds } from './support/client.js';
 import { startHarness, TRANSPORTS, type Harness } from './support/harness.js';
-import { cluster, secret } from './support/resources.js';
+import { cluster, listener, secret } from './support/resources.js';
 
 let h: Harness | undefined;
 const tmp: string[] = [];
@@ -100,14 +100,16 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
 });
 
 test('a restarted server with the same state resends nothing to clients that hold it', async () => {
-  const state = [cluster('a'), cluster('b'), secret('s1', 'v1')];
+  const state = [cluster('a'), cluster('b'), listener('l1'), secret('s1', 'v1')];
   h = await startHarness();
   h.put(...state);
   const s = await h.connect({ nodeId: 'sotw', variant: 'sotw' });
   const d = await h.connect({ nodeId: 'delta', variant: 'delta' });
   s.request(TYPE.cluster);
+  s.request(TYPE.listener);
   d.subscribe(TYPE.cluster, []);
   const sotwSeen = await s.nextSotw(TYPE.cluster);
+  const ldsSeen = await s.nextSotw(TYPE.listener);
   const deltaSeen = await d.nextDelta(TYPE.cluster);
   await h.close();
   // the restart: a new process builds the same resources from the same input
@@ -116,8 +118,10 @@ test('a restarted server with the same state resends nothing to clients that hol
   const s2 = await h.connect({ nodeId: 'sotw', variant: 'sotw' });
   const d2 = await h.connect({ nodeId: 'delta', variant: 'delta' });
   s2.request(TYPE.cluster, [], { versionInfo: sotwSeen.versionInfo });
+  s2.request(TYPE.listener, [], { versionInfo: ldsSeen.versionInfo });
   d2.subscribe(TYPE.cluster, [], { initialVersions: Object.fromEntries(deltaSeen.resources.map((r) => [r.name, r.version ?? ''])) });
-  await h.until(() => h?.server.registry.list().filter((c) => c.types[TYPE.cluster]).length === 2);
+  const streams = () => h?.server.registry.list() ?? [];
+  await h.until(() => streams().filter((c) => c.types[TYPE.cluster]).length === 2 && streams().some((c) => c.types[TYPE.listener]));
   // barrier: the first thing either stream gets is the next real change
   h.put(cluster('c'));
   const [sNext, dNext] = await Promise.all([s2.nextSotw(), d2.nextDelta()]);
