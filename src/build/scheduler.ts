@@ -111,7 +111,13 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
   async function batch(): Promise<void> {
     if (!state) return;
     const started = performance.now();
-    await allocate(state);
+    // allocate for the state the rebuild will use: a change arriving during the wait (even a
+    // microtask's) may ask for a port too, and would otherwise be built without one
+    let allocated: ClusterState | undefined;
+    while (state !== allocated) {
+      allocated = state;
+      await allocate(allocated);
+    }
     // the state and the dirty set are taken together, after the only wait before the rebuild:
     // whatever arrives from now on is for the next batch
     const current = state;
