@@ -25,22 +25,39 @@ export interface Stack {
   cleanup(): Promise<void>;
 }
 
-export async function startStack(status: unknown, secrets: typeof SECRETS): Promise<Stack> {
+export interface DaemonSide {
+  readonly daemon: FakeDaemon;
+  readonly shim: SecretShim;
+  close(): Promise<void>;
+}
+
+/** The stand-in daemon on a recorded status, with the secret shim in front of it. */
+export async function startDaemonSide(status: unknown, secrets: typeof SECRETS): Promise<DaemonSide> {
   const { daemon, cleanup } = await startRecordedDaemon(status, secrets);
   const shim = await startSecretShim(daemon.socketPath);
-  // the flags an operator gives (`--sock`: the spelling of the OpenSVC templates); no gateway keyword
-  // in the recorded exposes, so any name serves them; Envoy's admin port is a closed one
-  const janitor = await startTestJanitor({ sock: shim.socketPath, name: 'gw1', portRange: '1025-65535' });
-  await janitor.janitor.ready;
-  const views = [await connectEnvoyView(janitor.xds, 'envoy-delta', 'delta'), await connectEnvoyView(janitor.xds, 'envoy-sotw', 'sotw')];
   return {
-    daemon, shim, janitor, views,
-    async cleanup() {
-      for (const v of views) v.close();
-      await janitor.close();
+    daemon, shim,
+    async close() {
       await shim.close();
       await daemon.close();
       cleanup();
+    },
+  };
+}
+
+export async function startStack(status: unknown, secrets: typeof SECRETS): Promise<Stack> {
+  const side = await startDaemonSide(status, secrets);
+  // the flags an operator gives (`--sock`: the spelling of the OpenSVC templates); no gateway keyword
+  // in the recorded exposes, so any name serves them; Envoy's admin port is a closed one
+  const janitor = await startTestJanitor({ sock: side.shim.socketPath, name: 'gw1', portRange: '1025-65535' });
+  await janitor.janitor.ready;
+  const views = [await connectEnvoyView(janitor.xds, 'envoy-delta', 'delta'), await connectEnvoyView(janitor.xds, 'envoy-sotw', 'sotw')];
+  return {
+    daemon: side.daemon, shim: side.shim, janitor, views,
+    async cleanup() {
+      for (const v of views) v.close();
+      await janitor.close();
+      await side.close();
     },
   };
 }
