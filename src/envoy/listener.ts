@@ -106,22 +106,24 @@ function hasServerNames(chain: JsonObject): boolean {
 
 /**
  * listener.v3.Listener: filter chains sorted by name; tls_inspector first when a chain matches on
- * server names (Envoy no longer injects it by itself). When a chain without server names sits
- * beside them, continue_on_listener_filters_timeout: a client that waits for the server to speak
- * first (SSH, SMTP, MySQL on a plain TCP expose) gives the tls_inspector nothing to read, and
- * Envoy would close it after listener_filters_timeout (15 s) instead of handing it to that chain.
+ * server names (Envoy no longer injects it by itself), with continue_on_listener_filters_timeout:
+ * a client that waits for the server to speak first (SSH, SMTP, MySQL on a plain TCP expose
+ * beside SNI ones) gives the tls_inspector nothing to read, and Envoy would close it after
+ * listener_filters_timeout (15 s) instead of handing it to the chain without server names. Set
+ * with the inspector (not only when such a chain exists) so that a plain expose joining or
+ * leaving changes the filter chains alone, which Envoy updates in place without draining the
+ * listener.
  */
 export function Listener(name: string, address: ListenerAddress, filterChains: readonly JsonObject[], listenerFilters: readonly JsonObject[]): JsonObject {
   const chains = [...filterChains].sort(byName((c) => String(c['name'])));
   const sniMatching = chains.some(hasServerNames);
   const inspector = sniMatching ? [tlsInspectorListenerFilter()] : [];
   const filters = [...inspector, ...listenerFilters];
-  const fallThrough = sniMatching && !chains.every(hasServerNames);
   return {
     name,
     address: listenerAddress(address),
     ...(filters.length > 0 ? { listener_filters: filters } : {}),
-    ...(fallThrough ? { continue_on_listener_filters_timeout: true } : {}),
+    ...(sniMatching ? { continue_on_listener_filters_timeout: true } : {}),
     ...(chains.length > 0 ? { filter_chains: chains } : {}),
   };
 }
