@@ -18,8 +18,11 @@
 // RouteConfiguration (source/common/router/config_impl.cc, RouteMatcher::RouteMatcher): domains
 //   lower-cased are unique across virtual hosts, and `*` appears once.
 // Cluster: ClientContextConfigImpl (source/common/tls/context_config_impl.cc) refuses more than one
-//   client certificate in an UpstreamTlsContext; ClusterInfoImpl (source/common/upstream/
-//   upstream_impl.cc) refuses lb_policy CLUSTER_PROVIDED / ORIGINAL_DST_LB on an EDS cluster.
+//   client certificate in an UpstreamTlsContext; the cluster factory
+//   (source/common/upstream/cluster_factory_impl.cc, ClusterFactoryImplBase::create) refuses
+//   lb_policy CLUSTER_PROVIDED / ORIGINAL_DST_LB on an EDS cluster; ClusterInfoImpl::
+//   configureLbPolicies (upstream_impl.cc) refuses a `cluster_data` load_balancing_policy beside
+//   lb_subset_config or common_lb_config's zone_aware / locality_weighted / consistent_hashing.
 // Not checked (left to the model or to operators): the RE2 program size of safe_regex (Envoy's
 // runtime `re2.max_program_size.error_level`, default 100), which needs the C++ RE2 compiler.
 import type { Validate } from './check.js';
@@ -144,6 +147,12 @@ function clusterIssues(cluster: JsonObject): string[] {
   const policy = cluster['lb_policy'];
   if (cluster['type'] === 'EDS' && (policy === 'CLUSTER_PROVIDED' || policy === 'ORIGINAL_DST_LB')) {
     issues.push(`lb_policy: ${String(policy)} is not valid for an EDS cluster`);
+  }
+  if (isJsonObject(cluster['load_balancing_policy'])) {
+    const common = cluster['common_lb_config'];
+    const partial = ['zone_aware_lb_config', 'locality_weighted_lb_config', 'consistent_hashing_lb_config'].filter((f) => field(common, f) !== undefined);
+    if (cluster['lb_subset_config'] !== undefined) issues.push('load_balancing_policy: cannot be combined with lb_subset_config');
+    if (partial.length > 0) issues.push(`load_balancing_policy: cannot be combined with common_lb_config.${partial.join(', ')}`);
   }
   return issues;
 }

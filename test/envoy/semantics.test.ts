@@ -113,6 +113,17 @@ describe('Envoy cluster checks', () => {
     const c = { ...Cluster(expose(P, 'expose#1')), lb_policy: 'CLUSTER_PROVIDED' };
     expect(semantics(MSG.cluster, c).join()).toMatch(/not valid for an EDS cluster/);
   });
+
+  it('refuses a load_balancing_policy beside lb_subset_config or partial common_lb_config (ClusterInfoImpl::configureLbPolicies)', () => {
+    const policy = { policies: [{ typed_extension_config: { name: 'rr', typed_config: { '@type': 'type.googleapis.com/google.protobuf.Empty' } } }] };
+    const base = Cluster(expose(P, 'expose#1'));
+    expect(envoySemantics(MSG.cluster, { ...base, load_balancing_policy: policy })).toEqual([]);
+    const bad = { ...base, load_balancing_policy: policy, lb_subset_config: {}, common_lb_config: { locality_weighted_lb_config: {} } };
+    expect(envoySemantics(MSG.cluster, bad)).toEqual([
+      'load_balancing_policy: cannot be combined with lb_subset_config',
+      'load_balancing_policy: cannot be combined with common_lb_config.locality_weighted_lb_config',
+    ]);
+  });
 });
 
 describe('the translation never trips them', () => {
