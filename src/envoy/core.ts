@@ -25,6 +25,11 @@ export function address(host: string, port: number, protocol: Protocol): JsonObj
   return { socket_address: protocol === 'udp' ? { protocol: 'UDP', ...socket } : socket };
 }
 
+/**
+ * A listener's address. `::` is written without ipv4_compat: Envoy then binds it IPv6-only
+ * (IPV6_V6ONLY), so `[::]:443` and `0.0.0.0:443` are two listeners that coexist, as the model
+ * names them; with ipv4_compat the second bind would fail.
+ */
 export function listenerAddress(listener: ListenerAddress): JsonObject {
   return address(listener.address, listener.port, listener.protocol);
 }

@@ -76,7 +76,12 @@ export function tlsInspectorListenerFilter(): JsonObject {
   return filter(FILTER.tlsInspector, MSG.tlsInspector, {});
 }
 
-/** envoy.filters.udp_listener.udp_proxy: every datagram to one cluster (matcher with on_no_match). */
+/**
+ * envoy.filters.udp_listener.udp_proxy: every datagram to one cluster. The matcher is exactly what
+ * Envoy builds from the deprecated `cluster` field (udp_proxy/router/router_impl.cc, RouterImpl):
+ * on_no_match, an action named `route` whose typed_config is a udp_proxy.v3.Route; the action
+ * factory is found by that type URL, the name is only a label.
+ */
 export function udpProxyListenerFilter(statPrefix: string, cluster: string, data: JsonObject = {}): JsonObject {
   const matcher: JsonObject = {
     on_no_match: { action: { name: 'route', typed_config: typedConfig(MSG.udpRoute, { cluster }) } },
