@@ -79,6 +79,7 @@ describe('the janitor replaying the OpenSVC 2.1 recording', () => {
       expect(v.names(TYPE.listener)).toEqual(['0.0.0.0:1025/tcp', HTTPS, '0.0.0.0:8080/tcp']);
       expect(v.names(TYPE.cluster)).toEqual([`${WEB1}.expose#0`, `${WEB1}.expose#1`, `${WEB1}.expose#2`]);
       expect(endpointsOf(v)[`${WEB1}.expose#2`]).toEqual(['127.0.0.11:22 UNHEALTHY']);
+      expect(JSON.stringify(v.message(TYPE.listener, '0.0.0.0:1025/tcp'))).toContain(`"cluster":"${WEB1}.expose#2"`);
       // the existing listeners and clusters are untouched (SotW has one version per type: compare contents)
       for (const [type, was] of [['LDS', held[i]?.['LDS']], ['CDS', held[i]?.['CDS']]] as const) {
         for (const [name, message] of Object.entries(was ?? {})) expect(everything(v)[type]?.[name]).toEqual(message);
