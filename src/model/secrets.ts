@@ -40,13 +40,38 @@ export function parsePrivateKey(pem: string, password: string | undefined, what:
   }
 }
 
-/** A certificate chain and its key: both parse and the key belongs to the leaf (first) certificate. */
+/** The EC curves Envoy serves (ContextImpl::ContextImpl, source/common/tls/context_impl.cc). */
+const ENVOY_CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
+
+/**
+ * The leaf's key is one Envoy loads: RSA of 2048 bits or more, ECDSA on P-256, P-384 or P-521, or
+ * Ed25519 (BoringSSL); anything else makes Envoy refuse the whole Secret.
+ */
+function checkLeafKey(leaf: X509Certificate, what: string): Parsed<true> {
+  const key = leaf.publicKey;
+  const details = key.asymmetricKeyDetails ?? {};
+  const type = key.asymmetricKeyType ?? 'unknown';
+  if (type === 'rsa' && (details.modulusLength ?? 0) < 2048) {
+    return refuse('InvalidSecret', `the first certificate of ${what} has a ${details.modulusLength ?? '?'}-bit RSA key; Envoy takes RSA keys of 2048 bits or more.`);
+  }
+  if (type === 'ec' && !ENVOY_CURVES.has(details.namedCurve ?? '')) {
+    return refuse('InvalidSecret', `the first certificate of ${what} has an EC key on ${details.namedCurve ?? 'an unnamed curve'}; Envoy takes P-256, P-384 or P-521.`);
+  }
+  if (type !== 'rsa' && type !== 'ec' && type !== 'ed25519') {
+    return refuse('InvalidSecret', `the first certificate of ${what} has a ${type} key; Envoy takes RSA, ECDSA (P-256, P-384, P-521) or Ed25519.`);
+  }
+  return accept(true);
+}
+
+/** A certificate chain and its key: both parse, the leaf's key is one Envoy loads, and the key belongs to the leaf (first) certificate. */
 export function checkKeyPair(chain: string, key: string, password: string | undefined, names: { chain: string; key: string }): Parsed<true> {
   const certs = parseCertificates(chain, names.chain);
   if (!certs.ok) return certs;
   const keyObject = parsePrivateKey(key, password, names.key);
   if (!keyObject.ok) return keyObject;
   const leaf = certs.value[0];
+  const usable = leaf === undefined ? undefined : checkLeafKey(leaf, names.chain);
+  if (usable !== undefined && !usable.ok) return usable;
   if (leaf === undefined || !leaf.checkPrivateKey(keyObject.value)) {
     return refuse('InvalidSecret', `${names.key} does not belong to the first certificate of ${names.chain} (subject ${leaf?.subject.replace(/\n/g, ', ') ?? '?'}).`);
   }
