@@ -44,6 +44,8 @@ export function createSotwState(ctx: TypeContext): SotwState {
   const dirty = newDirty();
   const book = newAckBook();
   let lastNonce = '';
+  /** The client answered (ACK or NACK) our latest response: nothing of ours is unread. */
+  let caughtUp = true;
   let requested = false;
   let answered = false;
   /** version_info of the first request: a reconnecting LDS/CDS client may hold exactly this set. */
@@ -128,10 +130,14 @@ export function createSotwState(ctx: TypeContext): SotwState {
   return {
     typeUrl,
     onRequest(req) {
-      // SotW: a request answering an older response is stale; the next one will carry the names
-      if (lastNonce !== '' && req.responseNonce !== lastNonce) return;
-      if (req.errorDetail) recordNack(book, ctx, book.sentVersion, req.errorDetail.message);
-      else if (lastNonce !== '') recordAck(book, ctx, req.versionInfo);
+      // SotW: a request sent before the client read our latest response is stale (the answer to
+      // that response will carry the names). Once it answered the latest, nothing is in flight: a
+      // later request with an older nonce (Envoy's unified mux after a NACK) is current.
+      const current = req.responseNonce === lastNonce;
+      if (!current && !caughtUp) return;
+      if (current) caughtUp = true;
+      if (current && req.errorDetail) recordNack(book, ctx, book.sentVersion, req.errorDetail.message);
+      else if (current && lastNonce !== '') recordAck(book, ctx, req.versionInfo);
       if (!requested) {
         requested = true;
         clientVersion = req.versionInfo;
@@ -158,6 +164,7 @@ export function createSotwState(ctx: TypeContext): SotwState {
     },
     sent(nonce, version) {
       lastNonce = nonce;
+      caughtUp = false;
       book.sentVersion = version;
       book.responses++;
     },

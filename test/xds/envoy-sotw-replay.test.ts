@@ -99,6 +99,20 @@ describe.each(TRANSPORTS)('Envoy SotW ADS over %s', (transport) => {
     expect(names(await c.nextSotw(TYPE.endpoint))).toEqual(['c1']);
   });
 
+  test('after a NACK, a new subscription carrying the last good nonce is served (unified mux)', async () => {
+    seed();
+    h.put(cla('c1', ep('10.0.0.2')));
+    const c = await envoy();
+    const { eds } = await start(c);
+    h.put(cla('c0', ep('10.0.0.3')));
+    const bad = await c.nextSotw(TYPE.endpoint);
+    c.nack(bad, 'c0: rejected'); // the NACK answers `bad`: nothing of ours is unread any more
+    // sotw_subscription_state.cc: a request without an ACK carries the last *good* nonce
+    c.request(TYPE.endpoint, ['c0', 'c1'], { nonce: eds?.nonce ?? '', versionInfo: eds?.versionInfo ?? '' });
+    const r = await c.nextSotw(TYPE.endpoint);
+    expect(names(r)).toEqual(['c1']);
+  });
+
   test('reconnect (envoy #30155): a first request with the old version and an old nonce is initial, not stale', async () => {
     seed();
     const first = await envoy();
