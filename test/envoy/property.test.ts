@@ -4,7 +4,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildGateway } from '../../src/envoy/gateway.js';
+import { MSG } from '../../src/envoy/core.js';
+import { envoySemantics } from '../../src/envoy/semantics.js';
 import { clusterName, vhostName } from '../../src/model/names.js';
+import { routeDomains } from '../../src/model/vhost.js';
 import type { Endpoint, Expose, HashPolicy, LbPolicy, Route, RouteAction, RouteMatch, ServiceModel, VirtualHost } from '../../src/model/types.js';
 
 const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/);
@@ -22,6 +25,13 @@ interface Text {
   readonly host: fc.Arbitrary<string>;
 }
 const wellFormed: Text = { path: urlPath, token, host };
+/** Vhost domains as the model accepts them: names, suffix and prefix wildcards (Envoy's domain forms). */
+const domainHost = fc.oneof(
+  { weight: 4, arbitrary: host },
+  { weight: 1, arbitrary: host.map((h) => `*.${h}`) },
+  { weight: 1, arbitrary: host.map((h) => `*-${h}`) },
+  { weight: 1, arbitrary: label.map((l) => `${l}.*`) },
+);
 const anything: Text = { path: fc.string(), token: fc.string(), host: fc.string() };
 
 function hashPolicy(t: Text): fc.Arbitrary<HashPolicy> {
@@ -66,11 +76,11 @@ function route(t: Text, cluster: string, i: number): fc.Arbitrary<Route> {
 }
 
 function vhost(t: Text, path: string, rid: string, listenerPort: number, i: number): fc.Arbitrary<VirtualHost> {
-  return fc.tuple(fc.uniqueArray(host, { minLength: 1, maxLength: 3 }), fc.array(fc.nat(2), { minLength: 1, maxLength: 3 })).chain(([hostnames, routeSeeds]) =>
+  return fc.tuple(fc.uniqueArray(domainHost, { minLength: 1, maxLength: 3 }), fc.array(fc.nat(2), { minLength: 1, maxLength: 3 })).chain(([hostnames, routeSeeds]) =>
     fc.tuple(...routeSeeds.map((_, j) => route(t, clusterName(path, rid), j))).map((routes) => ({
       rid: `vhost#${i}`,
       name: vhostName(path, rid, `vhost#${i}`),
-      domains: hostnames.flatMap((h) => (listenerPort === 80 || listenerPort === 443 ? [h, `${h}:${listenerPort}`] : [`${h}:${listenerPort}`])),
+      domains: routeDomains(hostnames, listenerPort),
       hostnames,
       routes,
     })),
@@ -117,6 +127,9 @@ describe('translation properties', () => {
         const g = buildGateway([model]);
         expect(g.problems.filter((p) => p.reason === 'ProtoViolation')).toEqual([]);
         expect(g.clusters.size + g.problems.length).toBeGreaterThan(0);
+        // The assembled listeners, routes and clusters pass Envoy's own checks too.
+        const assembled = [...[...g.listeners.values()].map((m) => [MSG.listener, m] as const), ...[...g.routes.values()].map((m) => [MSG.routeConfiguration, m] as const), ...[...g.clusters.values()].map((m) => [MSG.cluster, m] as const)];
+        for (const [fullName, message] of assembled) expect(envoySemantics(fullName, message)).toEqual([]);
       }),
       { numRuns: 150 },
     );
