@@ -16,19 +16,21 @@
 //     connection manager the router, a terminal filter, comes last and only last
 //     (FilterChainUtility / HttpConnectionManagerConfig::processFilter).
 // RouteConfiguration (source/common/router/config_impl.cc, RouteMatcher::RouteMatcher): domains
-//   lower-cased are unique across virtual hosts, and `*` appears once.
+//   lower-cased are unique across virtual hosts, and `*` appears once. A safe_regex whose RE2
+//   program is certainly over Envoy's default limit of 100 (re2size.ts) is refused too.
 // Cluster: ClientContextConfigImpl (source/common/tls/context_config_impl.cc) refuses more than one
 //   client certificate in an UpstreamTlsContext; the cluster factory
 //   (source/common/upstream/cluster_factory_impl.cc, ClusterFactoryImplBase::create) refuses
 //   lb_policy CLUSTER_PROVIDED / ORIGINAL_DST_LB on an EDS cluster; ClusterInfoImpl::
 //   configureLbPolicies (upstream_impl.cc) refuses a `cluster_data` load_balancing_policy beside
 //   lb_subset_config or common_lb_config's zone_aware / locality_weighted / consistent_hashing.
-// Not checked (left to the model or to operators): the RE2 program size of safe_regex (Envoy's
-// runtime `re2.max_program_size.error_level`, default 100), which needs the C++ RE2 compiler.
+// The RE2 check assumes Envoy's default `re2.max_program_size.error_level`; only a lower bound of
+// the size is known here, so a regex under it may still be refused by Envoy.
 import type { Validate } from './check.js';
 import { MSG } from './core.js';
 import { FILTER } from './filters.js';
 import { canonicalJson, isJsonObject, omit, type JsonObject, type JsonValue } from './json.js';
+import { ENVOY_RE2_MAX_PROGRAM_SIZE, re2ProgramSizeLowerBound } from './re2size.js';
 
 function objects(value: JsonValue | undefined): JsonObject[] {
   return Array.isArray(value) ? (value as readonly JsonValue[]).filter(isJsonObject) : [];
@@ -118,10 +120,21 @@ function listenerIssues(listener: JsonObject): string[] {
   return issues;
 }
 
+function regexIssues(vhost: JsonObject, i: number): string[] {
+  return objects(vhost['routes']).flatMap((route, j) => {
+    const regex = field(field(route['match'], 'safe_regex'), 'regex');
+    const size = typeof regex === 'string' ? re2ProgramSizeLowerBound(regex) : undefined;
+    if (size === undefined || size <= ENVOY_RE2_MAX_PROGRAM_SIZE) return [];
+    const name = JSON.stringify(route['name'] ?? j);
+    return [`virtual_hosts[${i}].routes[${j}].match.safe_regex.regex: route ${name}: its RE2 program has at least ${size} instructions, over Envoy's limit of ${ENVOY_RE2_MAX_PROGRAM_SIZE} (runtime re2.max_program_size.error_level); simplify it (fewer counted repetitions of character classes)`];
+  });
+}
+
 function routeConfigurationIssues(config: JsonObject): string[] {
   const issues: string[] = [];
   const owners = new Map<string, string>();
   objects(config['virtual_hosts']).forEach((vhost, i) => {
+    issues.push(...regexIssues(vhost, i));
     const name = JSON.stringify(vhost['name'] ?? i);
     for (const domain of strings(vhost['domains'])) {
       const key = domain.toLowerCase();
