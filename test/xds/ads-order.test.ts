@@ -3,13 +3,12 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { TYPE, type TypeUrl } from '../../src/xds/types.js';
 import { startHarness, TRANSPORTS, type Harness } from './support/harness.js';
-import { cla, cluster, listener, removal, routeConfig, secret } from './support/resources.js';
+import { cla, cluster, listener, removal, routeConfig, secret, ep } from './support/resources.js';
 import type { XdsResponse, XdsTestClient } from './support/client.js';
 
 const SHORT: Record<TypeUrl, string> = {
   [TYPE.listener]: 'LDS', [TYPE.route]: 'RDS', [TYPE.cluster]: 'CDS', [TYPE.endpoint]: 'EDS', [TYPE.secret]: 'SDS',
 };
-const ep = (host: string) => [{ host, port: 80 }];
 const names = (r: XdsResponse) => r.resources.map((x) => x.name).join(',');
 /** `CDS[a,b]` for upserts / SotW sets, `CDS-[a]` for Delta removals. */
 const show = (r: XdsResponse) =>

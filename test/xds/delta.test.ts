@@ -3,14 +3,12 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { TYPE, type TypeUrl } from '../../src/xds/types.js';
 import { startHarness, TRANSPORTS, type Harness } from './support/harness.js';
-import { cla, cluster, removal, routeConfig } from './support/resources.js';
+import { cla, cluster, removal, routeConfig, names, ep } from './support/resources.js';
 import type { ServiceKind } from './support/client.js';
 
 const SERVICE_OF: Record<TypeUrl, ServiceKind> = {
   [TYPE.listener]: 'lds', [TYPE.route]: 'rds', [TYPE.cluster]: 'cds', [TYPE.endpoint]: 'eds', [TYPE.secret]: 'sds',
 };
-const names = (r: { resources: readonly { name: string }[] }) => r.resources.map((x) => x.name);
-const ep = (host: string) => [{ host, port: 80 }];
 
 let h: Harness;
 beforeEach(async () => {

@@ -6,11 +6,9 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { TYPE } from '../../src/xds/types.js';
 import { startHarness, TRANSPORTS, type Harness } from './support/harness.js';
-import { cla, cluster, listener, removal, routeConfig, secret } from './support/resources.js';
+import { cla, cluster, listener, removal, routeConfig, secret, names, ep } from './support/resources.js';
 import type { SotwResponse, XdsTestClient } from './support/client.js';
 
-const names = (r: { resources: readonly { name: string }[] }) => r.resources.map((x) => x.name);
-const ep = (host: string) => [{ host, port: 80 }];
 
 let h: Harness;
 beforeEach(async () => {

@@ -3,13 +3,12 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { TYPE, type TypeUrl } from '../../src/xds/types.js';
 import { startHarness, TRANSPORTS, type Harness } from './support/harness.js';
-import { cla, cluster, listener, removal, routeConfig, secret } from './support/resources.js';
+import { cla, cluster, listener, removal, routeConfig, secret, names } from './support/resources.js';
 import type { ServiceKind } from './support/client.js';
 
 const SERVICE_OF: Record<TypeUrl, ServiceKind> = {
   [TYPE.listener]: 'lds', [TYPE.route]: 'rds', [TYPE.cluster]: 'cds', [TYPE.endpoint]: 'eds', [TYPE.secret]: 'sds',
 };
-const names = (r: { resources: readonly { name: string }[] }) => r.resources.map((x) => x.name);
 
 let h: Harness;
 beforeEach(async () => {

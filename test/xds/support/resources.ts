@@ -100,3 +100,9 @@ export function secret(name: string, value: string): EncodedResource {
 }
 
 export const removal = (typeUrl: TypeUrl, name: string) => ({ typeUrl, name });
+
+/** The names of a response's resources, in order. */
+export const names = (r: { resources: readonly { name: string }[] }) => r.resources.map((x) => x.name);
+
+/** One endpoint on port 80. */
+export const ep = (host: string) => [{ host, port: 80 }];
