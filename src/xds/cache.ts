@@ -18,6 +18,11 @@ export interface CachedResource {
   readonly digest: number;
 }
 
+/** Resources in name order (code-unit order: the same on every janitor and every stream). */
+export function byResourceName(a: CachedResource, b: CachedResource): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
 /** What one apply() changed in one type. Names are unique; a name is in one list only. */
 export interface CacheChange {
   readonly typeUrl: TypeUrl;
@@ -132,7 +137,7 @@ export function createResourceCache(): ResourceCache {
     get: (typeUrl, name) => store(typeUrl).byName.get(name),
     list(typeUrl) {
       const s = store(typeUrl);
-      s.sorted ??= [...s.byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      s.sorted ??= [...s.byName.values()].sort(byResourceName);
       return s.sorted;
     },
     names: (typeUrl) => store(typeUrl).byName.keys(),

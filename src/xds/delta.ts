@@ -4,7 +4,7 @@
 // Subscription changes apply whatever the nonce; every newly subscribed name is sent even if held;
 // initial_resource_versions (first request on a stream) seed `held`, so a reconnecting client is
 // not sent what it already has. Deletions and unknown names go out in removed_resources.
-import type { CachedResource } from './cache.js';
+import { byResourceName, type CachedResource } from './cache.js';
 import { WILDCARD_TYPES } from './types.js';
 import { deltaBody, entriesKey, namesKey, sharedBody, withNonce } from './wire.js';
 import type { DeltaRequest } from './request.js';
@@ -103,7 +103,7 @@ export function createDeltaState(ctx: TypeContext): DeltaState {
       const removed: string[] = [];
       for (const name of candidates()) decide(name, upserts, removed);
       clearDirty(dirty);
-      upserts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      upserts.sort(byResourceName);
       removed.sort();
       return {
         upserts: upserts.length > 0 ? prepare(upserts, []) : undefined,

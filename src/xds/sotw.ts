@@ -7,7 +7,7 @@
 // (the spec's safe case), while EDS/RDS/SDS are answered once on every new stream.
 // A NACKed response stays "held": it is never sent again, the next
 // cache change sends the next version.
-import type { CachedResource } from './cache.js';
+import { byResourceName, type CachedResource } from './cache.js';
 import { FULL_STATE_TYPES, WILDCARD_TYPES } from './types.js';
 import { addDigest, digestVersion, entriesKey, sharedBody, sotwBody, subDigest, withNonce } from './wire.js';
 import type { SotwRequest } from './request.js';
@@ -20,8 +20,6 @@ import {
 export interface SotwState extends TypeState {
   onRequest(req: SotwRequest): void;
 }
-
-const byName = (a: CachedResource, b: CachedResource): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** Encoded bodies of identical full-state responses, shared by every stream (keyed by the cache's list). */
 const sharedBodies = new WeakMap<readonly CachedResource[], Buffer>();
@@ -80,7 +78,7 @@ export function createSotwState(ctx: TypeContext): SotwState {
     if (sub.wildcard && cached.length === held.size && digestVersion(heldSum) === cache.systemVersion(typeUrl)) {
       return { list: cached, shared: true };
     }
-    return { list: [...held.values()].sort(byName), shared: false };
+    return { list: [...held.values()].sort(byResourceName), shared: false };
   };
   const fullResponse = (): Prepared => {
     const { list, shared } = heldList();
@@ -124,7 +122,7 @@ export function createSotwState(ctx: TypeContext): SotwState {
     // no reconnect shortcut here: a matching version does not tell which of these the client still
     // waits for (a Cluster that changed just before the stream broke warms until its CLA comes)
     if (out.length === 0) return undefined;
-    return { upserts: prepared(ctx, digestVersion(heldSum), out.sort(byName), false), removals: undefined };
+    return { upserts: prepared(ctx, digestVersion(heldSum), out.sort(byResourceName), false), removals: undefined };
   };
 
   return {
