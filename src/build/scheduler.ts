@@ -91,11 +91,12 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     } catch {
       // reported by rebuildService, which meets the same defect
     }
-    const missing = referenced.filter((p) => !secrets.has(p));
-    if (missing.length > 0) {
-      if (!waitForSecrets) return deferUntilFetched(path, missing);
-      await secrets.ensure(missing);
-    }
+    const missing = (): string[] => referenced.filter((p) => !secrets.has(p));
+    if (waitForSecrets && missing().length > 0) await secrets.ensure(missing());
+    // still missing (a later batch, or changed again while the first snapshot fetched it): never
+    // build with a secret that is not there, rebuild once it is
+    const still = missing();
+    if (still.length > 0) return deferUntilFetched(path, still);
     const previous = entries.get(path);
     const entry = rebuildService(o.api, o.validate, current, path, ctx, previous);
     entries.set(path, entry);

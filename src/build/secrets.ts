@@ -21,32 +21,29 @@ type Entry = { readonly values: SecretValues } | { readonly error: string };
 
 export function createSecretStore(source: Pick<Source, 'getSecret'>, logger: Logger): SecretStore {
   const entries = new Map<string, Entry>();
+  /** The fetch under way per secret; invalidate() drops it, so a fetch started before a change never stores its answer. */
   const inflight = new Map<string, Promise<void>>();
-  /** Bumped by invalidate(): a fetch started before a change never stores its stale answer. */
-  let generation = 0;
 
   function fetchOne(path: string): Promise<void> {
     const running = inflight.get(path);
     if (running) return running;
-    const startedAt = generation;
-    const started = source.getSecret(path).then(
+    const settle = (entry: Entry): boolean => {
+      if (inflight.get(path) !== mine) return false;
+      inflight.delete(path);
+      entries.set(path, entry);
+      return true;
+    };
+    const mine: Promise<void> = source.getSecret(path).then(
       (values) => {
-        if (startedAt !== generation) return;
-        entries.set(path, { values });
-        logger.debug({ secret: path, keys: Object.keys(values) }, 'secret fetched');
+        if (settle({ values })) logger.debug({ secret: path, keys: Object.keys(values) }, 'secret fetched');
       },
       (error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
-        if (startedAt !== generation) return;
-        entries.set(path, { error: message });
-        logger.warn({ secret: path, error: message }, 'secret unavailable');
+        if (settle({ error: message })) logger.warn({ secret: path, error: message }, 'secret unavailable');
       },
     );
-    const tracked = started.finally(() => {
-      if (inflight.get(path) === tracked) inflight.delete(path);
-    });
-    inflight.set(path, tracked);
-    return tracked;
+    inflight.set(path, mine);
+    return mine;
   }
 
   return {
@@ -57,19 +54,18 @@ export function createSecretStore(source: Pick<Source, 'getSecret'>, logger: Log
     has: (path) => entries.has(path),
     async ensure(paths) {
       const wanted = [...paths];
-      await Promise.all(wanted.filter((p) => !entries.has(p)).map(fetchOne));
-      // a change during the fetch: fetch again, so the caller never builds with a stale value
-      if (wanted.some((p) => !entries.has(p) && !inflight.has(p))) await Promise.all(wanted.filter((p) => !entries.has(p)).map(fetchOne));
+      const missing = (): string[] => wanted.filter((p) => !entries.has(p));
+      await Promise.all(missing().map(fetchOne));
+      // invalidated during the fetch: fetch once more (or join the refetch already under way)
+      await Promise.all(missing().map(fetchOne));
     },
     invalidate(paths) {
-      generation += 1;
       for (const p of paths) {
         entries.delete(p);
         inflight.delete(p);
       }
     },
     invalidateAll() {
-      generation += 1;
       entries.clear();
       inflight.clear();
     },
