@@ -1,5 +1,6 @@
 // Plain JSON values: the shape every constructor in src/envoy/ returns (proto field names,
 // protobufjs `fromObject` form, Any as `{ '@type', ...fields }`: see any.ts).
+import { compareStrings } from '../model/sections.js';
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | JsonObject;
 export interface JsonObject {
@@ -35,13 +36,14 @@ export function omit(obj: JsonObject, fields: readonly string[]): JsonObject {
   return out;
 }
 
-/** Sort by a string key, code-unit order (locale-independent, the same on every janitor). */
+/** Sort by a string key, code-unit order (the model's compareStrings: the same on every janitor). */
 export function byName<T>(key: (item: T) => string): (a: T, b: T) => number {
-  return (a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  };
+  return (a, b) => compareStrings(key(a), key(b));
+}
+
+/** Distinct strings in code-unit order. */
+export function sortedUnique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort(compareStrings);
 }
 
 /** Canonical text of a JSON value: object keys sorted at every level (for equality checks). */

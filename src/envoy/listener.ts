@@ -4,7 +4,7 @@ import type { Expose, ListenerAddress } from '../model/types.js';
 import { listenerName } from '../model/names.js';
 import { listenerAddress, statName } from './core.js';
 import { httpConnectionManagerFilter, tcpProxyFilter, tlsInspectorListenerFilter, udpProxyListenerFilter } from './filters.js';
-import { asJsonObject, byName, isJsonObject, type JsonObject } from './json.js';
+import { asJsonObject, byName, isJsonObject, sortedUnique, type JsonObject } from './json.js';
 import { VirtualHost } from './route.js';
 import { isServerNamePattern } from './semantics.js';
 import { downstreamTlsTransportSocket } from './tls.js';
@@ -34,10 +34,6 @@ export function listenerKind(expose: Expose): ListenerKind {
   if (expose.protocol === 'udp') return 'udp';
   if (expose.vhosts.length > 0) return expose.listenerCertificates.length > 0 ? 'https' : 'http';
   return expose.sni.length > 0 ? 'sni' : 'tcp';
-}
-
-function sortedUnique(values: readonly string[]): string[] {
-  return [...new Set(values)].sort();
 }
 
 /**

@@ -2,14 +2,10 @@
 import type { Certificate } from '../model/types.js';
 import { boolValue, MSG, sdsSecretConfig } from './core.js';
 import { typedConfig } from './any.js';
-import type { JsonObject } from './json.js';
+import { sortedUnique, type JsonObject } from './json.js';
 
 export const TLS_TRANSPORT_SOCKET = 'envoy.transport_sockets.tls';
 export const ALPN_PROTOCOLS: readonly string[] = ['h2', 'http/1.1'];
-
-function sortedUnique(values: readonly string[]): string[] {
-  return [...new Set(values)].sort();
-}
 
 /** The validation context of the first certificate that has one (Envoy takes one per context). */
 function validationSecret(certificates: readonly Certificate[]): string | undefined {

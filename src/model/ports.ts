@@ -6,7 +6,7 @@
 // not considered: a port used by a UDP listener is not offered to a TCP one either.
 import { canonicalIPv6, parseAddress, parseListenerPort, parsePort } from './keywords.js';
 import { problem } from './problems.js';
-import { exposeRids, isScalerSlave, keyword, readService } from './sections.js';
+import { compareStrings, exposeRids, isScalerSlave, keyword, readService } from './sections.js';
 import type { Problem } from './types.js';
 import type { ClusterState } from '../source/types.js';
 
@@ -83,11 +83,9 @@ function lowestFreeFinder(table: PortTable, range: { min: number; max: number })
 export function allocatePorts(input: PortAllocationInput): { ports: Map<string, number>; problems: Problem[] } {
   const table = new PortTable();
   for (const u of [...input.used, ...input.envoyPorts]) table.take(u.address, u.port);
-  const requests = [...new Map(input.requests.map((r) => [portKey(r.service, r.rid), r])).values()].sort((a, b) => {
-    const ka = portKey(a.service, a.rid);
-    const kb = portKey(b.service, b.rid);
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  });
+  const requests = [...new Map(input.requests.map((r) => [portKey(r.service, r.rid), r])).values()].sort((a, b) =>
+    compareStrings(portKey(a.service, a.rid), portKey(b.service, b.rid)),
+  );
   const ports = new Map<string, number>();
   for (const r of requests) {
     const kept = input.previous.get(portKey(r.service, r.rid));
