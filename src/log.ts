@@ -32,8 +32,3 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
   };
   return destination ? pino(options, destination) : pino(options);
 }
-
-/** A logger that writes nothing (tests that do not look at logs). */
-export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
-}

@@ -49,14 +49,6 @@ export function listItems(w: Walker, node: Node | null, what: string): Node[] {
   return node.items.map((item) => item as Node);
 }
 
-export function isMapNode(node: Node | null): boolean {
-  return isMap(node);
-}
-
-export function isListNode(node: Node | null): boolean {
-  return isSeq(node);
-}
-
 /** A scalar's value (string, number, boolean or null); anything else is refused. */
 export function scalarValue(w: Walker, node: Node | null, what: string): string | number | boolean | null {
   if (node === null) return null;

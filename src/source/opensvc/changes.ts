@@ -3,7 +3,7 @@
 // objects to look at, and the answer comes from comparing their derived state before and after.
 import type { ClusterState, ServiceState } from '../types.js';
 import { dig, isObject, jsonEqual, type Json } from './json.js';
-import { stanzaUnder, type Stanza } from './patch.js';
+import type { Stanza } from './patch.js';
 import { allObjectPaths, liveNodes, nodeObjectPaths, updateClusterState } from './state.js';
 
 export interface Change {
@@ -17,11 +17,6 @@ interface Touched {
   readonly objects: Set<string>;
   /** Object paths whose services.config entry may have changed (secret content signal). */
   readonly configs: Set<string>;
-}
-
-/** True when no stanza can touch the janitor's view (listener.stats, scheduler, … noise). */
-export function isNoise(stanzas: readonly Stanza[]): boolean {
-  return !stanzas.some((stanza) => stanzaUnder(stanza, 'monitor'));
 }
 
 export function computeChange(prev: ClusterState, before: Json, after: Json, stanzas: readonly Stanza[]): Change {
