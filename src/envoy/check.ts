@@ -9,15 +9,14 @@ import protobuf from 'protobufjs';
 import { messageType, typeForUrl } from '../proto/root.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
 import { encodeMessage } from './encode.js';
-import { validateMessage } from './validate.js';
+import { formatIssue, validateMessage } from './validate.js';
 import { envoySemantics } from './semantics.js';
 
 /** Every violation of `obj` as a `fullName` message, each `field.path: reason`; empty: valid. */
 export type Validate = (fullName: string, obj: JsonObject) => readonly string[];
 
 /** The proto validator, issues formatted `path: message`. */
-export const protoRules: Validate = (fullName, obj) =>
-  validateMessage(fullName, obj).map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message));
+export const protoRules: Validate = (fullName, obj) => validateMessage(fullName, obj).map(formatIssue);
 
 /** Messages whose JSON form is not field-shaped in protobufjs (left to protobufjs itself). */
 const OPAQUE = new Set(['.google.protobuf.Struct', '.google.protobuf.Value', '.google.protobuf.ListValue']);

@@ -26,6 +26,7 @@
 //   lb_subset_config or common_lb_config's zone_aware / locality_weighted / consistent_hashing.
 // The RE2 check assumes Envoy's default `re2.max_program_size.error_level`; only a lower bound of
 // the size is known here, so a regex under it may still be refused by Envoy.
+import { TYPE_URL_PREFIX } from './any.js';
 import type { Validate } from './check.js';
 import { MSG } from './core.js';
 import { FILTER } from './filters.js';
@@ -90,7 +91,7 @@ function httpFilterIssues(hcm: JsonObject, where: string): string[] {
   return issues;
 }
 
-const HCM = `type.googleapis.com/${MSG.httpConnectionManager}`;
+const HCM = `${TYPE_URL_PREFIX}${MSG.httpConnectionManager}`;
 
 function filterIssues(chains: readonly JsonObject[], listenerFilters: readonly JsonObject[]): string[] {
   const issues = typedFilterIssues(listenerFilters, 'listener_filters');
@@ -147,7 +148,7 @@ function routeConfigurationIssues(config: JsonObject): string[] {
   return issues;
 }
 
-const UPSTREAM_TLS = `type.googleapis.com/${MSG.upstreamTlsContext}`;
+const UPSTREAM_TLS = `${TYPE_URL_PREFIX}${MSG.upstreamTlsContext}`;
 
 function clusterIssues(cluster: JsonObject): string[] {
   const issues: string[] = [];

@@ -64,9 +64,14 @@ export function deprecatedFields(fullName: string, obj: unknown): string[] {
   return ctx.deprecated ?? [];
 }
 
+/** An issue as one line: `path: message` (the message alone at the root). */
+export function formatIssue(issue: ValidationIssue): string {
+  return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+}
+
 /** One line per issue: `path: message`. */
 export function formatIssues(issues: readonly ValidationIssue[]): string {
-  return issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('\n');
+  return issues.map(formatIssue).join('\n');
 }
 
 /** An Envoy bootstrap file (YAML or JSON text) checked as envoy.config.bootstrap.v3.Bootstrap. */
