@@ -100,13 +100,16 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     const previous = entries.get(path);
     const entry = rebuildService(o.api, o.validate, current, path, ctx, previous);
     entries.set(path, entry);
-    const before = JSON.stringify(previous?.problems ?? []);
-    if (!entry.valid && JSON.stringify(entry.problems) !== before) {
-      log.warn(
-        { service: path, served: entry.lastValid ? 'last valid state' : 'not served', errors: entry.problems.map(formatProblem) },
-        'service invalid',
-      );
-    } else if (entry.valid && previous && !previous.valid) log.info({ service: path }, 'service valid again');
+    if (entry.valid) {
+      if (previous && !previous.valid) log.info({ service: path }, 'service valid again');
+      return;
+    }
+    // said once per distinct set of problems, not again on every rebuild of a still broken service
+    const errors = entry.problems.map(formatProblem);
+    const before = previous?.problems.map(formatProblem) ?? [];
+    if (errors.length !== before.length || errors.some((e, i) => e !== before[i])) {
+      log.warn({ service: path, served: entry.lastValid ? 'last valid state' : 'not served', errors }, 'service invalid');
+    }
   }
 
   async function batch(): Promise<void> {
