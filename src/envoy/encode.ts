@@ -4,24 +4,15 @@
 // key order. Decoding gives the canonical JSON-ish form back (Anys with "@type", Durations "5s",
 // enum names, wrappers bare, 64-bit integers as numbers when exact, else strings, bytes base64).
 import type protobuf from 'protobufjs';
-import { envoyRoot } from '../proto/root.js';
+import { findMessageType } from '../proto/root.js';
 import { messageToJson } from './rules/denormalise.js';
 import { EncodeError, toMessage } from './rules/normalise.js';
 
 export { EncodeError } from './rules/normalise.js';
 
-const types = new Map<string, protobuf.Type>();
-
 function lookup(fullName: string): protobuf.Type {
-  let type = types.get(fullName);
-  if (!type) {
-    try {
-      type = envoyRoot().lookupType(fullName);
-    } catch {
-      throw new EncodeError('', `unknown message type ${fullName}`);
-    }
-    types.set(fullName, type);
-  }
+  const type = findMessageType(fullName);
+  if (!type) throw new EncodeError('', `unknown message type ${fullName}`);
   return type;
 }
 

@@ -19,9 +19,8 @@
 // Limits of the option parser (protobufjs 8): a repeated rule list loses a falsy FIRST value
 // (`in: 0 in: 2` reads as [2]) and integer constants above 2^53 are rounded to doubles. No Envoy
 // rule in the loaded protos is affected (checked: their `in`/`not_in` lists start non-empty).
-import type protobuf from 'protobufjs';
 import YAML from 'yaml';
-import { envoyRoot } from '../proto/root.js';
+import { findMessageType } from '../proto/root.js';
 import { checkType } from './rules/message.js';
 import { newCtx, type Ctx, type ValidationIssue } from './rules/types.js';
 
@@ -29,23 +28,8 @@ export type { ValidationIssue } from './rules/types.js';
 
 export const BOOTSTRAP = 'envoy.config.bootstrap.v3.Bootstrap';
 
-const types = new Map<string, protobuf.Type | null>();
-
-function lookup(fullName: string): protobuf.Type | null {
-  let type = types.get(fullName);
-  if (type === undefined) {
-    try {
-      type = envoyRoot().lookupType(fullName);
-    } catch {
-      type = null;
-    }
-    types.set(fullName, type);
-  }
-  return type;
-}
-
 function run(fullName: string, obj: unknown, ctx: Ctx): void {
-  const type = lookup(fullName);
+  const type = findMessageType(fullName);
   if (type) checkType(type, obj, ctx, false);
   else ctx.issues.push({ path: '', message: `unknown message type ${fullName}` });
 }

@@ -82,17 +82,34 @@ export function envoyRoot(): protobuf.Root {
   return root;
 }
 
-/** Look a message type up by its full name, e.g. `envoy.config.listener.v3.Listener`. */
+const messageTypes = new Map<string, protobuf.Type | null>();
+
+/**
+ * The message type named `fullName` (e.g. `envoy.config.listener.v3.Listener`), or undefined when
+ * it is not loaded. Remembered per name: the encoder, the validator and request decoding ask for
+ * the same few types over and over.
+ */
+export function findMessageType(fullName: string): protobuf.Type | undefined {
+  let type = messageTypes.get(fullName);
+  if (type === undefined) {
+    try {
+      type = envoyRoot().lookupType(fullName);
+    } catch {
+      type = null;
+    }
+    messageTypes.set(fullName, type);
+  }
+  return type ?? undefined;
+}
+
+/** Look a message type up by its full name, e.g. `envoy.config.listener.v3.Listener`; throws when not loaded. */
 export function messageType(fullName: string): protobuf.Type {
-  return envoyRoot().lookupType(fullName);
+  const type = findMessageType(fullName);
+  if (!type) throw new Error(`no such type: ${fullName}`);
+  return type;
 }
 
 /** `type.googleapis.com/<full name>` → the message type, or undefined when it is not loaded. */
 export function typeForUrl(typeUrl: string): protobuf.Type | undefined {
-  const name = typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
-  try {
-    return envoyRoot().lookupType(name);
-  } catch {
-    return undefined;
-  }
+  return findMessageType(typeUrl.slice(typeUrl.lastIndexOf('/') + 1));
 }
