@@ -109,13 +109,15 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
   };
   try {
     await source.start(onEvent);
+    if (config.portsFile) {
+      await writeFile(config.portsFile, `${JSON.stringify({ xds: xdsPort, admin: admin?.port, unix: unixPath })}\n`);
+    }
   } catch (error) {
+    // close is idempotent and safe on a source that did not start
+    await source.close();
     await xds.close(0);
     await admin?.close();
     throw error;
-  }
-  if (config.portsFile) {
-    await writeFile(config.portsFile, `${JSON.stringify({ xds: xdsPort, admin: admin?.port, unix: unixPath })}\n`);
   }
 
   let closing: Promise<void> | undefined;
