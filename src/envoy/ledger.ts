@@ -3,8 +3,21 @@
 // of a listener); otherwise the first holder keeps it and the later service is refused whole,
 // naming the holder. Secrets are not claimed: services naming the same SDS secret read the same
 // sec object, and two versions of it (a rotation seen by one service's rebuild before the other's)
-// must not take a service down; gateway.ts serves the version of the first service in path order. The model's resolveConflicts should leave nothing
-// for this to catch: it is the last guard before Envoy sees two chains with one match.
+// must not take a service down; gateway.ts serves the version of the first service in path order.
+//
+// The model's resolveConflicts runs first (same path order) and settles most collisions: one UDP
+// expose per listener, TCP and HTTP apart, one catch-all TCP chain, an SNI name or a domain once,
+// TLS or not on an HTTP listener. This ledger still decides what the model cannot see, because
+// it follows from how the translation builds chains:
+// - two TLS exposes whose chains both end up without server names (a vhost domain such as `*`,
+//   `shop.*` or `*-shop.org` is no SNI pattern Envoy takes, listener.ts serverNamesMatch): two
+//   default chains (golden conflict-tls-default-chain);
+// - the plain-HTTP chain of a listener whose first holder set filter_config_data, claimed by a later
+//   expose without it: the model lets that expose share the chain, the chains differ, and the
+//   later service is refused here;
+// - resource names two services would both emit (cluster names are `<path>.<rid>`, so only for odd
+//   paths or rids), and anything a caller assembles without running resolveConflicts first.
+// It is also the last guard before Envoy sees two chains with one match.
 import type { Problem } from '../model/types.js';
 import { canonicalJson, isJsonObject, type JsonObject } from './json.js';
 import { HTTP_CHAIN, type ListenerPart } from './listener.js';
