@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { parseCluster, type FileCluster } from '../../src/source/file/cluster.js';
+import { changedServices } from '../../src/source/file/diff.js';
 import { ROOT } from '../e2e/support.js';
 
 function ok(text: string): FileCluster {
@@ -130,5 +131,27 @@ services:
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('changes between two loads', () => {
+  const scaler = (name: string, slaveIp: string) => `
+services:
+  ${name}:
+    instances:
+      n1: { avail: up, scaler_slaves: [0.web] }
+    expose#0: { port: 80 }
+  ${name.replace('web', '0.web')}:
+    instances:
+      n1:
+        scaler_slave: true
+        resources:
+          ip#1: { type: ip.cni, status: up, info: { ipaddr: ${slaveIp}, expose: [expose#0] } }
+`;
+
+  it.each(['web', 'svc/web', 'ns/svc/web'])('a changed scaler slave brings its scaler %s', (name) => {
+    const slave = name.replace('web', '0.web');
+    expect([...changedServices(ok(scaler(name, '10.0.0.1')).state, ok(scaler(name, '10.0.0.2')).state)].sort()).toEqual([slave, name].sort());
+    expect([...changedServices(ok(scaler(name, '10.0.0.1')).state, ok(scaler(name, '10.0.0.1')).state)]).toEqual([]);
   });
 });

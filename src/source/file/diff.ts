@@ -1,32 +1,35 @@
 // What changed between two loads of a cluster file: the services to rebuild and the secrets to
 // fetch again. Derived from the states themselves, never from where the edit was in the file.
-import type { ClusterState, ServiceState } from '../types.js';
+import type { ClusterState } from '../types.js';
 import type { SecretSpec } from './secrets.js';
 
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** A scaler slave `<ns>/svc/<i>.<name>` is rebuilt through its scaler. */
-function scalerOf(state: ClusterState, slavePath: string): string | undefined {
-  const slash = slavePath.lastIndexOf('/');
-  const bare = slavePath.slice(slash + 1);
-  for (const service of state.services.values()) {
-    const scaler: ServiceState = service;
-    if (scaler.instances.some((i) => i.scalerSlaves?.includes(bare)) && scaler.path.slice(0, scaler.path.lastIndexOf('/')) === slavePath.slice(0, slash)) {
-      return scaler.path;
+/** Scaler slave path → its scaler, for the slaves the scalers list (`<ns>/svc/<i>.<name>`, or a bare `<i>.<name>`). */
+function scalerIndex(state: ClusterState): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const scaler of state.services.values()) {
+    const folder = scaler.path.slice(0, scaler.path.lastIndexOf('/') + 1);
+    for (const instance of scaler.instances) {
+      for (const bare of instance.scalerSlaves ?? []) if (!index.has(folder + bare)) index.set(folder + bare, scaler.path);
     }
   }
-  return undefined;
+  return index;
 }
 
+/** Services whose state differs; a changed scaler slave brings its scaler (it is rebuilt through it). */
 export function changedServices(before: ClusterState, after: ClusterState): Set<string> {
   const changed = new Set<string>();
-  const paths = new Set([...before.services.keys(), ...after.services.keys()]);
-  for (const p of paths) {
-    if (same(before.services.get(p), after.services.get(p))) continue;
-    changed.add(p);
-    const scaler = scalerOf(after, p) ?? scalerOf(before, p);
+  for (const p of new Set([...before.services.keys(), ...after.services.keys()])) {
+    if (!same(before.services.get(p), after.services.get(p))) changed.add(p);
+  }
+  if (changed.size === 0) return changed;
+  const scalersAfter = scalerIndex(after);
+  const scalersBefore = scalerIndex(before);
+  for (const p of [...changed]) {
+    const scaler = scalersAfter.get(p) ?? scalersBefore.get(p);
     if (scaler) changed.add(scaler);
   }
   return changed;
