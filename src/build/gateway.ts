@@ -36,7 +36,11 @@ export type Applied = ReadonlyMap<TypeUrl, ReadonlyMap<string, Uint8Array>>;
 
 function groupByService(problems: readonly Problem[]): Map<string, Problem[]> {
   const out = new Map<string, Problem[]>();
-  for (const p of problems) out.set(p.service, [...(out.get(p.service) ?? []), p]);
+  for (const p of problems) {
+    const list = out.get(p.service);
+    if (list) list.push(p);
+    else out.set(p.service, [p]);
+  }
   return out;
 }
 
@@ -44,7 +48,6 @@ function groupByService(problems: readonly Problem[]): Map<string, Problem[]> {
 export function buildGatewayChange(api: ModelApi, entries: ReadonlyMap<string, ServiceEntry>, cache: ResourceCache, previous: Applied): GatewayBuild {
   const candidates = [...entries.values()].flatMap((e) => (e.lastValid ? [e.lastValid] : []));
   const { accepted, problems: conflictProblems } = api.resolveConflicts(candidates.map((c) => c.model));
-  const acceptedPaths = new Set(accepted.map((m) => m.path));
   const byPath = new Map(candidates.map((c) => [c.model.path, c]));
   // A conflict's loser keeps its other exposes: its reduced model is translated again (a subset of
   // resources already checked); untouched models keep their translated, already encoded resources.
@@ -54,7 +57,8 @@ export function buildGatewayChange(api: ModelApi, entries: ReadonlyMap<string, S
   });
   const gateway = assemble(resources);
   const problems = groupByService([...conflictProblems, ...gateway.problems]);
-  const served = new Set([...acceptedPaths].filter((p) => !gateway.problems.some((x) => x.service === p)));
+  const assemblyProblems = new Set(gateway.problems.map((x) => x.service));
+  const served = new Set(accepted.map((m) => m.path).filter((p) => !assemblyProblems.has(p)));
   const upserts: EncodedResource[] = [];
   const removals: { typeUrl: TypeUrl; name: string }[] = [];
   const applied = new Map<TypeUrl, Map<string, Uint8Array>>();
