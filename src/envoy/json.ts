@@ -18,10 +18,13 @@ export function asJsonObject(value: Readonly<Record<string, unknown>> | undefine
 
 /**
  * Deep merge: objects merge field by field, everything else (scalars, arrays) is replaced by
- * `over`. Neither input is modified; key order is `base`'s, then new keys of `over`.
+ * `over`. Neither input is modified; key order is `base`'s, then new keys of `over`. Used for
+ * JSON messages and for the validator's parsed `(validate.rules)` options alike.
  */
-export function deepMerge(base: JsonObject, over: JsonObject): JsonObject {
-  const out: Record<string, JsonValue> = { ...base };
+export function deepMerge(base: JsonObject, over: JsonObject): JsonObject;
+export function deepMerge(base: Readonly<Record<string, unknown>>, over: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>>;
+export function deepMerge(base: Readonly<Record<string, unknown>>, over: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const prev = out[key];
     out[key] = isJsonObject(prev) && isJsonObject(value) ? deepMerge(prev, value) : value;

@@ -2,6 +2,7 @@
 // protobufjs keeps each option statement as one entry of `parsedOptions`, e.g.
 // [{"(validate.rules)": {"uint32": {"lte": 65535}}}]; several entries for one option are merged.
 import type protobuf from 'protobufjs';
+import { deepMerge } from '../json.js';
 import { isPlainObject, type Rules } from './types.js';
 
 type WithOptions = { parsedOptions?: unknown; options?: Record<string, unknown> };
@@ -9,15 +10,6 @@ type WithOptions = { parsedOptions?: unknown; options?: Record<string, unknown> 
 function parsedEntries(obj: WithOptions): Record<string, unknown>[] {
   const p = obj.parsedOptions;
   return Array.isArray(p) ? p.filter(isPlainObject) : [];
-}
-
-function deepMerge(a: Rules, b: Rules): Rules {
-  const out: Record<string, unknown> = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const prev = out[k];
-    out[k] = isPlainObject(prev) && isPlainObject(v) ? deepMerge(prev, v) : v;
-  }
-  return out;
 }
 
 /** The merged `(validate.rules)` of a field, or undefined when it carries none. */
