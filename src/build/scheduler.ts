@@ -44,6 +44,8 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
   const ports = createPortBook(o.source, log);
   const entries = new Map<string, ServiceEntry>();
   const dirty = new Set<string>();
+  /** Services whose rebuild waits for a secret fetch (deferUntilFetched). */
+  const awaitingSecrets = new Set<string>();
   let state: ClusterState | undefined;
   let oldestEvent: number | undefined;
   let running: Promise<void> | undefined;
@@ -65,11 +67,18 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     for (const a of fresh) dirty.add(a.service);
   }
 
-  /** A service waiting for secrets is rebuilt once they are fetched, in a later batch. */
+  /**
+   * A service waiting for secrets is rebuilt once they are fetched, in a later batch. One wait per
+   * service: changes meanwhile do not each hold a worker on the same fetch (that rebuild finds
+   * any secret it still misses and waits again).
+   */
   function deferUntilFetched(path: string, missing: readonly string[]): void {
+    if (awaitingSecrets.has(path)) return;
+    awaitingSecrets.add(path);
     void queue
       .add(() => secrets.ensure(missing))
       .then(() => {
+        awaitingSecrets.delete(path);
         dirty.add(path);
         kick();
       });

@@ -223,4 +223,21 @@ describe('rebuild scheduler', () => {
     expect(scheduler.entries().get('ns/svc/a')).toMatchObject({ valid: true });
     expect(held.calls).toEqual(['ns/sec/a-cert', 'ns/sec/a-cert', 'ns/sec/a-cert']);
   });
+  it('a service changing again while its secret fetch hangs holds one worker, not one per change', async () => {
+    const { held, scheduler } = await setup(2);
+    scheduler.onEvent({ kind: 'snapshot', state: state(tlsService('a', 1) + service('b', 2)) });
+    await until(() => held.waiting.length === 1, 3000, 'the first fetch');
+    held.release();
+    await scheduler.idle();
+    // a names a new secret whose fetch hangs, then changes twice more meanwhile
+    const a2 = (port: number) => tlsService('a', port).replace('a-cert', 'a2-cert');
+    for (const port of [1, 3, 4]) {
+      scheduler.onEvent(change(state(a2(port) + service('b', 2)), ['ns/svc/a']));
+      await scheduler.idle();
+    }
+    // b's new secret is fetched on the other worker
+    scheduler.onEvent(change(state(a2(4) + tlsService('b', 2)), ['ns/svc/b']));
+    await until(() => held.calls.includes('ns/sec/b-cert'), 3000, "b's fetch");
+    expect(held.calls).toEqual(['ns/sec/a-cert', 'ns/sec/a2-cert', 'ns/sec/b-cert']);
+  });
 });
