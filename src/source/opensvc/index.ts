@@ -108,7 +108,11 @@ export function createOpenSvcSource(opts: OpenSvcSourceOptions): Source {
       });
       follower.connected();
     } catch (err) {
-      schedule(err instanceof Error ? err.message : String(err));
+      const reason = err instanceof Error ? err.message : String(err);
+      // a daemon not there at start would otherwise only show in debug lines; once per run of
+      // failures (the counter restarts at each snapshot, and a lost connection already warned)
+      if (attempt === 0) log.warn({ socket: opts.socketPath, reason }, 'cannot reach the OpenSVC daemon, retrying');
+      schedule(reason);
     }
   }
 

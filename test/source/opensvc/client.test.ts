@@ -8,7 +8,7 @@ import { at, clone, delay, fixture, recordedEvents, until, type Recorder } from 
 import { CERT, WEB1, edited, routePrefix, sourceHarness } from './harness.js';
 
 describe('OpenSVC source over a real unix socket', () => {
-  const { setup, live, follow } = sourceHarness();
+  const { setup, live, follow, logLines } = sourceHarness();
 
   it('starts with a snapshot equal to the daemon status, then follows patches', async () => {
     const { rec, daemon } = await live();
@@ -197,5 +197,10 @@ describe('OpenSVC source over a real unix socket', () => {
     expect(rec.events).toEqual([]);
     await startDaemon();
     expect((await rec.next()).kind).toBe('snapshot');
+    // the operator is told once, at warn level, not once per attempt
+    const warned = logLines().filter((l) => l.msg === 'cannot reach the OpenSVC daemon, retrying');
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({ level: 40, socket: expect.stringContaining('.sock') });
+    expect(logLines().filter((l) => l.msg === 'reconnecting').length).toBeGreaterThan(1);
   });
 });

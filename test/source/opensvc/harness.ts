@@ -76,5 +76,5 @@ export function sourceHarness() {
     return { ...ctx, daemon: fake as FakeDaemon };
   }
 
-  return { setup, live, follow };
+  return { setup, live, follow, logLines: () => logText.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string; socket?: string }) };
 }
