@@ -11,7 +11,7 @@
 //   - the fail and match instructions every program has.
 // Not counted, since C++ RE2 may drop or share them: literals (an anchored literal prefix is not
 // compiled at all), case-folded letters, alternations, captures, anchors.
-import { RE2JS } from 're2js';
+import { compileRe2 } from '../model/re2.js';
 
 /** The error level Envoy applies when its runtime does not say otherwise. */
 export const ENVOY_RE2_MAX_PROGRAM_SIZE = 100;
@@ -54,12 +54,8 @@ function instCost(inst: ProgInst): number {
 
 /** A lower bound of C++ RE2's ProgramSize() for `regex`; undefined when it does not compile. */
 export function re2ProgramSizeLowerBound(regex: string): number | undefined {
-  let insts: readonly ProgInst[];
-  try {
-    const compiled = RE2JS.compile(regex) as unknown as { re2Input: { prog: { inst: readonly ProgInst[] } } };
-    insts = compiled.re2Input.prog.inst;
-  } catch {
-    return undefined;
-  }
+  const compiled = compileRe2(regex);
+  if (!compiled.ok) return undefined;
+  const insts = (compiled.re as unknown as { re2Input: { prog: { inst: readonly ProgInst[] } } }).re2Input.prog.inst;
   return insts.reduce((size, inst) => size + instCost(inst), 2);
 }

@@ -3,8 +3,8 @@
 // the file source may give strings for all of them) and returns a value or a refusal sentence.
 // Absent values (undefined/null) never reach a parser: the section reader handles defaults.
 import { isIPv4, isIPv6 } from 'node:net';
-import { RE2JS } from 're2js';
 import { accept, refuse, show, type Parsed } from './problems.js';
+import { compileRe2 } from './re2.js';
 import type { LbPolicy, Protocol, RedirectCode } from './types.js';
 
 const DIGITS = /^\s*\d+\s*$/;
@@ -159,13 +159,8 @@ export function parseRedirectCode(value: unknown): Parsed<RedirectCode> {
 export function parseRegex(value: unknown): Parsed<string> {
   if (typeof value !== 'string') return refuse('InvalidType', `must be a regular expression, not ${show(value)}.`);
   if (value === '') return refuse('InvalidValue', 'must not be empty.');
-  try {
-    RE2JS.compile(value);
-    return accept(value);
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    return refuse('InvalidRegex', `${show(value)} is not an RE2 regular expression: ${reason}.`);
-  }
+  const compiled = compileRe2(value);
+  return compiled.ok ? accept(value) : refuse('InvalidRegex', `${show(value)} is not an RE2 regular expression: ${compiled.error}.`);
 }
 
 /** A JSON object: already parsed by OpenSVC, or a JSON text. */
