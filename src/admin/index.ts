@@ -3,7 +3,6 @@
 import type { Lifecycle } from '../build/lifecycle.js';
 import type { Scheduler } from '../build/scheduler.js';
 import type { HostPort } from '../config.js';
-import { splitPath } from '../model/names.js';
 import type { ResourceCache } from '../xds/cache.js';
 import type { ClientRegistry } from '../xds/registry.js';
 import type { Metrics } from './metrics.js';
@@ -20,10 +19,10 @@ export interface JanitorView {
   readonly scheduler: Scheduler;
 }
 
+/** The scheduler's entries (svc objects only: it drops every other path), sorted by path. */
 export function serviceStatuses(scheduler: Scheduler): ServiceStatus[] {
   const build = scheduler.lastBuild();
   return [...scheduler.entries().values()]
-    .filter((e) => splitPath(e.path).kind === 'svc')
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     .map((e) => {
       const served = build?.served.has(e.path) ?? false;
