@@ -1,20 +1,22 @@
 // Every keyword the model reads, per section type (the file source can use it to flag typos;
 // the README keyword table follows it). `ip` resources contribute `ipaddr` and `expose`.
+import { SECTION_TYPE } from './sections.js';
+
 export const SECTION_KEYWORDS = {
-  'expose.envoy': [
+  [SECTION_TYPE.expose]: [
     'port', 'protocol', 'listener_addr', 'listener_port', 'lb_policy', 'gateway', 'sni', 'vhosts',
     'listener_certificates', 'cluster_certificates', 'cluster_data', 'filter_config_data',
     'cluster_private_key_filename',
   ],
-  'vhost.envoy': ['domains', 'routes'],
-  'route.envoy': [
+  [SECTION_TYPE.vhost]: ['domains', 'routes'],
+  [SECTION_TYPE.route]: [
     'match_prefix', 'match_path', 'match_regex', 'match_case_sensitive',
     'route_prefix_rewrite', 'route_host_rewrite', 'route_cluster_header', 'route_timeout', 'hash_policies',
     'redirect_https_redirect', 'redirect_strip_query', 'redirect_host_redirect', 'redirect_path_redirect',
     'redirect_prefix_rewrite', 'redirect_response_code',
   ],
-  'hashpolicy.envoy': ['cookie_name', 'cookie_path', 'cookie_ttl', 'header_header_name', 'header_name', 'connection_source_ip', 'terminal'],
-  'certificate.tls': [
+  [SECTION_TYPE.hashpolicy]: ['cookie_name', 'cookie_path', 'cookie_ttl', 'header_header_name', 'header_name', 'connection_source_ip', 'terminal'],
+  [SECTION_TYPE.certificate]: [
     'certificate_secret', 'validation_secret', 'certificate_chain_filename', 'private_key_filename',
     'certificate_chain_inline_string', 'private_key_inline_string',
   ],
