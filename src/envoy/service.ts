@@ -31,8 +31,19 @@ export interface ServiceResources {
 
 const byMessageName = byName<NamedMessage>((m) => m.name);
 
+/** Translations by model object: a model seen again (a conflict's lasting reduced model) gives the same resources. */
+const translations = new WeakMap<ServiceModel, ServiceResources>();
+
 /** IR → Envoy v3 messages for one service. Never throws on a model that typechecks. */
 export function translateService(model: ServiceModel): ServiceResources {
+  const known = translations.get(model);
+  if (known !== undefined) return known;
+  const resources = translate(model);
+  translations.set(model, resources);
+  return resources;
+}
+
+function translate(model: ServiceModel): ServiceResources {
   const exposes = [...model.exposes].sort(byName((e) => e.rid));
   const named = (message: JsonObject, name: string, section: string): NamedMessage => ({ name, section, message });
   return {

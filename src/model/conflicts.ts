@@ -125,6 +125,22 @@ function secretsUsed(exposes: readonly Expose[], secrets: readonly SecretModel[]
   return secrets.filter((s) => names.has(s.name));
 }
 
+/**
+ * The reduced model of a service that loses exposes, kept while it loses the same ones: the same
+ * object comes back on every build, so work keyed on it downstream (translation, listener
+ * assembly, encoding) is not redone on every batch while a conflict lasts.
+ */
+const reducedModels = new WeakMap<ServiceModel, { readonly kept: string; readonly model: ServiceModel }>();
+
+function reduced(m: ServiceModel, exposes: readonly Expose[]): ServiceModel {
+  const kept = exposes.map((e) => e.rid).join('\u0000');
+  const hit = reducedModels.get(m);
+  if (hit !== undefined && hit.kept === kept) return hit.model;
+  const model = { ...m, exposes, secrets: secretsUsed(exposes, m.secrets) };
+  reducedModels.set(m, { kept, model });
+  return model;
+}
+
 export function resolveConflicts(models: readonly ServiceModel[]): { accepted: ServiceModel[]; problems: Problem[] } {
   const sorted = [...models].sort((a, b) => compareStrings(a.path, b.path));
   const claimants = sorted.flatMap((m) => [...m.exposes].sort((a, b) => compareStrings(a.rid, b.rid)).map((expose) => ({ service: m.path, expose })));
@@ -152,7 +168,7 @@ export function resolveConflicts(models: readonly ServiceModel[]): { accepted: S
   const lost = new Set([...losers].map((c) => `${c.service}\u0000${c.expose.rid}`));
   const accepted = sorted.map((m) => {
     const exposes = m.exposes.filter((e) => !lost.has(`${m.path}\u0000${e.rid}`));
-    return exposes.length === m.exposes.length ? m : { ...m, exposes, secrets: secretsUsed(exposes, m.secrets) };
+    return exposes.length === m.exposes.length ? m : reduced(m, exposes);
   });
   return { accepted, problems };
 }
