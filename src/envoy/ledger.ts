@@ -12,9 +12,9 @@
 // - two TLS exposes whose chains both end up without server names (a vhost domain such as `*`,
 //   `shop.*` or `*-shop.org` is no SNI pattern Envoy takes, listener.ts serverNamesMatch): two
 //   default chains (golden conflict-tls-default-chain);
-// - the plain-HTTP chain of a listener whose first holder set filter_config_data, claimed by a later
-//   expose without it: the model lets that expose share the chain, the chains differ, and the
-//   later service is refused here;
+// (A later plain-HTTP expose without filter_config_data joins the chain its listener's first holder
+// built: it claims no chain, as the model's resolveConflicts lets it; one that brings other data
+// claims the chain and is refused, here as in the model.)
 // - resource names two services would both emit (cluster names are `<path>.<rid>`, so only for odd
 //   paths or rids), and anything a caller assembles without running resolveConflicts first.
 // It is also the last guard before Envoy sees two chains with one match.
@@ -30,6 +30,8 @@ export interface Claim {
   readonly section: string;
   /** Equal content means the key may be shared. */
   readonly content: string;
+  /** Shares the key whatever its holder's content (the plain-HTTP chain, joined without filter_config_data). */
+  readonly joins?: boolean;
 }
 
 export interface Holder {
@@ -53,10 +55,11 @@ function listenerClaims(part: ListenerPart): Claim[] {
     const content = canonicalJson(chain);
     const chainName = String(chain['name']);
     const what = chainName === HTTP_CHAIN ? 'plain-HTTP filter chain (with another filter_config_data)' : `filter chain ${chainName}`;
-    claims.push(claim(`chain\u0000${chainName}`, what, content));
+    const joins = chainName === HTTP_CHAIN && !part.filterConfig ? { joins: true } : {};
+    claims.push({ ...claim(`chain\u0000${chainName}`, what, content), ...joins });
     for (const sni of chainServerNames(chain)) {
       const what = sni === '*' ? 'default filter chain (no server name)' : `server name ${sni}`;
-      claims.push(claim(`sni\u0000${sni.toLowerCase()}`, what, content));
+      claims.push({ ...claim(`sni\u0000${sni.toLowerCase()}`, what, content), ...joins });
     }
   }
   for (const filter of part.listenerFilters) claims.push(claim(`filter\u0000${String(filter['name'])}`, `listener filter ${String(filter['name'])}`, canonicalJson(filter)));
@@ -99,7 +102,7 @@ export function conflicts(ledger: Ledger, service: string, claims: readonly Clai
   const reported = new Set<string>();
   for (const c of claims) {
     const holder = ledger.get(c.key) ?? local.get(c.key);
-    if (holder && holder.content !== c.content && !reported.has(`${c.section}\u0000${holder.service}`)) {
+    if (holder && !c.joins && holder.content !== c.content && !reported.has(`${c.section}\u0000${holder.service}`)) {
       reported.add(`${c.section}\u0000${holder.service}`);
       const by = holder.service === service ? 'another section of this service' : holder.service;
       problems.push({ service, section: c.section, reason: 'Conflict', message: `${c.what} is already taken by ${by}` });

@@ -28,6 +28,11 @@ export interface ListenerPart {
   readonly listenerFilters: readonly JsonObject[];
   /** route.v3.VirtualHost messages for the listener's RouteConfiguration (HTTP kinds only). */
   readonly virtualHosts: readonly JsonObject[];
+  /**
+   * True when the expose brings filter_config_data. A plain-HTTP part without it joins the
+   * listener's shared HTTP_CHAIN as its first holder built it (the model's rule, conflicts.ts).
+   */
+  readonly filterConfig: boolean;
 }
 
 export function listenerKind(expose: Expose): ListenerKind {
@@ -79,7 +84,7 @@ export function exposeListenerPart(expose: Expose): ListenerPart {
   const { address, port, protocol } = expose.listener;
   const name = listenerName(address, port, protocol);
   const kind = listenerKind(expose);
-  const base = { name, address: expose.listener, kind, expose: expose.rid, listenerFilters: [], virtualHosts: [] };
+  const base = { name, address: expose.listener, kind, expose: expose.rid, listenerFilters: [], virtualHosts: [], filterConfig: expose.filterConfigData !== undefined };
   const data = asJsonObject(expose.filterConfigData);
   switch (kind) {
     case 'udp':
