@@ -50,11 +50,4 @@ export function sortedUnique(values: readonly string[]): string[] {
 }
 
 /** Canonical text of a JSON value: object keys sorted at every level (for equality checks). */
-export function canonicalJson(value: JsonValue): string {
-  if (Array.isArray(value)) return `[${value.map((v: JsonValue) => canonicalJson(v)).join(',')}]`;
-  if (isJsonObject(value)) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k] ?? null)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+export { canonicalJson } from '../model/canonical.js';

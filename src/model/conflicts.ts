@@ -13,6 +13,7 @@
 // - HTTP: a domain (case-insensitive) once; either every expose terminates TLS or none does; on
 //   a plain HTTP listener every expose shares one filter chain, built from the first claimant's
 //   filter_config_data: a later expose may leave it unset, or set the same value, nothing else.
+import { canonicalJson } from './canonical.js';
 import { listenerName } from './names.js';
 import { compareStrings } from './sections.js';
 import type { Expose, Problem, SecretModel, ServiceModel } from './types.js';
@@ -73,7 +74,7 @@ function checkHttp(claims: ListenerClaims, c: Claimant): Refusal | undefined {
     if (owner) return { keyword: 'vhosts', value: host, winner: owner, why: `already serves the domain ${host}` };
   }
   const data = c.expose.filterConfigData;
-  if (!tls && data !== undefined && claims.filterConfig !== JSON.stringify(data)) {
+  if (!tls && data !== undefined && claims.filterConfig !== canonicalJson(data)) {
     const why = claims.filterConfig === undefined ? 'has one plain HTTP filter chain, built without filter_config_data' : 'has one plain HTTP filter chain, built with another filter_config_data';
     return { keyword: 'filter_config_data', value: data, winner: claims.first, why };
   }
@@ -152,7 +153,7 @@ export function resolveConflicts(models: readonly ServiceModel[]): { accepted: S
     let claims = listeners.get(key);
     if (claims === undefined) {
       const data = c.expose.filterConfigData;
-      const filterConfig = data === undefined ? undefined : JSON.stringify(data);
+      const filterConfig = data === undefined ? undefined : canonicalJson(data);
       claims = { mode: modeOf(c.expose), first: c, tls: c.expose.listenerCertificates.length > 0, filterConfig, names: new Map() };
       listeners.set(key, claims);
     } else {

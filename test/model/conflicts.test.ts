@@ -61,6 +61,7 @@ describe('conflict kinds', () => {
     ['a default TCP route beside SNI routes', tcp(), tcp({ sni: ['b.org'] })],
     ['different domains on one plain HTTP listener', http(['a.org'], { filter_config_data: { a: 1 } }), http(['b.org'])],
     ['the same filter_config_data on one plain HTTP listener', http(['a.org'], { filter_config_data: { a: 1 } }), http(['b.org'], { filter_config_data: { a: 1 } })],
+    ['the same filter_config_data in another key order', http(['a.org'], { filter_config_data: { a: 1, b: { c: 2, d: 3 } } }), http(['b.org'], { filter_config_data: { b: { d: 3, c: 2 }, a: 1 } })],
     ['different filter_config_data on one TLS listener (a chain each)', https(['a.org'], { filter_config_data: { a: 1 } }), https(['b.org'], { filter_config_data: { a: 2 } })],
     ['different domains on one TLS listener', https(['a.org']), https(['b.org'])],
     ['one port on two addresses', tcp({ listener_addr: '10.0.0.1' }), tcp({ listener_addr: '10.0.0.2' })],
