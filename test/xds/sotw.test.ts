@@ -2,13 +2,9 @@
 // aggregated (ADS) and on the per-type services.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { TYPE, type TypeUrl } from '../../src/xds/types.js';
-import { startHarness, TRANSPORTS, type Harness } from './support/harness.js';
+import { serviceFor, startHarness, STREAM_MODES, type Harness } from './support/harness.js';
 import { cla, cluster, listener, removal, routeConfig, secret, names } from './support/resources.js';
-import type { ServiceKind } from './support/client.js';
 
-const SERVICE_OF: Record<TypeUrl, ServiceKind> = {
-  [TYPE.listener]: 'lds', [TYPE.route]: 'rds', [TYPE.cluster]: 'cds', [TYPE.endpoint]: 'eds', [TYPE.secret]: 'sds',
-};
 
 let h: Harness;
 beforeEach(async () => {
@@ -16,11 +12,11 @@ beforeEach(async () => {
 });
 afterEach(async () => h.close());
 
-describe.each(TRANSPORTS.flatMap((transport) => (['ads', 'per-type'] as const).map((mode) => ({ transport, mode }))))(
+describe.each(STREAM_MODES)(
   'SotW over $transport, $mode',
   ({ transport, mode }) => {
     const connect = (typeUrl: TypeUrl, nodeId = 'envoy-1') =>
-      h.connect({ nodeId, variant: 'sotw', transport, service: mode === 'ads' ? 'ads' : SERVICE_OF[typeUrl] });
+      h.connect({ nodeId, variant: 'sotw', transport, service: serviceFor(mode, typeUrl) });
 
     test('CDS and LDS wildcard responses carry the full set on every change', async () => {
       h.put(cluster('a'), cluster('b'), listener('l1'));

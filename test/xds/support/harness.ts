@@ -5,11 +5,23 @@ import path from 'node:path';
 import { createResourceCache, type ResourceCache } from '../../../src/xds/cache.js';
 import { createXdsServer, type XdsServer } from '../../../src/xds/server.js';
 import type { XdsHooks } from '../../../src/xds/hooks.js';
-import type { ChangeSet, EncodedResource } from '../../../src/xds/types.js';
-import { connectXds, type ConnectOptions, type XdsTestClient } from './client.js';
+import { TYPE, type ChangeSet, type EncodedResource, type TypeUrl } from '../../../src/xds/types.js';
+import { connectXds, type ConnectOptions, type ServiceKind, type XdsTestClient } from './client.js';
 
 export type Transport = 'tcp' | 'unix';
 export const TRANSPORTS: readonly Transport[] = ['tcp', 'unix'];
+
+/** Every (transport, ADS or per-type service) pair a protocol rule is checked on. */
+export const STREAM_MODES = TRANSPORTS.flatMap((transport) => (['ads', 'per-type'] as const).map((mode) => ({ transport, mode })));
+
+const SERVICE_OF: Record<TypeUrl, ServiceKind> = {
+  [TYPE.listener]: 'lds', [TYPE.route]: 'rds', [TYPE.cluster]: 'cds', [TYPE.endpoint]: 'eds', [TYPE.secret]: 'sds',
+};
+
+/** The gRPC service a stream of `typeUrl` uses: the aggregated one, or that type's own. */
+export function serviceFor(mode: 'ads' | 'per-type', typeUrl: TypeUrl): ServiceKind {
+  return mode === 'ads' ? 'ads' : SERVICE_OF[typeUrl];
+}
 
 export interface Harness {
   readonly cache: ResourceCache;
