@@ -28,26 +28,15 @@ export function rebuildService(
   previous: ServiceEntry | undefined,
 ): ServiceEntry {
   try {
-    return rebuild(api, validate, state, path, ctx, previous);
+    const secrets = api.referencedSecrets(state, path, ctx.gateway);
+    const built = api.buildService(state, path, ctx);
+    if (!built.ok) return { path, valid: false, problems: built.problems, secrets, lastValid: previous?.lastValid };
+    const translated = translateAndCheck(built.value, validate);
+    if (!translated.ok) return { path, valid: false, problems: translated.problems, secrets, lastValid: previous?.lastValid };
+    return { path, valid: true, problems: [], secrets, lastValid: { model: built.value, resources: translated.value } };
   } catch (error) {
     // a defect in the model or the translation stays with this service: the others are built
     const message = `internal error while building this service: ${error instanceof Error ? error.message : String(error)}`;
     return { path, valid: false, problems: [{ service: path, section: '', reason: 'Unsupported', message }], secrets: previous?.secrets ?? [], lastValid: previous?.lastValid };
   }
-}
-
-function rebuild(
-  api: ModelApi,
-  validate: Validate,
-  state: ClusterState,
-  path: string,
-  ctx: BuildContext,
-  previous: ServiceEntry | undefined,
-): ServiceEntry {
-  const secrets = api.referencedSecrets(state, path, ctx.gateway);
-  const built = api.buildService(state, path, ctx);
-  if (!built.ok) return { path, valid: false, problems: built.problems, secrets, lastValid: previous?.lastValid };
-  const translated = translateAndCheck(built.value, validate);
-  if (!translated.ok) return { path, valid: false, problems: translated.problems, secrets, lastValid: previous?.lastValid };
-  return { path, valid: true, problems: [], secrets, lastValid: { model: built.value, resources: translated.value } };
 }
