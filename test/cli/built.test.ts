@@ -59,7 +59,7 @@ describe('the Python janitor spellings', () => {
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'xds-built-'));
-    const status: unknown = JSON.parse(readFileSync('/work/shared/fixtures/opensvc-v2.1/daemon_status.final.json', 'utf8'));
+    const status: unknown = JSON.parse(readFileSync(new URL('../fixtures/opensvc-v2.1/daemon_status.final.json', import.meta.url).pathname, 'utf8'));
     const certificate_chain = readFileSync(path.join(ROOT, 'examples/certs/web.crt'), 'utf8');
     const private_key = readFileSync(path.join(ROOT, 'examples/certs/web.key'), 'utf8');
     daemon = await startFakeDaemon({ socketPath: path.join(dir, 'lsnr.sock'), status, secrets: { 'test/sec/web1-front-cert': { certificate_chain, private_key } } });

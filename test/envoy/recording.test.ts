@@ -9,7 +9,7 @@ import type { JsonObject } from '../../src/envoy/json.js';
 import { goodTls, secretsFrom } from '../model/support/certs.js';
 import { loadDaemonStatus } from '../model/support/state.js';
 
-const state = loadDaemonStatus('/work/shared/fixtures/opensvc-v2.1/daemon_status.final.json');
+const state = loadDaemonStatus(new URL('../fixtures/opensvc-v2.1/daemon_status.final.json', import.meta.url).pathname);
 const ctx = { gateway: 'envoy', secrets: secretsFrom({ 'test/sec/web1-front-cert': goodTls }), listenerPort: () => undefined };
 
 function gateway(): ReturnType<typeof translateGatewayToJson> {

@@ -14,7 +14,7 @@ import { connectAds, type XdsTestClient } from '../xds/support/client.js';
 import { ROOT, getJson, getText, startTestJanitor, until, type RunningJanitor } from '../e2e/support.js';
 import { tempSocket } from '../source/opensvc/helpers.js';
 
-const FINAL = '/work/shared/fixtures/opensvc-v2.1/daemon_status.final.json';
+const FINAL = new URL('../fixtures/opensvc-v2.1/daemon_status.final.json', import.meta.url).pathname;
 const SECRET = 'test/sec/web1-front-cert';
 const CLUSTERS = ['test/svc/web1.expose#0', 'test/svc/web1.expose#1', 'test/svc/web1.expose#2'];
 const pem = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');

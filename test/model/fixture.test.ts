@@ -6,7 +6,7 @@ import { goodTls, secretsFrom } from './support/certs.js';
 import { loadDaemonStatus, stateFromDaemonStatus } from './support/state.js';
 import { readFileSync } from 'node:fs';
 
-const FIXTURES = '/work/shared/fixtures/opensvc-v2.1';
+const FIXTURES = new URL('../fixtures/opensvc-v2.1', import.meta.url).pathname;
 const state = loadDaemonStatus(`${FIXTURES}/daemon_status.final.json`);
 const ctx = { gateway: 'envoy', secrets: secretsFrom({ 'test/sec/web1-front-cert': goodTls }), listenerPort: () => undefined };
 

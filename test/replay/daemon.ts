@@ -11,7 +11,7 @@ import { createNulSplitter, encodeMessage } from '../../src/source/opensvc/frami
 import type { Stanza } from '../../src/source/opensvc/patch.js';
 import { startFakeDaemon, type FakeDaemon, type PatchMessage } from '../support/fake-daemon/index.js';
 
-export const RECORDING = '/work/shared/fixtures/opensvc-v2.1';
+export const RECORDING = new URL('../fixtures/opensvc-v2.1', import.meta.url).pathname;
 
 export interface RecordedMessage {
   readonly kind: string;

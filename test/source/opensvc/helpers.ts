@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Json } from '../../../src/source/opensvc/json.js';
 import type { SourceEvent } from '../../../src/source/types.js';
 
-export const FIXTURES = '/work/shared/fixtures/opensvc-v2.1';
+export const FIXTURES = new URL('../../fixtures/opensvc-v2.1', import.meta.url).pathname;
 
 export function fixture(name: string): Json {
   return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as Json;
