@@ -3,7 +3,7 @@
 import { pino } from 'pino';
 import { createModelApi } from '../src/build/model-api.js';
 import { createScheduler } from '../src/build/scheduler.js';
-import { fullCheck } from '../src/envoy/check.js';
+import { fullCheck } from '../src/validate/check.js';
 import { parseCluster } from '../src/source/file/cluster.js';
 import type { ClusterState } from '../src/source/types.js';
 import { createResourceCache } from '../src/xds/cache.js';

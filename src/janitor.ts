@@ -4,7 +4,7 @@
 // last state, not ready. SIGTERM/SIGINT: close streams cleanly and exit 0 within 5 s.
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { fullCheck } from './envoy/check.js';
+import { fullCheck } from './validate/check.js';
 import { createAdminServer, type AdminServerHandle } from './admin/index.js';
 import { createMetrics, shortType } from './admin/metrics.js';
 import { createModelApi } from './build/model-api.js';

@@ -2,7 +2,7 @@
 // with secret values redacted.
 import type { ResourceCache } from '../xds/cache.js';
 import { ADS_ORDER, type TypeUrl } from '../xds/types.js';
-import { decodeMessage } from '../envoy/encode.js';
+import { decodeMessage } from '../proto/codec.js';
 import { redactSecrets } from './redact.js';
 import { shortType } from './metrics.js';
 

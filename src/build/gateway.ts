@@ -2,7 +2,7 @@
 // assembly, encoding (each message object encoded once: messages of unchanged services and
 // listeners keep their identity across builds), and the diff against what was applied last, by
 // identity of the encoded bytes, so a batch upserts only what changed.
-import { encodeOnce } from '../envoy/check.js';
+import { encodeOnce } from '../validate/check.js';
 import { MSG } from '../envoy/core.js';
 import { assemble, type GatewayResources } from '../envoy/gateway.js';
 import { translateService, type ServiceResources } from '../envoy/service.js';

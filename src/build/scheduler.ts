@@ -5,7 +5,7 @@
 // No debounce: a lone change starts a batch at once; changes arriving during a batch fold into
 // the next one, so a service changing ten times during a rebuild is rebuilt once more, not ten.
 import PQueue from 'p-queue';
-import type { Validate } from '../envoy/check.js';
+import type { Validate } from '../validate/check.js';
 import type { Logger } from '../log.js';
 import { formatProblem } from '../model/problems.js';
 import type { ClusterState, Source, SourceEvent } from '../source/types.js';

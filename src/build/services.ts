@@ -3,7 +3,7 @@
 // current definition. A new service with problems has no last valid state and is not served.
 import type { ServiceModel, Problem } from '../model/types.js';
 import type { ServiceResources } from '../envoy/service.js';
-import type { Validate } from '../envoy/check.js';
+import type { Validate } from '../validate/check.js';
 import { translateAndCheck } from '../envoy/service.js';
 import type { ClusterState } from '../source/types.js';
 import type { BuildContext, ModelApi } from './types.js';

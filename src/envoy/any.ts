@@ -13,7 +13,7 @@
 // The other conventions of the object form, as protobufjs fromObject and encode.ts both accept
 // them: proto field names (snake_case), enums by name ('ROUND_ROBIN'), google.protobuf.Duration
 // as { seconds, nanos }, wrappers (BoolValue, UInt32Value) as { value }.
-import type { JsonObject } from './json.js';
+import type { JsonObject } from '../proto/json.js';
 import { messageType } from '../proto/root.js';
 
 export const TYPE_URL_PREFIX = 'type.googleapis.com/';

@@ -16,7 +16,7 @@
 //      load_assignment (endpoints come from EDS).
 import type { Expose } from '../model/types.js';
 import { adsConfigSource, duration, statName, uint32Value } from './core.js';
-import { asJsonObject, deepMerge, omit, type JsonObject } from './json.js';
+import { asJsonObject, deepMerge, omit, type JsonObject } from '../proto/json.js';
 import { upstreamTlsTransportSocket } from './tls.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;

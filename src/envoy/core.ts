@@ -1,6 +1,6 @@
 // Small envoy.config.core.v3 building blocks shared by every message family.
 import type { DataSource, ListenerAddress, Protocol } from '../model/types.js';
-import type { JsonObject } from './json.js';
+import type { JsonObject } from '../proto/json.js';
 
 /** Full message names the translators emit (type URLs are `type.googleapis.com/` + these). */
 export const MSG = {

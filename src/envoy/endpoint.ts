@@ -1,7 +1,7 @@
 // ClusterLoadAssignments (EDS): one per expose, one locality per OpenSVC node.
 import type { Endpoint, Expose } from '../model/types.js';
 import { address, uint32Value } from './core.js';
-import { byName, type JsonObject } from './json.js';
+import { byName, type JsonObject } from '../proto/json.js';
 
 /** endpoint.v3.LbEndpoint. */
 export function LbEndpoint(endpoint: Endpoint, protocol: Expose['protocol']): JsonObject {

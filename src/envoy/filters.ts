@@ -10,7 +10,7 @@
 //   udp_proxy: `matcher` (the deprecated sibling `cluster` dropped).
 import { adsConfigSource, boolValue, MSG } from './core.js';
 import { typedConfig } from './any.js';
-import { deepMerge, isJsonObject, omit, type JsonObject, type JsonValue } from './json.js';
+import { deepMerge, isJsonObject, omit, type JsonObject, type JsonValue } from '../proto/json.js';
 
 export const FILTER = {
   tcpProxy: 'envoy.filters.network.tcp_proxy',

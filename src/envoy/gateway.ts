@@ -1,7 +1,7 @@
 // The whole gateway: per-service resources assembled into the five resource maps Envoy gets.
 import type { Problem, ServiceModel } from '../model/types.js';
-import { fullCheck, type Validate } from './check.js';
-import { byName, type JsonObject } from './json.js';
+import { fullCheck, type Validate } from '../validate/check.js';
+import { byName, type JsonObject } from '../proto/json.js';
 import { conflicts, record, serviceClaims, type Ledger } from './ledger.js';
 import { Listener, type ListenerPart } from './listener.js';
 import { RouteConfiguration } from './route.js';

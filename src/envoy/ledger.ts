@@ -19,7 +19,7 @@
 //   paths or rids), and anything a caller assembles without running resolveConflicts first.
 // It is also the last guard before Envoy sees two chains with one match.
 import type { Problem } from '../model/types.js';
-import { canonicalJson, isJsonObject, type JsonObject } from './json.js';
+import { canonicalJson, isJsonObject, type JsonObject } from '../proto/json.js';
 import { HTTP_CHAIN, type ListenerPart } from './listener.js';
 import type { ServiceResources } from './service.js';
 

@@ -4,10 +4,14 @@ import type { Expose, ListenerAddress } from '../model/types.js';
 import { listenerName } from '../model/names.js';
 import { listenerAddress, statName } from './core.js';
 import { httpConnectionManagerFilter, tcpProxyFilter, tlsInspectorListenerFilter, udpProxyListenerFilter } from './filters.js';
-import { asJsonObject, byName, isJsonObject, sortedUnique, type JsonObject } from './json.js';
+import { asJsonObject, byName, isJsonObject, sortedUnique, type JsonObject } from '../proto/json.js';
 import { VirtualHost } from './route.js';
-import { isServerNamePattern } from './semantics.js';
 import { downstreamTlsTransportSocket } from './tls.js';
+
+/** A server name Envoy takes: no `*`, or one leading `*.` and none elsewhere. */
+export function isServerNamePattern(name: string): boolean {
+  return !name.includes('*') || (name.startsWith('*.') && !name.slice(2).includes('*'));
+}
 
 /** What an expose asks of its listener. */
 export type ListenerKind = 'tcp' | 'sni' | 'http' | 'https' | 'udp';

@@ -7,7 +7,7 @@ import type {
   VirtualHost as VirtualHostModel,
 } from '../model/types.js';
 import { boolValue, duration } from './core.js';
-import { byName, type JsonObject } from './json.js';
+import { byName, type JsonObject } from '../proto/json.js';
 
 /** route.v3.RouteMatch: prefix, path or safe_regex (RE2), with case_sensitive when the model sets it. */
 export function RouteMatch(match: RouteMatchModel): JsonObject {

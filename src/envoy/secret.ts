@@ -1,7 +1,7 @@
 // Secrets (SDS): certificates and validation contexts, values inline or as files.
 import type { SecretModel, TlsCertificateSecret, ValidationContextSecret } from '../model/types.js';
 import { dataSource } from './core.js';
-import type { JsonObject } from './json.js';
+import type { JsonObject } from '../proto/json.js';
 
 /** tls.v3.TlsCertificate. */
 export function TlsCertificate(secret: TlsCertificateSecret): JsonObject {

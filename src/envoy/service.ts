@@ -2,11 +2,11 @@
 // Pure, cheap and independent per service, so the janitor can cache the result per service and
 // rebuild only the services that changed.
 import type { Problem, Result, ServiceModel } from '../model/types.js';
-import type { Validate } from './check.js';
+import type { Validate } from '../validate/check.js';
 import { Cluster } from './cluster.js';
 import { MSG } from './core.js';
 import { ClusterLoadAssignment } from './endpoint.js';
-import { byName, type JsonObject } from './json.js';
+import { byName, type JsonObject } from '../proto/json.js';
 import { exposeListenerPart, Listener, type ListenerPart } from './listener.js';
 import { RouteConfiguration } from './route.js';
 import { Secret } from './secret.js';

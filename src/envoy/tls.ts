@@ -2,7 +2,7 @@
 import type { Certificate } from '../model/types.js';
 import { boolValue, MSG, sdsSecretConfig } from './core.js';
 import { typedConfig } from './any.js';
-import { sortedUnique, type JsonObject } from './json.js';
+import { sortedUnique, type JsonObject } from '../proto/json.js';
 
 export const TLS_TRANSPORT_SOCKET = 'envoy.transport_sockets.tls';
 export const ALPN_PROTOCOLS: readonly string[] = ['h2', 'http/1.1'];

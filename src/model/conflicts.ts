@@ -13,7 +13,7 @@
 // - HTTP: a domain (case-insensitive) once; either every expose terminates TLS or none does; on
 //   a plain HTTP listener every expose shares one filter chain, built from the first claimant's
 //   filter_config_data: a later expose may leave it unset, or set the same value, nothing else.
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../proto/json.js';
 import { listenerName } from './names.js';
 import { compareStrings } from './sections.js';
 import type { Expose, Problem, SecretModel, ServiceModel } from './types.js';

@@ -12,7 +12,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   proto: [],
   source: ['proto'],
   model: ['source', 'proto'],
-  envoy: ['model', 'source', 'proto'],
+  envoy: ['model', 'source', 'proto', 'validate'], // validate: only until the pipeline owns checking (envoy/gateway.ts, envoy/service.ts)
+  validate: ['envoy', 'model', 'proto'],
   xds: ['proto'],
 };
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { validateBootstrapYaml } from '../../src/envoy/validate.js';
+import { validateBootstrapYaml } from '../../src/validate/validate.js';
 import { ROOT } from './support.js';
 
 describe.each(['envoy.yaml', 'envoy-tcp.yaml'])('docker/%s', (file) => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../src/envoy/cluster.js';
-import { fullCheck, protoRules, structuralCheck } from '../../src/envoy/check.js';
+import { fullCheck, protoRules, structuralCheck } from '../../src/validate/check.js';
 import { MSG } from '../../src/envoy/core.js';
-import type { JsonObject } from '../../src/envoy/json.js';
+import type { JsonObject } from '../../src/proto/json.js';
 import { certificate, expose } from './fixtures.js';
 
 const P = 'test/svc/web1';

@@ -3,8 +3,8 @@
 // form back, and our bytes agree with protobufjs' own converter where that one applies.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, EncodeError, encodeMessage } from '../../src/envoy/encode.js';
-import { validateMessage } from '../../src/envoy/validate.js';
+import { decodeMessage, EncodeError, encodeMessage } from '../../src/proto/codec.js';
+import { validateMessage } from '../../src/validate/validate.js';
 import { messageType } from '../../src/proto/root.js';
 
 const SOCKET = 'envoy.config.core.v3.SocketAddress';

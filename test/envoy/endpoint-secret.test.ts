@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClusterLoadAssignment } from '../../src/envoy/endpoint.js';
 import { Secret } from '../../src/envoy/secret.js';
-import { fullCheck, structuralCheck } from '../../src/envoy/check.js';
+import { fullCheck, structuralCheck } from '../../src/validate/check.js';
 import { MSG } from '../../src/envoy/core.js';
 import { endpoint, expose } from './fixtures.js';
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { assemble, buildGateway, translateGatewayToJson } from '../../src/envoy/gateway.js';
 import { translateService, type ServiceResources } from '../../src/envoy/service.js';
-import { encodeOnce } from '../../src/envoy/check.js';
-import { fullCheck } from '../../src/envoy/check.js';
+import { encodeOnce } from '../../src/validate/check.js';
+import { fullCheck } from '../../src/validate/check.js';
 import { MSG } from '../../src/envoy/core.js';
 import { protobufjsBytes } from '../../src/envoy/any.js';
-import { decodeMessage, encodeMessage } from '../../src/envoy/encode.js';
-import type { JsonObject } from '../../src/envoy/json.js';
+import { decodeMessage, encodeMessage } from '../../src/proto/codec.js';
+import type { JsonObject } from '../../src/proto/json.js';
 import { messageType } from '../../src/proto/root.js';
 import type { Expose, SecretModel, ServiceModel } from '../../src/model/types.js';
 import { certificate, endpoint, expose, httpExpose, service, shuffled } from './fixtures.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { exposeListenerPart, Listener, listenerKind } from '../../src/envoy/listener.js';
-import { fullCheck } from '../../src/envoy/check.js';
+import { fullCheck } from '../../src/validate/check.js';
 import { MSG } from '../../src/envoy/core.js';
-import type { JsonObject } from '../../src/envoy/json.js';
+import type { JsonObject } from '../../src/proto/json.js';
 import { certificate, expose, httpExpose } from './fixtures.js';
 
 const P = 'test/svc/web1';

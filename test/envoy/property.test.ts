@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildGateway } from '../../src/envoy/gateway.js';
 import { MSG } from '../../src/envoy/core.js';
-import { envoySemantics } from '../../src/envoy/semantics.js';
+import { envoySemantics } from '../../src/validate/semantics.js';
 import { clusterName, vhostName } from '../../src/model/names.js';
 import { routeDomains } from '../../src/model/vhost.js';
 import type { Endpoint, Expose, HashPolicy, LbPolicy, Route, RouteAction, RouteMatch, ServiceModel, VirtualHost } from '../../src/model/types.js';

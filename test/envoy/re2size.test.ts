@@ -3,7 +3,7 @@
 // reading one regex per line. The bound must never exceed them (else the janitor would refuse a
 // regex Envoy takes), and must pass Envoy's limit of 100 where C++ RE2 clearly does.
 import { describe, expect, it } from 'vitest';
-import { ENVOY_RE2_MAX_PROGRAM_SIZE, re2ProgramSizeLowerBound } from '../../src/envoy/re2size.js';
+import { ENVOY_RE2_MAX_PROGRAM_SIZE, re2ProgramSizeLowerBound } from '../../src/validate/re2size.js';
 
 const MEASURED: readonly (readonly [string, number])[] = [
   ['^/api/v[0-9]+/.*', 15],

@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildService, resolveConflicts } from '../../src/model/index.js';
 import { translateGatewayToJson } from '../../src/envoy/gateway.js';
-import { fullCheck } from '../../src/envoy/check.js';
+import { fullCheck } from '../../src/validate/check.js';
 import { MSG } from '../../src/envoy/core.js';
-import type { JsonObject } from '../../src/envoy/json.js';
+import type { JsonObject } from '../../src/proto/json.js';
 import { goodTls, secretsFrom } from '../model/support/certs.js';
 import { loadDaemonStatus } from '../model/support/state.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HashPolicy, RedirectAction, Route, RouteConfiguration, RouteMatch, VirtualHost } from '../../src/envoy/route.js';
-import { fullCheck, protoRules, structuralCheck } from '../../src/envoy/check.js';
+import { fullCheck, protoRules, structuralCheck } from '../../src/validate/check.js';
 import { MSG } from '../../src/envoy/core.js';
 import type { HashPolicy as HashPolicyModel, RouteAction, RouteMatch as RouteMatchModel } from '../../src/model/types.js';
 import { route, vhost } from './fixtures.js';

@@ -3,13 +3,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fullCheck, protoRules } from '../../src/envoy/check.js';
+import { fullCheck, protoRules } from '../../src/validate/check.js';
 import { Cluster } from '../../src/envoy/cluster.js';
 import { MSG } from '../../src/envoy/core.js';
 import { tcpProxyFilter, tlsInspectorListenerFilter, udpProxyListenerFilter } from '../../src/envoy/filters.js';
-import type { JsonObject } from '../../src/envoy/json.js';
+import type { JsonObject } from '../../src/proto/json.js';
 import { exposeListenerPart, Listener } from '../../src/envoy/listener.js';
-import { envoySemantics } from '../../src/envoy/semantics.js';
+import { envoySemantics } from '../../src/validate/semantics.js';
 import { certificate, expose, httpExpose } from './fixtures.js';
 
 const P = 'test/svc/web1';

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { deprecatedFields, formatIssues, validateBootstrapYaml, validateMessage } from '../../src/envoy/validate.js';
+import { deprecatedFields, formatIssues, validateBootstrapYaml, validateMessage } from '../../src/validate/validate.js';
 
 const xdsCluster = (address: string): string => `
   - name: xds_cluster

@@ -4,9 +4,9 @@
 import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { checkType } from '../../src/envoy/rules/message.js';
-import { newCtx, type ValidationIssue } from '../../src/envoy/rules/types.js';
-import { validateMessage } from '../../src/envoy/validate.js';
+import { checkType } from '../../src/validate/rules/message.js';
+import { newCtx, type ValidationIssue } from '../../src/validate/rules/types.js';
+import { validateMessage } from '../../src/validate/validate.js';
 
 const PROTO = `
 syntax = "proto3";

@@ -2,7 +2,7 @@
 // the translation could make is caught with the field path an operator can act on. Every expected
 // rule below was checked against the (validate.rules) options in the loaded .proto files.
 import { describe, expect, it } from 'vitest';
-import { deprecatedFields, validateMessage, type ValidationIssue } from '../../src/envoy/validate.js';
+import { deprecatedFields, validateMessage, type ValidationIssue } from '../../src/validate/validate.js';
 
 const LISTENER = 'envoy.config.listener.v3.Listener';
 const CLUSTER = 'envoy.config.cluster.v3.Cluster';
@@ -237,7 +237,7 @@ describe('violations are reported with the field path', () => {
 
 describe('encoded Anys and JSON forms', () => {
   it('accepts an already encoded Any and checks its content', async () => {
-    const { encodeMessage } = await import('../../src/envoy/encode.js');
+    const { encodeMessage } = await import('../../src/proto/codec.js');
     const name = 'envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy';
     const good = encodeMessage(name, { stat_prefix: 'pg', cluster: 'c' });
     const bad = encodeMessage(name, { cluster: 'c' });

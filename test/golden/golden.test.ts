@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateMessage } from '../../src/envoy/validate.js';
+import { validateMessage } from '../../src/validate/validate.js';
 import { SECTION_KEYWORDS } from '../../src/model/vocabulary.js';
 import { translateFile, type GoldenOutput } from './pipeline.js';
 

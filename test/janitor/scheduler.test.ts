@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createModelApi } from '../../src/build/model-api.js';
 import { createScheduler } from '../../src/build/scheduler.js';
-import { fullCheck } from '../../src/envoy/check.js';
+import { fullCheck } from '../../src/validate/check.js';
 import { parseCluster } from '../../src/source/file/cluster.js';
 import type { ClusterState, SecretValues, Source } from '../../src/source/types.js';
 import { createResourceCache, type CacheEvent } from '../../src/xds/cache.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileRe2 } from '../../src/model/re2.js';
 import { parseRegex } from '../../src/model/keywords.js';
-import { re2ProgramSizeLowerBound } from '../../src/envoy/re2size.js';
+import { re2ProgramSizeLowerBound } from '../../src/validate/re2size.js';
 
 describe('compileRe2', () => {
   it('compiles a pattern once: the model parse and the envoy size check share the program', () => {

@@ -1,5 +1,6 @@
 // google.protobuf.Struct / Value / ListValue in their JSON form (plain JSON data), and FieldMask.
-import { at, isPlainObject, mapKeySegment, report, type Check, type Ctx } from './types.js';
+import { at, report, type Check, type Ctx } from './types.js';
+import { isPlainObject, mapKeySegment } from '../../proto/form.js';
 
 const MAX_DEPTH = 200;
 

@@ -1,67 +1,8 @@
 // Numeric scalars: type checks for every protobuf number type, then the Int32Rules/UInt32Rules/
 // Int64Rules/UInt64Rules/DoubleRules/FloatRules/... of protoc-gen-validate (const, lt, lte, gt,
 // gte, in, not_in, with PGV's exclusive ranges when lower > upper).
-import { report, ruleList, ruleNum, show as showValue, toNumeric, type Ctx, type Parsed, type Rules } from './types.js';
-
-type Num = number | bigint;
-
-const INT_RANGES: Readonly<Record<string, readonly [bigint, bigint]>> = {
-  int32: [-(2n ** 31n), 2n ** 31n - 1n],
-  sint32: [-(2n ** 31n), 2n ** 31n - 1n],
-  sfixed32: [-(2n ** 31n), 2n ** 31n - 1n],
-  uint32: [0n, 2n ** 32n - 1n],
-  fixed32: [0n, 2n ** 32n - 1n],
-  int64: [-(2n ** 63n), 2n ** 63n - 1n],
-  sint64: [-(2n ** 63n), 2n ** 63n - 1n],
-  sfixed64: [-(2n ** 63n), 2n ** 63n - 1n],
-  uint64: [0n, 2n ** 64n - 1n],
-  fixed64: [0n, 2n ** 64n - 1n],
-};
-
-const FLOAT_MAX = 3.4028234663852886e38;
-
-export function isNumberType(type: string): boolean {
-  return type === 'double' || type === 'float' || type in INT_RANGES;
-}
-
-export function is64(type: string): boolean {
-  return type.endsWith('64') && type !== 'double';
-}
-
-/** An integer of `type` from a number, a decimal string (proto3 JSON) or a bigint. */
-function parseInteger(type: string, v: unknown, range: readonly [bigint, bigint]): Parsed<Num> {
-  let big: bigint;
-  if (typeof v === 'number') {
-    if (!Number.isInteger(v)) return { ok: false, error: `must be an integer (${type}), got ${v}` };
-    big = BigInt(v);
-  } else if (typeof v === 'bigint') {
-    big = v;
-  } else if (typeof v === 'string' && /^-?\d+$/.test(v)) {
-    big = BigInt(v);
-  } else {
-    return { ok: false, error: `expected an integer (${type}), got ${typeof v}` };
-  }
-  if (big < range[0] || big > range[1]) return { ok: false, error: `${big} is out of range for ${type}` };
-  return { ok: true, value: is64(type) ? big : Number(big) };
-}
-
-function parseFloating(type: string, v: unknown): Parsed<Num> {
-  let n: number;
-  if (typeof v === 'number') n = v;
-  else if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') n = Number(v);
-  else if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) n = Number(v);
-  else return { ok: false, error: `expected a number (${type}), got ${typeof v}` };
-  if (type === 'float' && Number.isFinite(n) && Math.abs(n) > FLOAT_MAX) {
-    return { ok: false, error: `${n} is out of range for float` };
-  }
-  return { ok: true, value: n };
-}
-
-/** Check and convert a JSON-ish number of protobuf scalar `type` (64-bit integers → bigint). */
-export function parseNumber(type: string, v: unknown): Parsed<Num> {
-  const range = INT_RANGES[type];
-  return range ? parseInteger(type, v, range) : parseFloating(type, v);
-}
+import { toNumeric, type Num } from '../../proto/form.js';
+import { report, ruleList, ruleNum, show as showValue, type Ctx, type Rules } from './types.js';
 
 function eq(a: Num, b: Num): boolean {
   if (typeof a === typeof b) return a === b;

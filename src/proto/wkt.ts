@@ -1,8 +1,8 @@
 // The JSON forms of protobuf's well-known types (proto3 JSON mapping), shared by the validator,
 // the encoder and the decoder. Durations and timestamps are handled as bigint nanoseconds.
 import type protobuf from 'protobufjs';
-import { envoyRoot } from '../../proto/root.js';
-import { isPlainObject, toNumeric, type Parsed } from './types.js';
+import { envoyRoot } from './root.js';
+import { isPlainObject, toNumeric, type Parsed } from './form.js';
 
 export const ANY = '.google.protobuf.Any';
 export const DURATION = '.google.protobuf.Duration';

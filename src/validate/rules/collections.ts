@@ -2,7 +2,8 @@
 // rules are compiled into the element check by the caller) and MapRules (min_pairs, max_pairs;
 // keys and values rules likewise).
 import { compileScalar } from './scalars.js';
-import { isPlainObject, mapKeySegment, report, ruleBool, ruleNum, ruleObj, show, type Check, type Ctx, type Rules } from './types.js';
+import { report, ruleBool, ruleNum, ruleObj, show, type Check, type Ctx, type Rules } from './types.js';
+import { isPlainObject, mapKeySegment } from '../../proto/form.js';
 
 function uniqueKey(v: unknown): string {
   if (typeof v === 'object' && v !== null) return `o:${JSON.stringify(v)}`;

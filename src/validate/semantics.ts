@@ -26,11 +26,12 @@
 //   lb_subset_config or common_lb_config's zone_aware / locality_weighted / consistent_hashing.
 // The RE2 check assumes Envoy's default `re2.max_program_size.error_level`; only a lower bound of
 // the size is known here, so a regex under it may still be refused by Envoy.
-import { TYPE_URL_PREFIX } from './any.js';
+import { TYPE_URL_PREFIX } from '../envoy/any.js';
 import type { Validate } from './check.js';
-import { MSG } from './core.js';
-import { FILTER } from './filters.js';
-import { canonicalJson, isJsonObject, omit, type JsonObject, type JsonValue } from './json.js';
+import { MSG } from '../envoy/core.js';
+import { FILTER } from '../envoy/filters.js';
+import { isServerNamePattern } from '../envoy/listener.js';
+import { canonicalJson, isJsonObject, omit, type JsonObject, type JsonValue } from '../proto/json.js';
 import { ENVOY_RE2_MAX_PROGRAM_SIZE, re2ProgramSizeLowerBound } from './re2size.js';
 
 function objects(value: JsonValue | undefined): JsonObject[] {
@@ -45,10 +46,6 @@ function field(obj: JsonValue | undefined, name: string): JsonValue | undefined 
   return isJsonObject(obj) ? obj[name] : undefined;
 }
 
-/** A server name Envoy takes: no `*`, or one leading `*.` and none elsewhere. */
-export function isServerNamePattern(name: string): boolean {
-  return !name.includes('*') || (name.startsWith('*.') && !name.slice(2).includes('*'));
-}
 
 /** The key Envoy files a server name under (FilterChainManagerImpl::addFilterChainForServerNames). */
 function serverNameKey(name: string): string {

@@ -1,26 +1,10 @@
 // Scalar fields (numbers, bool, string, bytes) and enums: the JSON-ish type check, then the rules.
 import type protobuf from 'protobufjs';
-import { compileNumberRules, isNumberType, parseNumber } from './numbers.js';
+import { compileNumberRules } from './numbers.js';
 import { enumValuesWith } from './options.js';
 import { compileBytesRules, compileStringRules } from './strings.js';
-import { pathString, report, ruleBool, ruleList, ruleNum, ruleObj, show, toNumeric, type Check, type Rules } from './types.js';
-
-const BASE64_RE = /^[A-Za-z0-9+/_-]*={0,2}$/;
-
-/** bytes in JSON-ish form: a Uint8Array (Buffer) or a base64 string. */
-export function bytesOf(v: unknown): Uint8Array | undefined {
-  if (v instanceof Uint8Array) return v;
-  if (typeof v === 'string' && BASE64_RE.test(v)) return Buffer.from(v, 'base64');
-  return undefined;
-}
-
-/** The default value a proto3 field without presence holds when absent. */
-export function scalarDefault(type: string): unknown {
-  if (type === 'string') return '';
-  if (type === 'bool') return false;
-  if (type === 'bytes') return new Uint8Array(0);
-  return 0;
-}
+import { report, ruleBool, ruleList, ruleNum, ruleObj, show, type Check, type Rules } from './types.js';
+import { bytesOf, isNumberType, parseNumber, pathString, toNumeric } from '../../proto/form.js';
 
 /** Type check and rules for one value of scalar `type`. `rules` is the FieldRules object. */
 export function compileScalar(type: string, rules: Rules | undefined): Check {

@@ -2,8 +2,9 @@
 // protobufjs keeps each option statement as one entry of `parsedOptions`, e.g.
 // [{"(validate.rules)": {"uint32": {"lte": 65535}}}]; several entries for one option are merged.
 import type protobuf from 'protobufjs';
-import { deepMerge } from '../json.js';
-import { isPlainObject, type Rules } from './types.js';
+import { deepMerge } from '../../proto/json.js';
+import { type Rules } from './types.js';
+import { isPlainObject } from '../../proto/form.js';
 
 type WithOptions = { parsedOptions?: unknown; options?: Record<string, unknown> };
 

@@ -7,8 +7,8 @@
 // @type, oneofs, scalar and enum types, fromObject + encode); the tests run it next to fullCheck.
 import protobuf from 'protobufjs';
 import { messageType, typeForUrl } from '../proto/root.js';
-import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
-import { encodeMessage } from './encode.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../proto/json.js';
+import { encodeMessage } from '../proto/codec.js';
 import { formatIssue, validateMessage } from './validate.js';
 import { envoySemantics } from './semantics.js';
 

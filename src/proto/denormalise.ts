@@ -3,8 +3,8 @@
 // JSON, Any as {"@type", ...fields}, bytes as base64, 64-bit integers as numbers when exact, else
 // decimal strings. Fields at their proto3 default are left out, so output is canonical.
 import protobuf from 'protobufjs';
-import { scalarDefault } from './scalars.js';
-import { isPlainObject } from './types.js';
+import { scalarDefault } from './form.js';
+import { isPlainObject } from './form.js';
 import { ANY, DURATION, FIELD_MASK, formatDuration, formatTimestamp, hasSpecialJson, LIST_VALUE, STRUCT, TIMESTAMP, typeForAnyUrl, VALUE, VALUE_KIND, valueFieldName, WRAPPERS, nameOf } from './wkt.js';
 
 type Obj = Record<string, unknown>;

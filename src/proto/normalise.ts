@@ -5,9 +5,9 @@
 // map keys sorted, so the same input always gives the same bytes. Shapes it cannot encode throw
 // an EncodeError naming the path (run the validator first to get every problem as a value).
 import protobuf from 'protobufjs';
-import { is64, isNumberType, parseNumber } from './numbers.js';
-import { bytesOf } from './scalars.js';
-import { isPlainObject, mapKeySegment, pathString } from './types.js';
+import { is64, isNumberType, parseNumber } from './form.js';
+import { bytesOf } from './form.js';
+import { isPlainObject, mapKeySegment, pathString } from './form.js';
 import { ANY, DURATION, FIELD_MASK, hasSpecialJson, LIST_VALUE, parseDuration, parseTimestamp, splitNanos, STRUCT, TIMESTAMP, typeForAnyUrl, VALUE, VALUE_KIND, valueFieldName, WRAPPERS, nameOf } from './wkt.js';
 
 type Obj = Record<string, unknown>;

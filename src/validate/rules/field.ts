@@ -4,10 +4,12 @@ import protobuf from 'protobufjs';
 import { compileAny, type TypeCheck } from './any.js';
 import { absentCollection, compileMap, compileRepeated } from './collections.js';
 import { checkFieldMask, checkListValue, checkStruct, checkValue } from './json.js';
-import { compileEnum, compileScalar, scalarDefault } from './scalars.js';
+import { compileEnum, compileScalar } from './scalars.js';
+import { scalarDefault } from '../../proto/form.js';
 import { compileDuration, compileTimestamp } from './time.js';
-import { isPlainObject, report, ruleBool, ruleObj, type Check, type Ctx, type Rules } from './types.js';
-import { ANY, DURATION, FIELD_MASK, LIST_VALUE, STRUCT, TIMESTAMP, VALUE, WRAPPERS, nameOf } from './wkt.js';
+import { report, ruleBool, ruleObj, type Check, type Ctx, type Rules } from './types.js';
+import { isPlainObject } from '../../proto/form.js';
+import { ANY, DURATION, FIELD_MASK, LIST_VALUE, STRUCT, TIMESTAMP, VALUE, WRAPPERS, nameOf } from '../../proto/wkt.js';
 
 /** What a field compiler needs from the message compiler (injected, so the modules do not cycle). */
 export interface Deps {

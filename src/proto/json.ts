@@ -1,6 +1,5 @@
 // Plain JSON values: the shape every constructor in src/envoy/ returns (proto field names,
 // protobufjs `fromObject` form, Any as `{ '@type', ...fields }`: see any.ts).
-import { compareStrings } from '../model/sections.js';
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | JsonObject;
 export interface JsonObject {
@@ -39,7 +38,7 @@ export function omit(obj: JsonObject, fields: readonly string[]): JsonObject {
   return out;
 }
 
-/** Sort by a string key, code-unit order (the model's compareStrings: the same on every janitor). */
+/** Sort by a string key, code-unit order (the same on every janitor). */
 export function byName<T>(key: (item: T) => string): (a: T, b: T) => number {
   return (a, b) => compareStrings(key(a), key(b));
 }
@@ -50,4 +49,22 @@ export function sortedUnique(values: readonly string[]): string[] {
 }
 
 /** Canonical text of a JSON value: object keys sorted at every level (for equality checks). */
-export { canonicalJson } from '../model/canonical.js';
+
+/** Code-unit order of strings: the same on every janitor, whatever the locale. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Canonical text of a JSON value: object keys sorted at every level, so two values that differ
+ * only in key order compare equal (filter_config_data of two exposes, shared chains, claims).
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v: unknown) => canonicalJson(v)).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k] ?? null)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

@@ -3,8 +3,9 @@
 import type protobuf from 'protobufjs';
 import { compileField, compileTyped, type Deps, type FieldChecks } from './field.js';
 import { fieldDeprecated, fieldDisallowed, fieldRules, oneofRequired, rulesDisabled } from './options.js';
-import { isPlainObject, pathString, report, type Check, type Ctx } from './types.js';
-import { ANY, hasSpecialJson, nameOf } from './wkt.js';
+import { report, type Check, type Ctx } from './types.js';
+import { isPlainObject, pathString } from '../../proto/form.js';
+import { ANY, hasSpecialJson, nameOf } from '../../proto/wkt.js';
 
 interface CompiledField extends FieldChecks {
   readonly deprecated: boolean;

@@ -3,10 +3,11 @@
 // the inner message is checked like any other, by decoding it first in the encoded form.
 // AnyRules: required (where absence is seen), in, not_in.
 import type protobuf from 'protobufjs';
-import { messageToJson } from './denormalise.js';
-import { bytesOf } from './scalars.js';
-import { at, isPlainObject, report, ruleList, ruleObj, show, type Check, type Ctx, type Rules } from './types.js';
-import { hasSpecialJson, typeForAnyUrl, nameOf } from './wkt.js';
+import { messageToJson } from '../../proto/denormalise.js';
+import { bytesOf } from '../../proto/form.js';
+import { at, report, ruleList, ruleObj, show, type Check, type Ctx, type Rules } from './types.js';
+import { isPlainObject } from '../../proto/form.js';
+import { hasSpecialJson, typeForAnyUrl, nameOf } from '../../proto/wkt.js';
 
 /** Check of a value of a given message type (well-known types included). `anyBody` skips "@type". */
 export type TypeCheck = (type: protobuf.Type, value: unknown, ctx: Ctx, anyBody: boolean) => void;

@@ -4,11 +4,11 @@
 // key order. Decoding gives the canonical JSON-ish form back (Anys with "@type", Durations "5s",
 // enum names, wrappers bare, 64-bit integers as numbers when exact, else strings, bytes base64).
 import type protobuf from 'protobufjs';
-import { findMessageType } from '../proto/root.js';
-import { messageToJson } from './rules/denormalise.js';
-import { EncodeError, toMessage } from './rules/normalise.js';
+import { findMessageType } from './root.js';
+import { messageToJson } from './denormalise.js';
+import { EncodeError, toMessage } from './normalise.js';
 
-export { EncodeError } from './rules/normalise.js';
+export { EncodeError } from './normalise.js';
 
 function lookup(fullName: string): protobuf.Type {
   const type = findMessageType(fullName);

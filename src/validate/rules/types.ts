@@ -1,4 +1,5 @@
 // Shared shapes of the proto validator: issues, the walk context, compiled checks, rule readers.
+import { isPlainObject, pathString, toNumeric } from '../../proto/form.js';
 
 /** One violation: where (field path from the resource root) and what. Empty list = valid. */
 export interface ValidationIssue {
@@ -19,9 +20,6 @@ export interface Ctx {
   rulesOff: number;
 }
 
-/** A conversion that either succeeds or says why not (never throws). */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
-
 /** A compiled check of one present value. */
 export type Check = (value: unknown, ctx: Ctx) => void;
 
@@ -30,16 +28,6 @@ export type Rules = Readonly<Record<string, unknown>>;
 
 export function newCtx(collectDeprecated = false): Ctx {
   return { path: [], issues: [], deprecated: collectDeprecated ? [] : undefined, rulesOff: 0 };
-}
-
-export function pathString(path: readonly (string | number)[]): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (seg.startsWith('[')) out += seg;
-    else out += out === '' ? seg : `.${seg}`;
-  }
-  return out;
 }
 
 export function report(ctx: Ctx, message: string): void {
@@ -54,16 +42,6 @@ export function at(ctx: Ctx, seg: string | number, fn: () => void): void {
   } finally {
     ctx.path.pop();
   }
-}
-
-export function mapKeySegment(key: string): string {
-  return `[${JSON.stringify(key)}]`;
-}
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 // Readers for rule objects: options come from parsed .proto text, so narrow everything.
@@ -86,12 +64,6 @@ export function ruleStr(r: Rules | undefined, key: string): string | undefined {
 /** A numeric rule constant: numbers stay numbers, big values written as strings become bigint. */
 export function ruleNum(r: Rules | undefined, key: string): number | bigint | undefined {
   return toNumeric(r?.[key]);
-}
-
-export function toNumeric(v: unknown): number | bigint | undefined {
-  if (typeof v === 'number' || typeof v === 'bigint') return v;
-  if (typeof v === 'string' && /^-?\d+$/.test(v)) return BigInt(v);
-  return undefined;
 }
 
 /** `in: [a, b]` parses as an array, a single `in: a` as a scalar. */

@@ -3,7 +3,7 @@
 // on nanoseconds, and print as durations / timestamps.
 import { compileNumberRules, type NumCheck } from './numbers.js';
 import { report, ruleBool, ruleList, ruleObj, type Check, type Rules } from './types.js';
-import { formatDuration, formatTimestamp, parseDuration, parseTimestamp, ruleDuration } from './wkt.js';
+import { formatDuration, formatTimestamp, parseDuration, parseTimestamp, ruleDuration } from '../../proto/wkt.js';
 
 const BOUNDS = ['const', 'lt', 'lte', 'gt', 'gte'];
 
