@@ -33,6 +33,10 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** When set, the bound ports are written there as JSON once the janitor serves. */
   readonly portsFile: string | undefined;
+  /** Where the janitor keeps what it remembers across restarts (conflict holders, service ages); undefined: memory only. */
+  readonly stateDir: string | undefined;
+  /** Never write to the cluster (no write-back of allocated ports). */
+  readonly readOnly: boolean;
 }
 
 /** One option: its flags, the env var that can set it, its default, its help line. */
@@ -59,6 +63,8 @@ export interface RawOptions {
   readonly admin?: string;
   readonly logLevel?: string;
   readonly portsFile?: string;
+  readonly stateDir?: string;
+  readonly readOnly?: string | boolean;
 }
 
 export const DEFAULT_JANITOR_SOCKET = 'unix:///var/run/xds/xds.sock';
@@ -77,6 +83,8 @@ export const FLAGS: readonly FlagSpec[] = [
   { key: 'admin', flags: '--admin <addr:port>', env: 'XDS_ADMIN', defaultValue: '127.0.0.1:9902', description: 'admin HTTP address: /healthz /readyz /metrics /config_dump /clients /services (none: disabled)' },
   { key: 'logLevel', flags: '--log-level <level>', env: 'XDS_LOG_LEVEL', defaultValue: 'info', description: `log level: ${LOG_LEVELS.join(', ')}` },
   { key: 'portsFile', flags: '--ports-file <path>', env: 'XDS_PORTS_FILE', description: 'write the bound ports as JSON to this file once serving (for scripts and tests)' },
+  { key: 'stateDir', flags: '--state-dir <dir>', env: 'XDS_STATE_DIR', description: 'keep what decides conflicts across restarts (who holds a contested port, name or route; when each service was first seen) in <dir>/xds-state.json' },
+  { key: 'readOnly', flags: '--read-only', env: 'XDS_READ_ONLY', description: 'never write to the cluster: allocated listener ports stay in memory (a second, staging or dry-run janitor)' },
 ];
 
 export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly error: string };
@@ -89,7 +97,7 @@ function pick(raw: RawOptions, env: Env, key: keyof RawOptions): { value: string
   const spec = FLAGS.find((f) => f.key === key);
   const flag = raw[key];
   const longFlag = spec?.flags.match(/--[a-z-]+/)?.[0] ?? key;
-  if (flag !== undefined) return { value: flag, origin: longFlag };
+  if (flag !== undefined) return { value: String(flag), origin: longFlag };
   const fromEnv = spec ? env[spec.env] : undefined;
   if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, origin: spec?.env ?? key };
   if (spec?.defaultValue !== undefined) return { value: spec.defaultValue, origin: longFlag };
@@ -162,6 +170,16 @@ function socketOption(raw: RawOptions, env: Env): string | undefined {
   return value;
 }
 
+/** A boolean flag (commander gives true) or its variable: 1/true/yes/on, 0/false/no/off. */
+function parseFlagBoolean(flag: string | boolean | undefined, fromEnv: string | undefined, origin: string): boolean {
+  if (flag !== undefined) return flag === true || flag === 'true';
+  if (fromEnv === undefined || fromEnv === '') return false;
+  const text = fromEnv.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  if (['0', 'false', 'no', 'off'].includes(text)) return false;
+  throw new ConfigError(`${origin}: "${fromEnv}" is not a boolean (true/false)`);
+}
+
 const port = (min: number) => (text: string, origin: string) => parseInteger(text, min, 65535, origin);
 
 function build(raw: RawOptions, env: Env): Config {
@@ -180,6 +198,8 @@ function build(raw: RawOptions, env: Env): Config {
     admin: field(raw, env, 'admin', (text, origin) => (text === 'none' ? undefined : parseHostPort(text, origin))),
     logLevel: field(raw, env, 'logLevel', parseLogLevel),
     portsFile: pick(raw, env, 'portsFile')?.value || undefined,
+    stateDir: pick(raw, env, 'stateDir')?.value || undefined,
+    readOnly: parseFlagBoolean(raw.readOnly, env['XDS_READ_ONLY'], '--read-only / XDS_READ_ONLY'),
   };
 }
 

@@ -1,23 +1,23 @@
-// The daemon: wiring and lifecycle. Source → scheduler (model, translation, cache) → xDS server,
-// with the admin server and metrics beside. Start: listen, connect to the source, build the first
-// full snapshot, mark the cache ready (nothing is served before). Source lost: keep serving the
-// last state, not ready. SIGTERM/SIGINT: close streams cleanly and exit 0 within 5 s.
+// The daemon: wiring and lifecycle. Source → reconcile loop (the pipeline step, secrets, ports) →
+// cache → xDS server, with the admin server and metrics beside. Start: listen, connect to the
+// source, build the first full snapshot, mark the cache ready (nothing is served before). Source
+// lost: keep serving the last state, not ready. SIGTERM/SIGINT: close streams cleanly and exit 0
+// within 5 s.
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { fullCheck } from './validate/check.js';
 import { createAdminServer, type AdminServerHandle } from './admin/index.js';
-import { createMetrics, shortType } from './admin/metrics.js';
-import { createModelApi } from './build/model-api.js';
-import { createScheduler } from './build/scheduler.js';
+import { createXdsHooks } from './admin/hooks.js';
+import { createMetrics, shortType, type Metrics } from './admin/metrics.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
+import { createLifecycle, type Lifecycle } from './reconcile/lifecycle.js';
+import { createReconciler, type ReconcileHooks, type Reconciler } from './reconcile/loop.js';
+import { createMemoryWriter, loadRemembered } from './reconcile/memory.js';
 import { createFileSource } from './source/file/index.js';
 import { createOpenSvcSource, resolveSocketPath } from './source/opensvc/index.js';
 import type { Source, SourceEvent } from './source/types.js';
-import { createResourceCache } from './xds/cache.js';
+import { createResourceCache, type ResourceCache } from './xds/cache.js';
 import { createXdsServer, type XdsServer } from './xds/server.js';
-import { createXdsHooks } from './admin/hooks.js';
-import { createLifecycle, type Lifecycle } from './build/lifecycle.js';
 
 export interface Janitor {
   readonly ports: { readonly xds: number; readonly admin: number | undefined };
@@ -55,9 +55,34 @@ async function listenUnix(xds: XdsServer, config: Config, logger: Logger): Promi
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (!config.janitorSocketIsDefault) throw new Error(`cannot listen on unix socket ${config.janitorSocket}: ${message}`);
-    logger.warn({ socket: config.janitorSocket, error: message }, 'default xDS unix socket unavailable, serving over TCP only');
+    logger.warn({ socket: config.janitorSocket, err: message }, 'default xDS unix socket unavailable, serving over TCP only');
     return undefined;
   }
+}
+
+/** Where allocated ports go: the daemon, unless the source is a file or the janitor is read-only. */
+function portWriteBack(config: Config): { target: 'cluster' | 'memory'; why?: string } {
+  if (config.readOnly) return { target: 'memory', why: '--read-only' };
+  if (config.source.kind === 'file') return { target: 'memory', why: 'the cluster file is the operator\'s: the janitor never rewrites it' };
+  return { target: 'cluster' };
+}
+
+function reconcileHooks(cache: ResourceCache, metrics: Metrics, lifecycle: Lifecycle, xds: () => XdsServer, logger: Logger, save: ReconcileHooks['onRemembered']): ReconcileHooks {
+  return {
+    onBatch({ eventAt, durationMs, changeSet, invalid }) {
+      metrics.buildDuration.observe(durationMs / 1000);
+      for (const [typeUrl, count] of Object.entries(cache.counts())) metrics.resources.set({ type: shortType(typeUrl) }, count);
+      metrics.invalidServices.set(invalid);
+      // push latency is measured on the next response, when there is a client to receive one
+      lifecycle.batchApplied(eventAt, changeSet.upserts.length + changeSet.removals.length > 0 && xds().registry.size() > 0);
+      if (!cache.isReady()) {
+        cache.markReady();
+        lifecycle.served();
+        logger.info({ resources: Object.fromEntries(Object.entries(cache.counts()).map(([t, n]) => [shortType(t), n])) }, 'first snapshot served');
+      }
+    },
+    ...(save !== undefined && { onRemembered: save }),
+  };
 }
 
 export async function startJanitor(config: Config, deps: JanitorDeps = {}): Promise<Janitor> {
@@ -65,37 +90,27 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
   const cache = createResourceCache();
   const metrics = createMetrics();
   const source = deps.source ?? makeSource(config, logger, deps.env ?? process.env);
-  const lifecycle = createLifecycle(source.name, metrics, logger);
+  const lifecycle = createLifecycle(source.name, logger, (state) => metrics.sourceState.set({ source: source.name }, state === 'live' ? 1 : state === 'stale' ? 0 : -1));
   // the hooks only run once streams exist, long after `xds` is assigned
-  const xds: XdsServer = createXdsServer({ cache, logger, hooks: createXdsHooks(metrics, logger, lifecycle, () => xds.registry) });
-  const scheduler = createScheduler({
-    api: createModelApi(config.portRange),
-    validate: fullCheck,
+  const xds: XdsServer = createXdsServer({ cache, logger, hooks: createXdsHooks(metrics, logger, () => lifecycle.takePendingPush(), () => xds.registry) });
+  const memory = config.stateDir === undefined ? undefined : createMemoryWriter(config.stateDir, logger);
+  const remembered = config.stateDir === undefined ? undefined : await loadRemembered(config.stateDir, logger);
+  const reconciler: Reconciler = createReconciler({
+    config: { gateway: config.name, portRange: config.portRange },
     cache,
     source,
-    gateway: config.name,
-    maxWorkers: config.maxWorkers,
+    portWriteBack: portWriteBack(config),
     envoyAdminPort: config.envoyPort,
+    secretConcurrency: Math.min(config.maxWorkers, 64),
     logger,
-    onBatch: (build, eventAt, durationMs) => {
-      metrics.buildDuration.observe(durationMs / 1000);
-      for (const [typeUrl, count] of Object.entries(cache.counts())) metrics.resources.set({ type: shortType(typeUrl) }, count);
-      const invalid = [...scheduler.entries().values()].filter((e) => !e.valid || build.problems.has(e.path)).length;
-      metrics.invalidServices.set(invalid);
-      // push latency is measured on the next response, when there is a client to receive one
-      lifecycle.batchApplied(eventAt, build.changeSet.upserts.length + build.changeSet.removals.length > 0 && xds.registry.size() > 0);
-      if (!cache.isReady()) {
-        cache.markReady();
-        lifecycle.served();
-        logger.info({ resources: Object.fromEntries(Object.entries(cache.counts()).map(([t, n]) => [shortType(t), n])) }, 'first snapshot served');
-      }
-    },
+    ...(remembered !== undefined && { remembered }),
+    hooks: reconcileHooks(cache, metrics, lifecycle, () => xds, logger, memory && ((r) => memory.save(r))),
   });
 
   const xdsPort = await xds.listenTcp(tcpAddress(config.listen, config.port));
   const unixPath = await listenUnix(xds, config, logger);
   const admin: AdminServerHandle | undefined = config.admin
-    ? await createAdminServer(config.admin, { cache, registry: xds.registry, metrics, lifecycle, scheduler })
+    ? await createAdminServer(config.admin, { cache, registry: xds.registry, metrics, readiness: () => lifecycle.readiness(), services: () => reconciler.statuses() })
     : undefined;
   logger.info({ xds: tcpAddress(config.listen, xdsPort), unix: unixPath, admin: admin ? tcpAddress(config.admin?.host ?? '', admin.port) : undefined, gateway: config.name }, 'listening');
 
@@ -105,7 +120,7 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
       return;
     }
     if (event.kind === 'snapshot') lifecycle.snapshot();
-    scheduler.onEvent(event);
+    reconciler.onEvent(event);
   };
   try {
     await source.start(onEvent);
@@ -115,6 +130,7 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
   } catch (error) {
     // close is idempotent and safe on a source that did not start
     await source.close();
+    reconciler.close();
     await xds.close(0);
     await admin?.close();
     throw error;
@@ -131,6 +147,8 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
         logger.info('shutting down: closing xDS streams');
         await xds.close(SHUTDOWN_GRACE_MS);
         await source.close();
+        reconciler.close();
+        await memory?.flush();
         await admin?.close();
         logger.info('stopped');
       })();
@@ -146,7 +164,7 @@ export async function runJanitor(config: Config): Promise<number> {
   try {
     janitor = await startJanitor(config, { logger });
   } catch (error) {
-    logger.fatal({ error: error instanceof Error ? error.message : String(error) }, 'cannot start');
+    logger.fatal({ err: error instanceof Error ? error.message : String(error) }, 'cannot start');
     return 1;
   }
   return new Promise<number>((resolve) => {
@@ -160,7 +178,7 @@ export async function runJanitor(config: Config): Promise<number> {
       janitor.close().then(
         () => resolve(0),
         (error: unknown) => {
-          logger.error({ error: error instanceof Error ? error.message : String(error) }, 'error while shutting down');
+          logger.error({ err: error instanceof Error ? error.message : String(error) }, 'error while shutting down');
           resolve(0);
         },
       );

@@ -1,13 +1,13 @@
 // xDS server hooks → metrics and log lines (client connected with its node id, ACK, NACK with the
 // error). Called synchronously from the stream code: cheap, never throwing. A stream opens before
 // its first request names the node, so "client connected" is logged at the node's first exchange.
-import type { Lifecycle } from '../build/lifecycle.js';
 import type { Logger } from '../log.js';
 import type { XdsHooks } from '../xds/hooks.js';
 import type { ClientRegistry } from '../xds/registry.js';
 import { shortType, type Metrics } from './metrics.js';
 
-export function createXdsHooks(metrics: Metrics, logger: Logger, lifecycle: Lifecycle, registry: () => ClientRegistry | undefined): XdsHooks {
+/** `takePendingPush`: the time (performance.now) of the event whose result is being pushed, once. */
+export function createXdsHooks(metrics: Metrics, logger: Logger, takePendingPush: () => number | undefined, registry: () => ClientRegistry | undefined): XdsHooks {
   const announced = new Set<string>();
 
   function seen(nodeId: string): void {
@@ -41,7 +41,7 @@ export function createXdsHooks(metrics: Metrics, logger: Logger, lifecycle: Life
     },
     onResponse(_typeUrl, nodeId) {
       seen(nodeId);
-      const eventAt = lifecycle.takePendingPush();
+      const eventAt = takePendingPush();
       if (eventAt !== undefined) metrics.pushLatency.observe((performance.now() - eventAt) / 1000);
     },
   };

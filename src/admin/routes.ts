@@ -1,21 +1,10 @@
 // The admin endpoints, over a read-only view of the janitor.
+import type { ServiceStatus } from '../pipeline/index.js';
 import type { ResourceCache } from '../xds/cache.js';
 import type { ClientRegistry } from '../xds/registry.js';
 import type { Metrics } from './metrics.js';
 import { configDump } from './config-dump.js';
 import { json, text, type AdminHandler } from './server.js';
-
-/** One service as /services shows it. */
-export interface ServiceStatus {
-  readonly path: string;
-  /** True when its current definition is valid. */
-  readonly valid: boolean;
-  /** True when resources are served for it (its current or its last valid definition). */
-  readonly served: boolean;
-  readonly problems: readonly unknown[];
-  readonly listeners: readonly string[];
-  readonly clusters: readonly string[];
-}
 
 export interface Readiness {
   readonly ready: boolean;

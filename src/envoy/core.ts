@@ -5,7 +5,10 @@ import type { JsonObject } from '../proto/json.js';
 /** Full message names the translators emit (type URLs are `type.googleapis.com/` + these). */
 export const MSG = {
   listener: 'envoy.config.listener.v3.Listener',
+  filterChain: 'envoy.config.listener.v3.FilterChain',
   routeConfiguration: 'envoy.config.route.v3.RouteConfiguration',
+  virtualHost: 'envoy.config.route.v3.VirtualHost',
+  route: 'envoy.config.route.v3.Route',
   cluster: 'envoy.config.cluster.v3.Cluster',
   clusterLoadAssignment: 'envoy.config.endpoint.v3.ClusterLoadAssignment',
   secret: 'envoy.extensions.transport_sockets.tls.v3.Secret',

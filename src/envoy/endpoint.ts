@@ -29,15 +29,15 @@ export function LocalityLbEndpoints(node: string, endpoints: readonly Endpoint[]
   };
 }
 
-/** endpoint.v3.ClusterLoadAssignment; no endpoints gives an assignment with no `endpoints`. */
-export function ClusterLoadAssignment(expose: Expose): JsonObject {
+/** endpoint.v3.ClusterLoadAssignment of an expose's cluster; no endpoints gives an assignment with no `endpoints`. */
+export function ClusterLoadAssignment(clusterName: string, protocol: Expose['protocol'], endpoints: readonly Endpoint[]): JsonObject {
   const byNode = new Map<string, Endpoint[]>();
-  for (const e of expose.endpoints) {
+  for (const e of endpoints) {
     const list = byNode.get(e.node);
     if (list) list.push(e);
     else byNode.set(e.node, [e]);
   }
   const nodes = [...byNode.keys()].sort();
-  const localities = nodes.map((node) => LocalityLbEndpoints(node, byNode.get(node) ?? [], expose.protocol));
-  return { cluster_name: expose.clusterName, ...(localities.length > 0 ? { endpoints: localities } : {}) };
+  const localities = nodes.map((node) => LocalityLbEndpoints(node, byNode.get(node) ?? [], protocol));
+  return { cluster_name: clusterName, ...(localities.length > 0 ? { endpoints: localities } : {}) };
 }

@@ -1,11 +1,14 @@
-// Listeners (LDS). A service contributes a ListenerPart per expose; gateway.ts merges the parts
-// of every service that share a listener name into one Listener (and one RouteConfiguration).
+// Listeners (LDS). Each expose contributes a ListenerPart: its own filter chain (plain TCP, SNI
+// passthrough, TLS-terminated TCP, TLS-terminated HTTP), or for plain HTTP the listener's one
+// shared `http` chain it would build, or for UDP the listener's udp_proxy filter. The pipeline
+// assembles a listener from the parts of every expose on it (src/pipeline/listeners.ts); Listener()
+// below builds the same message whole (for checks and tests).
 import type { Expose, ListenerAddress } from '../model/types.js';
-import { listenerName } from '../model/names.js';
+import { chainRouteConfigName, listenerName } from '../model/names.js';
 import { listenerAddress, statName } from './core.js';
 import { httpConnectionManagerFilter, tcpProxyFilter, tlsInspectorListenerFilter, udpProxyListenerFilter } from './filters.js';
 import { asJsonObject, byName, isJsonObject, sortedUnique, type JsonObject } from '../proto/json.js';
-import { VirtualHost } from './route.js';
+import { RouteConfiguration, VirtualHost } from './route.js';
 import { downstreamTlsTransportSocket } from './tls.js';
 
 /** A server name Envoy takes: no `*`, or one leading `*.` and none elsewhere. */
@@ -20,22 +23,26 @@ export type ListenerKind = 'tcp' | 'sni' | 'http' | 'https' | 'udp';
 export const HTTP_CHAIN = 'http';
 
 export interface ListenerPart {
-  /** The listener (and, for HTTP, RouteConfiguration) name: `<addr>:<port>/<protocol>`. */
+  /** The listener name: `<addr>:<port>/<protocol>`. */
   readonly name: string;
   readonly address: ListenerAddress;
   readonly kind: ListenerKind;
   /** Section rid of the expose that asks for it. */
   readonly expose: string;
-  /** Named filter chains (name = the expose's cluster name, or HTTP_CHAIN). */
-  readonly filterChains: readonly JsonObject[];
-  /** Listener filters other than tls_inspector (which follows from the chains): udp_proxy. */
-  readonly listenerFilters: readonly JsonObject[];
-  /** route.v3.VirtualHost messages for the listener's RouteConfiguration (HTTP kinds only). */
-  readonly virtualHosts: readonly JsonObject[];
   /**
-   * True when the expose brings filter_config_data. A plain-HTTP part without it joins the
-   * listener's shared HTTP_CHAIN as its first holder built it (the model's rule, conflicts.ts).
+   * The filter chain the expose brings: its own (named after its cluster) for tcp, sni and https;
+   * for http, the shared chain (named HTTP_CHAIN) as this expose would build it. None for udp.
    */
+  readonly chain?: JsonObject;
+  /** The lower-cased SNI names the chain matches; empty: a chain without server names (the default). */
+  readonly serverNames: readonly string[];
+  /** udp: the udp_proxy listener filter (a UDP listener has no filter chains). */
+  readonly udpFilter?: JsonObject;
+  /** https: the chain's own RouteConfiguration (its virtual hosts only). */
+  readonly routeConfiguration?: JsonObject;
+  /** http: route.v3.VirtualHost messages for the listener's shared RouteConfiguration. */
+  readonly virtualHosts: readonly JsonObject[];
+  /** The expose brings filter_config_data (a plain-HTTP expose without it joins the shared chain as built). */
   readonly filterConfig: boolean;
 }
 
@@ -46,39 +53,41 @@ export function listenerKind(expose: Expose): ListenerKind {
 }
 
 /**
- * filter_chain_match on SNI names, lower-cased (as Envoy files them). A name Envoy cannot match on
+ * SNI names a chain matches on, lower-cased (as Envoy files them). A name Envoy cannot match on
  * (`*`, or a vhost domain wildcard such as `shop.*` or `*-shop.acme.org`: Envoy refuses partial
  * wildcards in server_names) makes the chain match any name: it becomes the listener's default
  * chain, and the RouteConfiguration still picks the virtual host by the Host header.
  */
-function serverNamesMatch(names: readonly string[]): JsonObject {
-  if (names.length === 0 || !names.every(isServerNamePattern)) return {};
-  return { filter_chain_match: { server_names: sortedUnique(names.map((n) => n.toLowerCase())) } };
+function serverNames(names: readonly string[]): string[] {
+  if (names.length === 0 || !names.every(isServerNamePattern)) return [];
+  return sortedUnique(names.map((n) => n.toLowerCase()));
 }
 
-function l4Chain(expose: Expose): JsonObject {
+function matchOn(names: readonly string[]): JsonObject {
+  return names.length === 0 ? {} : { filter_chain_match: { server_names: [...names] } };
+}
+
+function l4Chain(expose: Expose, names: readonly string[]): JsonObject {
   const chain: JsonObject = {
     name: expose.clusterName,
-    ...serverNamesMatch(expose.sni),
+    ...matchOn(names),
     filters: [tcpProxyFilter(statName(expose.clusterName), expose.clusterName, asJsonObject(expose.filterConfigData))],
   };
   if (expose.listenerCertificates.length === 0) return chain;
   return { ...chain, transport_socket: downstreamTlsTransportSocket(expose.listenerCertificates, []) };
 }
 
-function httpFilters(expose: Expose, name: string): JsonObject[] {
-  return [httpConnectionManagerFilter(statName(name), name, asJsonObject(expose.filterConfigData))];
+/** The plain-HTTP chain of a listener, built with one expose's filter_config_data (shared by every plain-HTTP expose on it). */
+export function httpChain(listener: string, filterConfigData: Expose['filterConfigData']): JsonObject {
+  return { name: HTTP_CHAIN, filters: [httpConnectionManagerFilter(statName(listener), listener, asJsonObject(filterConfigData))] };
 }
 
-function httpChain(expose: Expose, name: string): JsonObject {
-  return { name: HTTP_CHAIN, filters: httpFilters(expose, name) };
-}
-
-function httpsChain(expose: Expose, name: string): JsonObject {
+function httpsChain(expose: Expose, listener: string, names: readonly string[]): JsonObject {
+  const routes = chainRouteConfigName(listener, expose.clusterName);
   return {
     name: expose.clusterName,
-    ...serverNamesMatch(expose.vhosts.flatMap((v) => v.hostnames)),
-    filters: httpFilters(expose, name),
+    ...matchOn(names),
+    filters: [httpConnectionManagerFilter(statName(listener), routes, asJsonObject(expose.filterConfigData))],
     transport_socket: downstreamTlsTransportSocket(expose.listenerCertificates),
   };
 }
@@ -88,18 +97,21 @@ export function exposeListenerPart(expose: Expose): ListenerPart {
   const { address, port, protocol } = expose.listener;
   const name = listenerName(address, port, protocol);
   const kind = listenerKind(expose);
-  const base = { name, address: expose.listener, kind, expose: expose.rid, listenerFilters: [], virtualHosts: [], filterConfig: expose.filterConfigData !== undefined };
-  const data = asJsonObject(expose.filterConfigData);
+  const base = { name, address: expose.listener, kind, expose: expose.rid, virtualHosts: [], filterConfig: expose.filterConfigData !== undefined };
   switch (kind) {
     case 'udp':
-      return { ...base, filterChains: [], listenerFilters: [udpProxyListenerFilter(statName(expose.clusterName), expose.clusterName, data)] };
+      return { ...base, serverNames: [], udpFilter: udpProxyListenerFilter(statName(expose.clusterName), expose.clusterName, asJsonObject(expose.filterConfigData)) };
     case 'tcp':
-    case 'sni':
-      return { ...base, filterChains: [l4Chain(expose)] };
+    case 'sni': {
+      const names = serverNames(expose.sni);
+      return { ...base, serverNames: names, chain: l4Chain(expose, names) };
+    }
     case 'http':
+      return { ...base, serverNames: [], chain: httpChain(name, expose.filterConfigData), virtualHosts: expose.vhosts.map(VirtualHost) };
     case 'https': {
-      const chain = kind === 'http' ? httpChain(expose, name) : httpsChain(expose, name);
-      return { ...base, filterChains: [chain], virtualHosts: expose.vhosts.map(VirtualHost) };
+      const names = serverNames(expose.vhosts.flatMap((v) => v.hostnames));
+      const routeConfiguration = RouteConfiguration(chainRouteConfigName(name, expose.clusterName), expose.vhosts.map(VirtualHost));
+      return { ...base, serverNames: names, chain: httpsChain(expose, name, names), routeConfiguration };
     }
   }
 }
@@ -109,26 +121,40 @@ function hasServerNames(chain: JsonObject): boolean {
   return isJsonObject(match) && Array.isArray(match['server_names']);
 }
 
+/** listener.v3.Listener fields that come before filter_chains (field 3): name and address. */
+export function listenerHead(name: string, address: ListenerAddress): JsonObject {
+  return { name, address: listenerAddress(address) };
+}
+
 /**
- * listener.v3.Listener: filter chains sorted by name; tls_inspector first when a chain matches on
- * server names (Envoy no longer injects it by itself), with continue_on_listener_filters_timeout:
- * a client that waits for the server to speak first (SSH, SMTP, MySQL on a plain TCP expose
- * beside SNI ones) gives the tls_inspector nothing to read, and Envoy would close it after
- * listener_filters_timeout (15 s) instead of handing it to the chain without server names. Set
- * with the inspector (not only when such a chain exists) so that a plain expose joining or
- * leaving changes the filter chains alone, which Envoy updates in place without draining the
- * listener.
+ * listener.v3.Listener fields that come after filter_chains: tls_inspector first when a chain
+ * matches on server names (Envoy no longer injects it by itself), with
+ * continue_on_listener_filters_timeout: a client that waits for the server to speak first (SSH,
+ * SMTP, MySQL on a plain TCP expose beside SNI ones) gives the tls_inspector nothing to read, and
+ * Envoy would close it after listener_filters_timeout (15 s) instead of handing it to the chain
+ * without server names. Set with the inspector (not only when such a chain exists) so that a plain
+ * expose joining or leaving changes the filter chains alone, which Envoy updates in place without
+ * draining the listener.
  */
-export function Listener(name: string, address: ListenerAddress, filterChains: readonly JsonObject[], listenerFilters: readonly JsonObject[]): JsonObject {
-  const chains = [...filterChains].sort(byName((c) => String(c['name'])));
-  const sniMatching = chains.some(hasServerNames);
-  const inspector = sniMatching ? [tlsInspectorListenerFilter()] : [];
-  const filters = [...inspector, ...listenerFilters];
+export function listenerTail(sniMatching: boolean, listenerFilters: readonly JsonObject[]): JsonObject {
+  const filters = [...(sniMatching ? [tlsInspectorListenerFilter()] : []), ...listenerFilters];
   return {
-    name,
-    address: listenerAddress(address),
     ...(filters.length > 0 ? { listener_filters: filters } : {}),
     ...(sniMatching ? { continue_on_listener_filters_timeout: true } : {}),
-    ...(chains.length > 0 ? { filter_chains: chains } : {}),
   };
+}
+
+/** listener.v3.Listener, whole: filter chains sorted by name (what the pipeline assembles from parts). */
+export function Listener(name: string, address: ListenerAddress, filterChains: readonly JsonObject[], listenerFilters: readonly JsonObject[]): JsonObject {
+  const chains = [...filterChains].sort(byName((c) => String(c['name'])));
+  return {
+    ...listenerHead(name, address),
+    ...(chains.length > 0 ? { filter_chains: chains } : {}),
+    ...listenerTail(chains.some(hasServerNames), listenerFilters),
+  };
+}
+
+/** A listener holding this part alone (what an expose would get on a listener of its own). */
+export function partListener(part: ListenerPart): JsonObject {
+  return Listener(part.name, part.address, part.chain ? [part.chain] : [], part.udpFilter ? [part.udpFilter] : []);
 }

@@ -6,7 +6,6 @@
 // `cluster_private_key_filename` is accepted and ignored, as the Python janitor did.
 import { parseCertificate, type CertificateSpec } from './certificate.js';
 import type { ModelContext } from './context.js';
-import { exposeEndpoints } from './endpoints.js';
 import { isHostname, parseNameList } from './hostnames.js';
 import { parseAddress, parseJsonObject, parseList, parseLbPolicy, parseListenerPort, parsePort, parseProtocol } from './keywords.js';
 import { clusterName } from './names.js';
@@ -134,7 +133,6 @@ export function parseExpose(scope: Scope, ctx: ModelContext, rid: string): Expos
     clusterCertificates: certs(clusterCerts),
     ...(clusterData !== undefined && { clusterData }),
     ...(filterConfigData !== undefined && { filterConfigData }),
-    endpoints: exposeEndpoints(scope.svc.instances, rid, port),
   };
   return { expose, secrets: [...listenerCerts, ...clusterCerts].flatMap((c) => c.secrets) };
 }

@@ -39,9 +39,25 @@ export function listenerName(address: string, port: number, protocol: Protocol):
   return `${hostPart(address)}:${port}/${protocol}`;
 }
 
-/** The RouteConfiguration of an HTTP listener is named like the listener. */
+/** The RouteConfiguration of a listener's plain-HTTP filter chain is named like the listener. */
 export function routeConfigName(address: string, port: number, protocol: Protocol): string {
   return listenerName(address, port, protocol);
+}
+
+/**
+ * The RouteConfiguration of one TLS-terminating filter chain: the listener name, `/`, and the
+ * chain's expose (its cluster name), e.g. `0.0.0.0:443/tcp/test/svc/web1.expose#1`. One per chain,
+ * so a Host header can only reach the virtual hosts the chain's own certificate and client
+ * certificate rule protect; named after the expose rather than its server names, so adding a
+ * domain does not rename it.
+ */
+export function chainRouteConfigName(listener: string, exposeCluster: string): string {
+  return `${listener}/${exposeCluster}`;
+}
+
+/** A virtual host that merges the routes several services bring for one host name on a shared RouteConfiguration. */
+export function sharedVhostName(hostname: string): string {
+  return `shared/${hostname}`;
 }
 
 /** `test/svc/web1.expose#1.vhost#0`: a VirtualHost, as the Python janitor named it. */

@@ -3,13 +3,17 @@
 import { parseSecretName } from './certificate.js';
 import { parseList } from './keywords.js';
 import { secretPath, splitPath } from './names.js';
-import { compareStrings, exposeRids, hasType, isScalerSlave, keyword, readService, SECTION_TYPE } from './sections.js';
+import { compareStrings, exposeRids, hasType, isScalerSlave, keyword, readService, SECTION_TYPE, type ServiceSections } from './sections.js';
 import type { ClusterState } from '../source/types.js';
 
 /** Secret object paths (`<ns>/sec/<name>`) the service's exposes for this gateway name, sorted. */
 export function referencedSecrets(state: ClusterState, path: string, gateway: string): string[] {
   if (splitPath(path).kind !== 'svc' || isScalerSlave(state, path)) return [];
-  const svc = readService(state, path);
+  return secretsOf(readService(state, path), gateway);
+}
+
+/** referencedSecrets of a service already read. */
+export function secretsOf(svc: ServiceSections, gateway: string): string[] {
   const found = new Set<string>();
   for (const rid of exposeRids(svc, gateway)) {
     const expose = svc.sections.get(rid);

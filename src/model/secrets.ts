@@ -1,7 +1,7 @@
 // Checks of certificate material before it is served: PEM chains parse, the private key parses
 // (with its password when encrypted) and matches the leaf certificate, CA bundles parse, pinned
 // hashes are SHA-256 fingerprints. Refusals never quote secret material.
-import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { accept, refuse, type Parsed } from './problems.js';
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
@@ -63,8 +63,39 @@ function checkLeafKey(leaf: X509Certificate, what: string): Parsed<true> {
   return accept(true);
 }
 
+/**
+ * Certificate material known to be good, by a digest of its content: a certificate is parsed and
+ * checked once per distinct content, however many services or secret objects carry it (10,000
+ * services sharing one certificate cost one check). Only successes are kept (a refusal names the
+ * secret, so it is worded per use); the set is bounded, oldest forgotten first.
+ */
+const GOOD_PAIRS_MAX = 4096;
+const goodPairs = new Set<string>();
+let parses = 0;
+
+/** How many certificate/key pairs were parsed since the process started (work counters for tests and benches). */
+export function keyPairParses(): number {
+  return parses;
+}
+
+function pairDigest(chain: string, key: string, password: string | undefined): string {
+  return createHash('sha256').update(chain).update('\0').update(key).update('\0').update(password ?? '').digest('base64');
+}
+
 /** A certificate chain and its key: both parse, the leaf's key is one Envoy loads, and the key belongs to the leaf (first) certificate. */
 export function checkKeyPair(chain: string, key: string, password: string | undefined, names: { chain: string; key: string }): Parsed<true> {
+  const digest = pairDigest(chain, key, password);
+  if (goodPairs.has(digest)) return accept(true);
+  parses += 1;
+  const result = checkKeyPairOnce(chain, key, password, names);
+  if (result.ok) {
+    if (goodPairs.size >= GOOD_PAIRS_MAX) goodPairs.delete(goodPairs.values().next().value ?? '');
+    goodPairs.add(digest);
+  }
+  return result;
+}
+
+function checkKeyPairOnce(chain: string, key: string, password: string | undefined, names: { chain: string; key: string }): Parsed<true> {
   const certs = parseCertificates(chain, names.chain);
   if (!certs.ok) return certs;
   const keyObject = parsePrivateKey(key, password, names.key);

@@ -4,7 +4,7 @@
 import type { ModelContext } from './context.js';
 import { splitPath } from './names.js';
 import { newScope } from './scope.js';
-import { compareStrings, exposeRids, isScalerSlave, readService } from './sections.js';
+import { compareStrings, exposeRids, isScalerSlave, readService, type ServiceSections } from './sections.js';
 import { parseExpose } from './expose.js';
 import type { Expose, Result, SecretModel, ServiceModel } from './types.js';
 import type { ClusterState } from '../source/types.js';
@@ -23,7 +23,12 @@ export function buildService(state: ClusterState, path: string, ctx: ModelContex
   if (splitPath(path).kind !== 'svc' || !state.services.has(path) || isScalerSlave(state, path)) {
     return { ok: true, value: emptyModel(path) };
   }
-  const svc = readService(state, path);
+  return buildServiceModel(readService(state, path), ctx);
+}
+
+/** buildService of a service already read (its sections and instances). */
+export function buildServiceModel(svc: ServiceSections, ctx: ModelContext): Result<ServiceModel> {
+  const path = svc.path;
   const scope = newScope(svc);
   const exposes: Expose[] = [];
   const secrets = new Map<string, SecretModel>();

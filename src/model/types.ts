@@ -174,10 +174,12 @@ export interface Expose {
   readonly clusterData?: Readonly<Record<string, unknown>>;
   /** `filter_config_data`: JSON merged into the main network filter's typed_config. */
   readonly filterConfigData?: Readonly<Record<string, unknown>>;
-  readonly endpoints: readonly Endpoint[];
 }
 
-/** Everything one service asks of this gateway. Only valid services have one. */
+/**
+ * Everything one service asks of this gateway, its endpoints aside: those change on their own
+ * path (model/endpoints.ts), without rebuilding the rest. Only valid services have one.
+ */
 export interface ServiceModel {
   readonly path: string;
   readonly namespace: string;

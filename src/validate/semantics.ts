@@ -168,13 +168,26 @@ function clusterIssues(cluster: JsonObject): string[] {
   return issues;
 }
 
-/** Envoy's semantic checks of a message (see above); the proto shape is assumed valid. */
+/** The issues of one element checked as the first of its list, with that list prefix taken off. */
+function asPart(issues: readonly string[], prefix: string): string[] {
+  return issues.map((issue) => (issue.startsWith(`${prefix}.`) ? issue.slice(prefix.length + 1) : issue.startsWith(prefix) ? issue.slice(prefix.length) : issue));
+}
+
+/**
+ * Envoy's semantic checks of a message (see above); the proto shape is assumed valid. A
+ * FilterChain or a VirtualHost alone gets the checks that concern it alone (the pipeline checks
+ * parts; what concerns several chains or virtual hosts is settled by its claims, conflicts.ts).
+ */
 export const envoySemantics: Validate = (fullName, obj) => {
   switch (fullName) {
     case MSG.listener:
       return listenerIssues(obj);
+    case MSG.filterChain:
+      return asPart([...chainIssues([obj]), ...filterIssues([obj], [])], 'filter_chains[0]');
     case MSG.routeConfiguration:
       return routeConfigurationIssues(obj);
+    case MSG.virtualHost:
+      return asPart(routeConfigurationIssues({ virtual_hosts: [obj] }), 'virtual_hosts[0]');
     case MSG.cluster:
       return clusterIssues(obj);
     default:

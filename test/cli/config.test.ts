@@ -31,6 +31,8 @@ describe('parseConfig', () => {
       admin: { host: '127.0.0.1', port: 9902 },
       logLevel: 'info',
       portsFile: undefined,
+      stateDir: undefined,
+      readOnly: false,
     });
   });
 
@@ -53,6 +55,8 @@ describe('parseConfig', () => {
       XDS_ADMIN: '[::1]:9000',
       XDS_LOG_LEVEL: 'debug',
       XDS_PORTS_FILE: '/tmp/ports.json',
+      XDS_STATE_DIR: '/var/lib/xds',
+      XDS_READ_ONLY: 'yes',
     };
     expect(ok({}, env)).toMatchObject({
       name: 'gw1',
@@ -67,6 +71,8 @@ describe('parseConfig', () => {
       admin: { host: '::1', port: 9000 },
       logLevel: 'debug',
       portsFile: '/tmp/ports.json',
+      stateDir: '/var/lib/xds',
+      readOnly: true,
     });
     expect(ok({ name: 'cli', port: '7000' }, env)).toMatchObject({ name: 'cli', port: 7000 });
     // every documented env var is really read

@@ -10,7 +10,8 @@ import { getJson, spawnCli, tempCluster, until, type Spawned, type TempCluster }
 const CLUSTERS = ['demo/svc/cache.expose#0', 'demo/svc/db.expose#0', 'demo/svc/tls.expose#0', 'demo/svc/web.expose#0', 'demo/svc/web.expose#1'];
 // demo/svc/db asks listener_port 0: the lowest free port of the default range, 1025
 const LISTENERS = ['0.0.0.0:1025/tcp', '0.0.0.0:10080/tcp', '0.0.0.0:10443/tcp', '0.0.0.0:16379/tcp', '0.0.0.0:18443/tcp'].sort();
-const ROUTES = ['0.0.0.0:10080/tcp', '0.0.0.0:18443/tcp'];
+// the plain-HTTP chain's RouteConfiguration is named like its listener; a TLS chain's adds its expose
+const ROUTES = ['0.0.0.0:10080/tcp', '0.0.0.0:18443/tcp/demo/svc/web.expose#1'];
 const SECRETS = ['tls_certificate/demo/sec/web-cert'];
 
 function names(r: XdsResponse): string[] {

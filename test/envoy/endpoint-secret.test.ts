@@ -10,7 +10,7 @@ const P = 'test/svc/web1';
 describe('ClusterLoadAssignment', () => {
   it('one locality per node (sub_zone), sorted, weights and health from the model', () => {
     const eps = [endpoint('10.0.0.2', 'n2', { health: 'UNHEALTHY' }), endpoint('10.0.0.9', 'n1'), endpoint('10.0.0.1', 'n1', { health: 'UNKNOWN' })];
-    const cla = ClusterLoadAssignment(expose(P, 'expose#1', { endpoints: eps }));
+    const cla = ClusterLoadAssignment(expose(P, 'expose#1').clusterName, 'tcp', eps);
     expect(fullCheck(MSG.clusterLoadAssignment, cla)).toEqual([]);
     const lb = (address: string, health: string): unknown => ({
       endpoint: { address: { socket_address: { address, port_value: 8080 } } },
@@ -27,11 +27,11 @@ describe('ClusterLoadAssignment', () => {
   });
 
   it('no endpoints: an assignment with no endpoints, not a bogus one', () => {
-    expect(ClusterLoadAssignment(expose(P, 'expose#1'))).toEqual({ cluster_name: 'test/svc/web1.expose#1' });
+    expect(ClusterLoadAssignment(expose(P, 'expose#1').clusterName, 'tcp', [])).toEqual({ cluster_name: 'test/svc/web1.expose#1' });
   });
 
   it('UDP endpoints carry protocol UDP', () => {
-    const cla = ClusterLoadAssignment(expose(P, 'expose#1', { protocol: 'udp', endpoints: [endpoint('fd00::1', 'n1', { port: 53 })] }));
+    const cla = ClusterLoadAssignment(expose(P, 'expose#1').clusterName, 'udp', [endpoint('fd00::1', 'n1', { port: 53 })]);
     expect(fullCheck(MSG.clusterLoadAssignment, cla)).toEqual([]);
     expect(JSON.stringify(cla)).toContain('{"socket_address":{"protocol":"UDP","address":"fd00::1","port_value":53}}');
   });

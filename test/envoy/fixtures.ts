@@ -15,7 +15,6 @@ export function expose(path: string, rid: string, over: Partial<Expose> = {}): E
     vhosts: [],
     listenerCertificates: [],
     clusterCertificates: [],
-    endpoints: [],
     ...over,
   };
 }

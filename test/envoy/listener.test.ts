@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exposeListenerPart, Listener, listenerKind } from '../../src/envoy/listener.js';
+import { exposeListenerPart, listenerKind, partListener } from '../../src/envoy/listener.js';
 import { fullCheck } from '../../src/validate/check.js';
 import { MSG } from '../../src/envoy/core.js';
 import type { JsonObject } from '../../src/proto/json.js';
@@ -9,7 +9,7 @@ const P = 'test/svc/web1';
 
 function listenerOf(e: ReturnType<typeof expose>): JsonObject {
   const part = exposeListenerPart(e);
-  return Listener(part.name, part.address, part.filterChains, part.listenerFilters);
+  return partListener(part);
 }
 
 function valid(obj: JsonObject): JsonObject {

@@ -8,7 +8,7 @@ import { Cluster } from '../../src/envoy/cluster.js';
 import { MSG } from '../../src/envoy/core.js';
 import { tcpProxyFilter, tlsInspectorListenerFilter, udpProxyListenerFilter } from '../../src/envoy/filters.js';
 import type { JsonObject } from '../../src/proto/json.js';
-import { exposeListenerPart, Listener } from '../../src/envoy/listener.js';
+import { exposeListenerPart, Listener, partListener } from '../../src/envoy/listener.js';
 import { envoySemantics } from '../../src/validate/semantics.js';
 import { certificate, expose, httpExpose } from './fixtures.js';
 
@@ -35,7 +35,7 @@ function semantics(fullName: string, obj: JsonObject): readonly string[] {
 
 function listenerOf(e: ReturnType<typeof expose>): JsonObject {
   const part = exposeListenerPart(e);
-  return Listener(part.name, part.address, part.filterChains, part.listenerFilters);
+  return partListener(part);
 }
 
 describe('Envoy listener checks (FilterChainManagerImpl::addFilterChains, ListenerImpl::validateFilterChains)', () => {
@@ -72,7 +72,7 @@ describe('Envoy listener checks (FilterChainManagerImpl::addFilterChains, Listen
 describe('Envoy filter checks (getAndCheckFactory by type URL; router last)', () => {
   const hcmListener = (httpFilters: readonly JsonObject[]): JsonObject => {
     const part = exposeListenerPart(httpExpose(P, 'expose#1', ['a.acme.org'], 80));
-    const l = Listener(part.name, part.address, part.filterChains, part.listenerFilters);
+    const l = partListener(part);
     const text = JSON.stringify(l).replace(/"http_filters":\[[^\]]*\]/, `"http_filters":${JSON.stringify(httpFilters)}`);
     return JSON.parse(text) as JsonObject;
   };
@@ -148,11 +148,11 @@ describe('the translation never trips them', () => {
   it('SNI chains beside a default TCP chain: a client that waits for the server still reaches the default chain', () => {
     const sni = exposeListenerPart(expose(P, 'expose#1', { sni: ['a.acme.org'] }));
     const plain = exposeListenerPart(expose(P, 'expose#2'));
-    const l = Listener(sni.name, sni.address, [...sni.filterChains, ...plain.filterChains], []);
+    const l = Listener(sni.name, sni.address, [sni.chain, plain.chain].flatMap((c) => (c ? [c] : [])), []);
     expect(fullCheck(MSG.listener, l)).toEqual([]);
     expect(l['continue_on_listener_filters_timeout']).toBe(true);
     // Set with the inspector: the plain expose leaving changes the chains only (an in-place update).
-    const alone = Listener(sni.name, sni.address, sni.filterChains, []);
+    const alone = Listener(sni.name, sni.address, sni.chain ? [sni.chain] : [], []);
     expect({ ...alone, filter_chains: [] }).toEqual({ ...l, filter_chains: [] });
     expect(listenerOf(expose(P, 'expose#2'))['continue_on_listener_filters_timeout']).toBeUndefined();
   });

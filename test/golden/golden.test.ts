@@ -10,6 +10,10 @@ import { translateFile, type GoldenOutput } from './pipeline.js';
 
 const CASES = path.join(__dirname, 'cases');
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
+if (UPDATE && process.env['CI'] !== undefined && process.env['CI'] !== '') {
+  // a CI run checks the goldens; it must never rewrite what it checks
+  throw new Error('UPDATE_GOLDEN is refused when CI is set: regenerate goldens on a workstation and review the diff');
+}
 const inputs = readdirSync(CASES).filter((f) => f.endsWith('.yaml')).sort();
 
 const KINDS = [

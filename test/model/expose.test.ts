@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildService } from '../../src/model/service.js';
 import { isScalerSlave } from '../../src/model/sections.js';
-import { build, context, fails, HTTP, L4, modelOf, problemsOf, SVC } from './support/build.js';
+import { build, context, endpointsOf, fails, HTTP, L4, modelOf, problemsOf, SVC } from './support/build.js';
 import { clusterState, instance, oneService } from './support/state.js';
 
 describe('expose keywords', () => {
@@ -102,7 +102,7 @@ describe('scaler slaves feed their scaler', () => {
     });
     const [e] = modelOf(state, 'test/svc/web').exposes;
     expect(e?.clusterName).toBe('test/svc/web.expose#0');
-    expect(e?.endpoints).toEqual([
+    expect(endpointsOf(state, 'test/svc/web', e)).toEqual([
       { address: '10.0.0.1', port: 80, node: 'n1', health: 'HEALTHY' },
       { address: '10.0.0.2', port: 80, node: 'n2', health: 'UNKNOWN' },
     ]);
@@ -112,7 +112,7 @@ describe('scaler slaves feed their scaler', () => {
 
   it('in the root namespace: bare names', () => {
     const state = clusterState({ web: [instance('n1', {}, { scalerSlaves: ['0.web'] })], '0.web': [slave('n1', '10.0.0.1', 'down')] });
-    expect(modelOf(state, 'web').exposes[0]?.endpoints).toEqual([{ address: '10.0.0.1', port: 80, node: 'n1', health: 'UNHEALTHY' }]);
+    expect(endpointsOf(state, 'web', modelOf(state, 'web').exposes[0])).toEqual([{ address: '10.0.0.1', port: 80, node: 'n1', health: 'UNHEALTHY' }]);
   });
 });
 
@@ -131,12 +131,12 @@ describe('endpoints', () => {
       ],
     });
     const [e0, e1] = modelOf(state).exposes;
-    expect(e0?.endpoints).toEqual([
+    expect(endpointsOf(state, SVC, e0)).toEqual([
       { address: '10.0.0.3', port: 80, node: 'n1', health: 'UNHEALTHY' },
       { address: '10.0.0.9', port: 80, node: 'n2', health: 'HEALTHY' },
       { address: 'fe80::1', port: 80, node: 'n2', health: 'UNKNOWN' },
     ]);
-    expect(e1?.endpoints).toEqual([{ address: '10.0.0.3', port: 80, node: 'n1', health: 'UNHEALTHY' }]);
+    expect(endpointsOf(state, SVC, e1)).toEqual([{ address: '10.0.0.3', port: 80, node: 'n1', health: 'UNHEALTHY' }]);
   });
 
   it('a service whose sections differ between nodes takes the first node in name order', () => {
@@ -148,7 +148,8 @@ describe('endpoints', () => {
 
   it('an expose with no instance address has no endpoints (and is still valid)', () => {
     const state = clusterState({ [SVC]: [instance('n1', { 'expose#0': ['expose.envoy', { ...HTTP, vhosts: [] }] })] });
-    expect(buildService(state, SVC, context())).toMatchObject({ ok: true, value: { exposes: [{ endpoints: [] }] } });
+    expect(buildService(state, SVC, context())).toMatchObject({ ok: true, value: { exposes: [{ rid: 'expose#0' }] } });
+    expect(endpointsOf(state, SVC, modelOf(state).exposes[0])).toEqual([]);
     expect(problemsOf(clusterState({ [SVC]: [instance('n1', { 'expose#0': ['expose.envoy', {}] })] }))[0]?.reason).toBe('MissingKeyword');
   });
 });

@@ -1,6 +1,9 @@
 // The recording of a real OpenSVC 2.1 daemon, through the model.
 import { describe, expect, it } from 'vitest';
-import { allocatePorts, buildService, portKey, portRequests, referencedSecrets, usedListenerPorts } from '../../src/model/index.js';
+import { buildService, referencedSecrets } from '../../src/model/index.js';
+import { allocatePorts, allocatedPort, createPortBook, exposePorts, pendingRequests, updateServicePorts } from '../../src/ports/index.js';
+import { readService } from '../../src/model/sections.js';
+import { endpointsOf } from './support/build.js';
 import type { ServiceModel } from '../../src/model/types.js';
 import { goodTls, secretsFrom } from './support/certs.js';
 import { loadDaemonStatus, stateFromDaemonStatus } from './support/state.js';
@@ -48,7 +51,7 @@ describe('daemon_status.final.json', () => {
   });
 
   it('takes endpoints from ip#1 (down: UNHEALTHY) with each expose port', () => {
-    expect(model().exposes.map((e) => e.endpoints)).toEqual([
+    expect(model().exposes.map((e) => endpointsOf(state, 'test/svc/web1', e))).toEqual([
       [{ address: '127.0.0.12', port: 80, node: 'vm', health: 'UNHEALTHY' }],
       [{ address: '127.0.0.12', port: 443, node: 'vm', health: 'UNHEALTHY' }],
       [{ address: '127.0.0.12', port: 22, node: 'vm', health: 'UNHEALTHY' }],
@@ -91,12 +94,13 @@ describe('daemon_status.final.json', () => {
     if (expose2 === undefined) throw new Error('fixture changed');
     expose2.info['listener_port'] = 0;
     const before = stateFromDaemonStatus(raw);
-    expect(portRequests(before, 'envoy')).toEqual([{ service: 'test/svc/web1', rid: 'expose#2', address: '0.0.0.0' }]);
-    const used = usedListenerPorts(before, 'envoy');
-    expect(used).toEqual([{ address: '0.0.0.0', port: 8080 }, { address: '0.0.0.0', port: 443 }]);
-    const { ports } = allocatePorts({ requests: portRequests(before, 'envoy'), used, envoyPorts: [{ address: '127.0.0.1', port: 1025 }], range: { min: 1025, max: 65535 }, previous: new Map() });
-    expect(ports.get(portKey('test/svc/web1', 'expose#2'))).toBe(1026);
-    const result = buildService(before, 'test/svc/web1', { ...ctx, listenerPort: (svc, rid) => ports.get(portKey(svc, rid)) });
+    const book = createPortBook();
+    updateServicePorts(book, 'test/svc/web1', exposePorts(readService(before, 'test/svc/web1'), 'envoy'));
+    expect(pendingRequests(book, ['test/svc/web1'])).toEqual([{ service: 'test/svc/web1', rid: 'expose#2', address: '0.0.0.0', port: 0 }]);
+    // 8080 and 443 are used by the other exposes; Envoy itself listens on 127.0.0.1:1025
+    const { allocations } = allocatePorts(book, pendingRequests(book, ['test/svc/web1']), [{ address: '127.0.0.1', port: 1025 }], { min: 1025, max: 65535 });
+    expect(allocations).toEqual([{ service: 'test/svc/web1', rid: 'expose#2', address: '0.0.0.0', port: 1026 }]);
+    const result = buildService(before, 'test/svc/web1', { ...ctx, listenerPort: (svc, rid) => allocatedPort(book, svc, rid) });
     expect(result.ok && result.value.exposes[2]).toMatchObject({ listener: { port: 1026 }, allocatedPort: true });
   });
 });

@@ -61,7 +61,7 @@ it.each(CASES)('the whole recording $name, to the spawned CLI: converges on the 
   replay.through(Number.MAX_SAFE_INTEGER);
 
   const settled = (): boolean => {
-    if (out().includes('"msg":"listener port allocated"') && !out().includes('"msg":"listener port written back"')) return false;
+    if (out().includes('"msg":"listener port allocated"') && !out().includes('"msg":"listener port written back to the cluster"')) return false;
     const port = daemonPort(s.daemon.status());
     return (
       view.names(TYPE.listener).includes(`0.0.0.0:${String(port)}/tcp`) &&

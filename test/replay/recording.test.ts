@@ -9,7 +9,7 @@ import { TYPE, type TypeUrl } from '../../src/xds/types.js';
 import { getJson, until } from '../e2e/support.js';
 import { createReplay, recordedStatus, type Replay } from './daemon.js';
 import { connectEnvoyView, type EnvoyView } from './envoy-view.js';
-import { HTTPS, ROTATED, SDS, SECRET, SECRETS, WEB1, cert, startStack, type Stack } from './stack.js';
+import { HTTPS, HTTPS_ROUTES, ROTATED, SDS, SECRET, SECRETS, WEB1, cert, startStack, type Stack } from './stack.js';
 import { chainOf, endpointsOf, everything, latencySince, responsesSince, routesOf, typesSince, versionsOf } from './observe.js';
 
 describe('the janitor replaying the OpenSVC 2.1 recording', () => {
@@ -48,7 +48,7 @@ describe('the janitor replaying the OpenSVC 2.1 recording', () => {
     for (const v of s.views) {
       expect(v.names(TYPE.listener)).toEqual([HTTPS, '0.0.0.0:8080/tcp']);
       expect(v.names(TYPE.cluster)).toEqual([`${WEB1}.expose#0`, `${WEB1}.expose#1`]);
-      expect(routesOf(v, HTTPS)).toEqual({ [`${WEB1}.expose#1.vhost#0`]: { domains: ['web1.acme.org', 'web1.acme.org:443'], routes: ['/realtime (timeout 30s)', '/'] } });
+      expect(routesOf(v, HTTPS_ROUTES)).toEqual({ [`${WEB1}.expose#1.vhost#0`]: { domains: ['web1.acme.org', 'web1.acme.org:443'], routes: ['/realtime (timeout 30s)', '/'] } });
       expect(v.names(TYPE.secret)).toEqual([SDS]);
       expect(chainOf(v, SDS)).toBe(SECRETS[SECRET].certificate_chain);
       expect(endpointsOf(v)).toEqual({ [`${WEB1}.expose#0`]: ['127.0.0.11:80 UNHEALTHY'], [`${WEB1}.expose#1`]: ['127.0.0.11:443 UNHEALTHY'] });
@@ -57,13 +57,13 @@ describe('the janitor replaying the OpenSVC 2.1 recording', () => {
 
   it('patch 43, route#0.match_prefix=/live: a new RouteConfiguration only, no listener or cluster churn', async () => {
     const before = s.views.map(stable);
-    const marks = await step('43 route#0 match_prefix /live', () => replay.through(43), (v) => routesOf(v, HTTPS)[`${WEB1}.expose#1.vhost#0`]?.routes[0] === '/live (timeout 30s)');
+    const marks = await step('43 route#0 match_prefix /live', () => replay.through(43), (v) => routesOf(v, HTTPS_ROUTES)[`${WEB1}.expose#1.vhost#0`]?.routes[0] === '/live (timeout 30s)');
     for (const [i, v] of s.views.entries()) {
-      expect(routesOf(v, HTTPS)[`${WEB1}.expose#1.vhost#0`]?.routes).toEqual(['/live (timeout 30s)', '/']);
+      expect(routesOf(v, HTTPS_ROUTES)[`${WEB1}.expose#1.vhost#0`]?.routes).toEqual(['/live (timeout 30s)', '/']);
       expect(typesSince(v, marks[i] ?? 0)).toEqual(['RDS']);
       expect(stable(v)).toEqual(before[i]);
     }
-    expect(responsesSince(delta(), marks[0] ?? 0)).toEqual([`RDS +${HTTPS}`]);
+    expect(responsesSince(delta(), marks[0] ?? 0)).toEqual([`RDS +${HTTPS_ROUTES}`]);
   });
 
   it('patch 45, a new expose#2 with listener_port 0: allocated once (1025, lowest free), written back in the 2.1 set form, served', async () => {
@@ -74,7 +74,7 @@ describe('the janitor replaying the OpenSVC 2.1 recording', () => {
     // the write-back reached the stand-in once, in the form 2.1 accepts, and came back as a patch
     await until(() => s.daemon.patches.some((p) => JSON.stringify(p.data).includes('envoy expose 22/tcp via 0.0.0.0:1025')), 5000, 'the write-back patch');
     expect(s.daemon.actions).toEqual([{ path: WEB1, action: 'set', options: { kw: ['expose#2.listener_port=1025'] }, sync: true }]);
-    await until(() => /"service":"test\/svc\/web1","rid":"expose#2","port":1025,"msg":"listener port written back"/.test(s.janitor.log()), 5000, 'the write-back logged');
+    await until(() => /"service":"test\/svc\/web1","rid":"expose#2","port":1025,"msg":"listener port written back to the cluster"/.test(s.janitor.log()), 5000, 'the write-back logged');
     for (const [i, v] of s.views.entries()) {
       expect(v.names(TYPE.listener)).toEqual(['0.0.0.0:1025/tcp', HTTPS, '0.0.0.0:8080/tcp']);
       expect(v.names(TYPE.cluster)).toEqual([`${WEB1}.expose#0`, `${WEB1}.expose#1`, `${WEB1}.expose#2`]);
@@ -239,7 +239,7 @@ describe('the janitor replaying the OpenSVC 2.1 recording', () => {
       const dump = async (admin: string) => ((await getJson(`${admin}/config_dump`)).body as Record<string, { resources: unknown[] }>);
       const [a, b] = [await dump(s.janitor.admin), await dump(fresh.janitor.admin)];
       for (const key of Object.keys(b)) expect(a[key]?.resources).toEqual(b[key]?.resources);
-      expect(routesOf(sotw(), HTTPS)[`${WEB1}.expose#1.vhost#0`]?.routes).toEqual(['/live (timeout 30s)', '/']);
+      expect(routesOf(sotw(), HTTPS_ROUTES)[`${WEB1}.expose#1.vhost#0`]?.routes).toEqual(['/live (timeout 30s)', '/']);
     } finally {
       await fresh.cleanup();
     }

@@ -11,6 +11,8 @@ export const SECRET = 'test/sec/web1-front-cert';
 export const SDS = `tls_certificate/${SECRET}`;
 export const WEB1 = 'test/svc/web1';
 export const HTTPS = '0.0.0.0:443/tcp';
+/** The TLS chain's own RouteConfiguration: the listener, then the expose (its cluster name). */
+export const HTTPS_ROUTES = `${HTTPS}/test/svc/web1.expose#1`;
 export const cert = (file: string): string => readFileSync(path.join(ROOT, 'test/fixtures/certs', file), 'utf8');
 /** The secret as `gen cert` left it (a web1.acme.org pair), and its chain after `change --key certificate_chain`. */
 export const SECRETS = { [SECRET]: { certificate_chain: cert('server.pem'), private_key: cert('server.key') } };

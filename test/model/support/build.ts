@@ -1,7 +1,9 @@
 // Build helpers for model tests.
 import { expect } from 'vitest';
 import { buildService, type ModelContext } from '../../../src/model/service.js';
-import type { Problem, ServiceModel } from '../../../src/model/types.js';
+import type { Endpoint, Expose, Problem, ServiceModel } from '../../../src/model/types.js';
+import { exposeEndpoints } from '../../../src/model/endpoints.js';
+import { readService } from '../../../src/model/sections.js';
 import type { ClusterState } from '../../../src/source/types.js';
 import { oneService, type ResourceSpec } from './state.js';
 
@@ -37,3 +39,8 @@ export const L4 = { port: 80, protocol: 'tcp', lb_policy: 'round robin', listene
 export const HTTP = { port: 8080, listener_port: 80, vhosts: ['vhost#0'] };
 export const VHOST = { domains: ['web1.acme.org'], routes: ['route#0'] };
 export const ROUTE = { match_prefix: '/', redirect_https_redirect: false, redirect_strip_query: false };
+
+/** The endpoints of one expose of a service (the endpoint path, apart from the model). */
+export function endpointsOf(state: ClusterState, path: string, e: Expose | undefined): readonly Endpoint[] {
+  return e === undefined ? [] : exposeEndpoints(readService(state, path).instances, e.rid, e.port);
+}

@@ -1,6 +1,5 @@
 // The janitor's own state for readiness and metrics: has the first snapshot been served, is the
 // source live or stale, is it shutting down. Logs the transitions operators care about.
-import type { Metrics } from '../admin/metrics.js';
 import type { Logger } from '../log.js';
 
 export type SourceStatus = 'connecting' | 'live' | 'stale';
@@ -19,7 +18,8 @@ export interface Lifecycle {
   whenServed(): Promise<void>;
 }
 
-export function createLifecycle(sourceName: string, metrics: Metrics, logger: Logger): Lifecycle {
+/** `onSourceState` hears every state change of the source (for metrics). */
+export function createLifecycle(sourceName: string, logger: Logger, onSourceState: (state: SourceStatus) => void = () => undefined): Lifecycle {
   let status: SourceStatus = 'connecting';
   let staleReason = '';
   let servedOnce = false;
@@ -27,20 +27,20 @@ export function createLifecycle(sourceName: string, metrics: Metrics, logger: Lo
   let pendingPush: number | undefined;
   let markServed: () => void = () => undefined;
   const served = new Promise<void>((resolve) => (markServed = resolve));
-  metrics.sourceState.set({ source: sourceName }, -1);
+  onSourceState(status);
 
   return {
     snapshot() {
       if (status === 'stale') logger.info({ source: sourceName }, 'source resynced');
       else if (status === 'connecting') logger.info({ source: sourceName }, 'source connected');
       status = 'live';
-      metrics.sourceState.set({ source: sourceName }, 1);
+      onSourceState(status);
     },
     stale(reason) {
       if (status !== 'stale') logger.warn({ source: sourceName, reason }, 'source lost: serving the last state');
       status = 'stale';
       staleReason = reason;
-      metrics.sourceState.set({ source: sourceName }, 0);
+      onSourceState(status);
     },
     served() {
       servedOnce = true;

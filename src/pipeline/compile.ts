@@ -1,0 +1,148 @@
+// One service's definition → its units: the model (src/model), the Envoy messages of each expose
+// (src/envoy), each checked against the v3 protos and Envoy's own rules (src/validate) and encoded
+// once, and the claims each expose makes (claims.ts). Pure: the same definition, secrets and ports
+// give the same units. A service with any problem compiles to its problems (the reconcile keeps
+// serving its last valid units).
+import { Cluster } from '../envoy/cluster.js';
+import { MSG } from '../envoy/core.js';
+import { exposeListenerPart, Listener, type ListenerPart } from '../envoy/listener.js';
+import { Route } from '../envoy/route.js';
+import { Secret } from '../envoy/secret.js';
+import type { ModelContext } from '../model/context.js';
+import { buildServiceModel } from '../model/service.js';
+import type { ServiceSections } from '../model/sections.js';
+import type { Expose, Problem, SecretModel, VirtualHost } from '../model/types.js';
+import { fieldNumber, framedField } from '../proto/parts.js';
+import type { JsonObject } from '../proto/json.js';
+import { encodeOnce, fullCheck } from '../validate/check.js';
+import { exposeClaims, matchKey } from './claims.js';
+import type { ChainPart, ExposeUnit, SecretPart, VhostPart } from './units.js';
+
+export type Compiled =
+  | { readonly ok: true; readonly units: ReadonlyMap<string, ExposeUnit>; readonly warnings: readonly Problem[] }
+  | { readonly ok: false; readonly problems: readonly Problem[]; readonly warnings: readonly Problem[] };
+
+const FILTER_CHAINS = fieldNumber(MSG.listener, 'filter_chains');
+const VIRTUAL_HOSTS = fieldNumber(MSG.routeConfiguration, 'virtual_hosts');
+
+/** Collects ProtoViolations while messages are checked and encoded. */
+class Checker {
+  readonly problems: Problem[] = [];
+  constructor(private readonly service: string) {}
+
+  encode(kind: string, fullName: string, name: string, expose: Expose, message: JsonObject): Uint8Array | undefined {
+    const errors = fullCheck(fullName, message);
+    if (errors.length === 0) return encodeOnce(fullName, message);
+    for (const error of errors) {
+      this.problems.push({
+        service: this.service,
+        section: expose.rid,
+        ...violationKeyword(expose, kind, error),
+        reason: 'ProtoViolation',
+        message: `${kind} "${name}" is not a valid ${fullName}: ${error}`,
+      });
+    }
+    return undefined;
+  }
+}
+
+/**
+ * The keyword a violation comes from: a field the operator brought through cluster_data (Cluster)
+ * or filter_config_data (the main network filter's typed_config), else the expose itself.
+ */
+function violationKeyword(expose: Expose, kind: string, error: string): { keyword?: string } {
+  const path = error.split(':')[0] ?? '';
+  const top = path.split(/[.[]/)[0] ?? '';
+  if (kind === 'Cluster' && expose.clusterData !== undefined && top in expose.clusterData) return { keyword: 'cluster_data' };
+  const inFilter = /^filters\[0\]\.typed_config\.([A-Za-z0-9_]+)/.exec(path)?.[1] ?? /^listener_filters\[\d+\]\.typed_config\.([A-Za-z0-9_]+)/.exec(path)?.[1];
+  if (inFilter !== undefined && expose.filterConfigData !== undefined && inFilter in expose.filterConfigData) return { keyword: 'filter_config_data' };
+  return {};
+}
+
+function secretParts(check: Checker, expose: Expose, secrets: ReadonlyMap<string, SecretModel>): SecretPart[] {
+  const names = new Set<string>();
+  for (const c of [...expose.listenerCertificates, ...expose.clusterCertificates]) {
+    names.add(c.tlsSecret);
+    if (c.validationSecret !== undefined) names.add(c.validationSecret);
+  }
+  const out: SecretPart[] = [];
+  for (const name of [...names].sort()) {
+    const model = secrets.get(name);
+    const bytes = model === undefined ? undefined : check.encode('Secret', MSG.secret, name, expose, Secret(model));
+    if (bytes !== undefined) out.push({ name, bytes });
+  }
+  return out;
+}
+
+function vhostPart(check: Checker, expose: Expose, part: ListenerPart, vhost: VirtualHost, json: JsonObject): VhostPart | undefined {
+  const bytes = check.encode('VirtualHost', MSG.virtualHost, vhost.name, expose, json);
+  if (bytes === undefined) return undefined;
+  return {
+    rid: vhost.rid,
+    name: vhost.name,
+    hostnames: vhost.hostnames.map((h) => h.toLowerCase()),
+    listenerPort: part.address.port,
+    framed: framedField(VIRTUAL_HOSTS, bytes),
+    routes: vhost.routes.map((r) => ({ rid: r.rid, match: r.match, matchKey: matchKey(r.match), json: Route(r) })),
+  };
+}
+
+function chainPart(check: Checker, expose: Expose, part: ListenerPart): ChainPart | undefined {
+  if (part.chain === undefined) return undefined;
+  const name = String(part.chain['name']);
+  const bytes = check.encode('FilterChain', MSG.filterChain, `${part.name} ${name}`, expose, part.chain);
+  return bytes === undefined ? undefined : { name, framed: framedField(FILTER_CHAINS, bytes), serverNames: part.serverNames, shared: part.kind === 'http' };
+}
+
+function compileExpose(check: Checker, service: string, expose: Expose, secrets: ReadonlyMap<string, SecretModel>): ExposeUnit | undefined {
+  const before = check.problems.length;
+  const part = exposeListenerPart(expose);
+  const cluster = check.encode('Cluster', MSG.cluster, expose.clusterName, expose, Cluster(expose));
+  const chain = chainPart(check, expose, part);
+  const udpListener = part.udpFilter === undefined ? undefined : check.encode('Listener', MSG.listener, part.name, expose, Listener(part.name, part.address, [], [part.udpFilter]));
+  const routeConfig = part.routeConfiguration === undefined ? undefined : check.encode('RouteConfiguration', MSG.routeConfiguration, String(part.routeConfiguration['name']), expose, part.routeConfiguration);
+  const vhosts: VhostPart[] = [];
+  part.virtualHosts.forEach((json, i) => {
+    const vhost = expose.vhosts[i];
+    const built = vhost === undefined ? undefined : vhostPart(check, expose, part, vhost, json);
+    if (built !== undefined) vhosts.push(built);
+  });
+  const secretList = secretParts(check, expose, secrets);
+  if (check.problems.length > before || cluster === undefined) return undefined;
+  return {
+    id: expose.clusterName,
+    service,
+    rid: expose.rid,
+    expose,
+    listener: part.name,
+    address: part.address,
+    kind: part.kind,
+    cluster,
+    ...(chain !== undefined && { chain }),
+    ...(udpListener !== undefined && { udpListener }),
+    ...(routeConfig !== undefined && { routeConfig: { name: String(part.routeConfiguration?.['name']), bytes: routeConfig } }),
+    vhosts,
+    secrets: secretList,
+    claims: exposeClaims(expose, part),
+  };
+}
+
+/** Compile one service. Never throws: a defect in translation stays with this service. */
+export function compileService(svc: ServiceSections, ctx: ModelContext): Compiled {
+  try {
+    const built = buildServiceModel(svc, ctx);
+    if (!built.ok) return { ok: false, problems: built.problems, warnings: [] };
+    const check = new Checker(svc.path);
+    const secrets = new Map(built.value.secrets.map((s) => [s.name, s]));
+    const units = new Map<string, ExposeUnit>();
+    for (const expose of built.value.exposes) {
+      const unit = compileExpose(check, svc.path, expose, secrets);
+      if (unit !== undefined) units.set(expose.rid, unit);
+    }
+    if (check.problems.length > 0) return { ok: false, problems: check.problems, warnings: [] };
+    return { ok: true, units, warnings: [] };
+  } catch (error) {
+    const message = `internal error while building this service: ${error instanceof Error ? error.message : String(error)}`;
+    return { ok: false, problems: [{ service: svc.path, section: '', reason: 'Unsupported', message }], warnings: [] };
+  }
+}

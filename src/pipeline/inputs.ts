@@ -1,0 +1,53 @@
+// What a step reads of one service, and the content keys that tell whether it changed: one for
+// its definition (sections, the secrets and allocated ports it uses), one for its endpoints (the
+// addresses and states of its instances' ip resources). Keys are digests of the inputs' content,
+// never object identities: equal content, equal key, whatever the source did to its objects.
+import { createHash } from 'node:crypto';
+import { splitPath } from '../model/names.js';
+import { secretsOf } from '../model/referenced.js';
+import { isScalerSlave, readService, type ServiceSections } from '../model/sections.js';
+import type { ClusterState, ResourceState } from '../source/types.js';
+import type { SecretEntry } from './types.js';
+
+function isIp(res: ResourceState): boolean {
+  return res.type === 'ip' || res.type.startsWith('ip.');
+}
+
+function digest(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
+/** The service's sections and instances, or undefined when the path is not a service we serve (gone, not a svc, a scaler slave). */
+export function readServiceInputs(cluster: ClusterState, path: string): ServiceSections | undefined {
+  if (splitPath(path).kind !== 'svc' || !cluster.services.has(path) || isScalerSlave(cluster, path)) return undefined;
+  return readService(cluster, path);
+}
+
+export interface ConfigInputs {
+  /** Secret object paths the definition names. */
+  readonly secrets: readonly string[];
+  readonly key: string;
+}
+
+/** The definition's key: non-ip sections as read, each named secret's digest (or error), the allocated ports. */
+export function configInputs(svc: ServiceSections, gateway: string, secrets: (path: string) => SecretEntry | undefined, ports: readonly (readonly [string, number])[]): ConfigInputs {
+  const sections: unknown[] = [];
+  for (const [rid, res] of svc.sections) if (!isIp(res)) sections.push([rid, res.type, res.info]);
+  const names = secretsOf(svc, gateway);
+  const used = names.map((p) => {
+    const entry = secrets(p);
+    return [p, entry === undefined ? null : 'digest' in entry ? entry.digest : `error:${entry.error}`];
+  });
+  return { secrets: names, key: digest(JSON.stringify([svc.name, sections, used, ports])) };
+}
+
+/** The endpoints' key: every instance's ip resources (address, expose list, status), in instance order. */
+export function endpointsKey(svc: ServiceSections): string {
+  const parts: unknown[] = [];
+  for (const { path, instance } of svc.instances) {
+    const ips: unknown[] = [];
+    for (const [rid, res] of Object.entries(instance.resources)) if (isIp(res)) ips.push([rid, res.type, res.status, res.info['ipaddr'] ?? null, res.info['expose'] ?? null]);
+    parts.push([path, instance.node, ips]);
+  }
+  return digest(JSON.stringify(parts));
+}

@@ -1,0 +1,148 @@
+// The secret objects services name, fetched from the source and kept in memory (never logged,
+// never shown). A fetch that fails is retried with capped exponential backoff for as long as some
+// service still names the secret; meanwhile the last good values stay in use (a rotation that
+// cannot be read leaves the certificate served as it was) and the error is shown. A secret changed
+// in the cluster is fetched again in the background; its users are rebuilt when the content
+// (its digest) actually changes.
+import { createHash } from 'node:crypto';
+import PQueue from 'p-queue';
+import type { Logger } from '../log.js';
+import type { SecretEntry } from '../pipeline/index.js';
+import type { SecretValues, Source } from '../source/types.js';
+
+export interface SecretStoreOptions {
+  readonly source: Pick<Source, 'getSecret'>;
+  readonly logger: Logger;
+  /** Requests in flight at once. */
+  readonly concurrency: number;
+  /** Is the secret still named by a service (else its retries stop)? */
+  readonly wanted: (path: string) => boolean;
+  /** The content of a secret changed (first fetch included): rebuild its users. */
+  readonly onChange: (path: string) => void;
+  readonly onFailure?: (path: string, error: string) => void;
+  readonly backoff?: { readonly minMs: number; readonly maxMs: number };
+}
+
+export interface SecretStore {
+  /** What a build may use: the values (last good) or, when never fetched, the error. */
+  entry(path: string): SecretEntry | undefined;
+  /** The last fetch error of a secret that still has good values, if any. */
+  staleError(path: string): string | undefined;
+  /** Fetch these if never fetched; resolves after one attempt each (failures are retried later). */
+  ensure(paths: Iterable<string>): Promise<void>;
+  /** Fetch these again in the background (they changed in the cluster); values kept meanwhile. */
+  refresh(paths: Iterable<string>): void;
+  stats(): { readonly held: number; readonly failed: number };
+  close(): void;
+}
+
+function digestOf(values: SecretValues): string {
+  const keys = Object.keys(values).sort() as (keyof SecretValues)[];
+  return createHash('sha256').update(JSON.stringify(keys.map((k) => [k, values[k]]))).digest('base64');
+}
+
+interface Held {
+  good?: { readonly values: SecretValues; readonly digest: string };
+  error?: string;
+  attempts: number;
+  retry?: NodeJS.Timeout;
+  inflight?: Promise<void>;
+  /** A refresh was asked while a fetch was in flight: fetch once more after it. */
+  again: boolean;
+}
+
+export function createSecretStore(o: SecretStoreOptions): SecretStore {
+  const held = new Map<string, Held>();
+  const queue = new PQueue({ concurrency: o.concurrency });
+  const backoff = o.backoff ?? { minMs: 1000, maxMs: 60_000 };
+  let closed = false;
+
+  function scheduleRetry(path: string, h: Held): void {
+    if (closed || h.retry !== undefined) return;
+    const delay = Math.min(backoff.maxMs, backoff.minMs * 2 ** Math.min(h.attempts - 1, 20));
+    h.retry = setTimeout(() => {
+      h.retry = undefined;
+      if (o.wanted(path)) void fetch(path);
+      else held.delete(path);
+    }, delay);
+    h.retry.unref();
+  }
+
+  function settle(path: string, h: Held, result: { values: SecretValues } | { error: string }): void {
+    if ('values' in result) {
+      const digest = digestOf(result.values);
+      const changed = h.good?.digest !== digest;
+      h.good = { values: result.values, digest };
+      h.error = undefined;
+      h.attempts = 0;
+      o.logger.debug({ secret: path, keys: Object.keys(result.values), changed }, 'secret fetched');
+      if (changed) o.onChange(path);
+      return;
+    }
+    h.error = result.error;
+    h.attempts += 1;
+    o.logger.warn({ secret: path, err: result.error, attempt: h.attempts, keeping: h.good ? 'last good values' : 'nothing: its services wait' }, 'secret fetch failed, retrying');
+    o.onFailure?.(path, result.error);
+    if (!h.good) o.onChange(path); // its users now report the error
+    scheduleRetry(path, h);
+  }
+
+  function fetch(path: string): Promise<void> {
+    let h = held.get(path);
+    if (h === undefined) held.set(path, (h = { attempts: 0, again: false }));
+    if (h.inflight) {
+      h.again = true;
+      return h.inflight;
+    }
+    const entry = h;
+    entry.inflight = queue
+      .add(() => o.source.getSecret(path))
+      .then(
+        (values) => settle(path, entry, { values }),
+        (error: unknown) => settle(path, entry, { error: error instanceof Error ? error.message : String(error) }),
+      )
+      .finally(() => {
+        entry.inflight = undefined;
+        if (entry.again && !closed) {
+          entry.again = false;
+          void fetch(path);
+        }
+      });
+    return entry.inflight;
+  }
+
+  return {
+    entry(path) {
+      const h = held.get(path);
+      if (h?.good) return h.good;
+      return h?.error !== undefined ? { error: h.error } : undefined;
+    },
+    staleError: (path) => {
+      const h = held.get(path);
+      return h?.good ? h.error : undefined;
+    },
+    async ensure(paths) {
+      await Promise.all([...paths].filter((p) => !held.get(p)?.good && held.get(p)?.error === undefined).map(fetch));
+    },
+    refresh(paths) {
+      for (const p of paths) {
+        const h = held.get(p);
+        if (h?.retry !== undefined) {
+          clearTimeout(h.retry);
+          h.retry = undefined;
+        }
+        void fetch(p);
+      }
+    },
+    stats() {
+      let failed = 0;
+      for (const h of held.values()) if (!h.good) failed += 1;
+      return { held: held.size - failed, failed };
+    },
+    close() {
+      closed = true;
+      for (const h of held.values()) if (h.retry !== undefined) clearTimeout(h.retry);
+      queue.clear();
+    },
+  };
+}
