@@ -3,6 +3,7 @@
 // the janitor. Bad flags or values: one line on stderr and exit code 2.
 import { Command, CommanderError, Option } from 'commander';
 import { FLAGS, parseConfig, type RawOptions } from './config.js';
+import { packageVersion } from './version.js';
 
 const EXIT_USAGE = 2;
 
@@ -25,7 +26,7 @@ function helpFooter(): string {
 export function buildProgram(errors: string[]): Command {
   const program = new Command('xds')
     .description('OpenSVC ingress gateway janitor: serves Envoy v3 xDS (ADS, SotW and delta) from OpenSVC expose/vhost/route/hashpolicy/certificate sections')
-    .version(process.env['npm_package_version'] ?? '0.1.0', '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .helpOption('-h, --help', 'show this help')
     .showSuggestionAfterError(false)
     .allowExcessArguments(false)
