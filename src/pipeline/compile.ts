@@ -7,7 +7,6 @@ import { Cluster } from '../envoy/cluster.js';
 import { MSG } from '../envoy/core.js';
 import { exposeListenerPart, Listener, type ListenerPart } from '../envoy/listener.js';
 import { Route } from '../envoy/route.js';
-import { Secret } from '../envoy/secret.js';
 import type { ModelContext } from '../model/context.js';
 import { buildServiceModel } from '../model/service.js';
 import type { ServiceSections } from '../model/sections.js';
@@ -16,6 +15,7 @@ import { fieldNumber, framedField } from '../proto/parts.js';
 import type { JsonObject } from '../proto/json.js';
 import { encodeOnce, fullCheck } from '../validate/check.js';
 import { exposeClaims, matchKey } from './claims.js';
+import { secretBytes } from './secret-bytes.js';
 import type { ChainPart, ExposeUnit, SecretPart, VhostPart } from './units.js';
 
 export type Compiled =
@@ -33,6 +33,11 @@ class Checker {
   encode(kind: string, fullName: string, name: string, expose: Expose, message: JsonObject): Uint8Array | undefined {
     const errors = fullCheck(fullName, message);
     if (errors.length === 0) return encodeOnce(fullName, message);
+    this.refuse(kind, fullName, name, expose, errors);
+    return undefined;
+  }
+
+  refuse(kind: string, fullName: string, name: string, expose: Expose, errors: readonly string[]): void {
     for (const error of errors) {
       this.problems.push({
         service: this.service,
@@ -42,7 +47,6 @@ class Checker {
         message: `${kind} "${name}" is not a valid ${fullName}: ${error}`,
       });
     }
-    return undefined;
   }
 }
 
@@ -68,8 +72,10 @@ function secretParts(check: Checker, expose: Expose, secrets: ReadonlyMap<string
   const out: SecretPart[] = [];
   for (const name of [...names].sort()) {
     const model = secrets.get(name);
-    const bytes = model === undefined ? undefined : check.encode('Secret', MSG.secret, name, expose, Secret(model));
-    if (bytes !== undefined) out.push({ name, bytes });
+    if (model === undefined) continue;
+    const built = secretBytes(model);
+    if (built.bytes !== undefined) out.push({ name, bytes: built.bytes });
+    else check.refuse('Secret', MSG.secret, name, expose, built.errors);
   }
   return out;
 }
