@@ -6,7 +6,8 @@
 import type protobuf from 'protobufjs';
 import { findMessageType } from './root.js';
 import { messageToJson } from './denormalise.js';
-import { EncodeError, toMessage } from './normalise.js';
+import { EncodeError } from './normalise.js';
+import { writeMessage } from './writer.js';
 
 export { EncodeError } from './normalise.js';
 
@@ -19,7 +20,7 @@ function lookup(fullName: string): protobuf.Type {
 /** `obj` (JSON-ish) as the wire bytes of message `fullName`. Throws EncodeError on bad shapes. */
 export function encodeMessage(fullName: string, obj: unknown): Uint8Array {
   const type = lookup(fullName);
-  return type.encode(toMessage(type, obj, undefined)).finish();
+  return writeMessage(type, obj);
 }
 
 /**

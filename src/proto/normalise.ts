@@ -10,12 +10,12 @@ import { bytesOf } from './form.js';
 import { isPlainObject, mapKeySegment, pathString } from './form.js';
 import { ANY, DURATION, FIELD_MASK, hasSpecialJson, LIST_VALUE, parseDuration, parseTimestamp, splitNanos, STRUCT, TIMESTAMP, typeForAnyUrl, VALUE, VALUE_KIND, valueFieldName, WRAPPERS, nameOf } from './wkt.js';
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 /** The path to the value being converted, as a linked list (cheap to extend, joined on error). */
-type Path = { readonly up: Path; readonly seg: string | number; readonly depth: number } | undefined;
+export type Path = { readonly up: Path; readonly seg: string | number; readonly depth: number } | undefined;
 
-const sub = (up: Path, seg: string | number): Path => ({ up, seg, depth: (up?.depth ?? 0) + 1 });
-const MAX_DEPTH = 200;
+export const sub = (up: Path, seg: string | number): Path => ({ up, seg, depth: (up?.depth ?? 0) + 1 });
+export const MAX_DEPTH = 200;
 
 function segments(path: Path): (string | number)[] {
   const out: (string | number)[] = [];
@@ -30,7 +30,7 @@ export class EncodeError extends Error {
   }
 }
 
-const fail = (path: Path, detail: string): never => {
+export const fail = (path: Path, detail: string): never => {
   throw new EncodeError(pathString(segments(path)), detail);
 };
 
@@ -50,7 +50,7 @@ function scalar(type: string, v: unknown, path: Path): unknown {
   return is64(type) ? long(BigInt(n.value)) : n.value;
 }
 
-function isDefault(v: unknown): boolean {
+export function isDefault(v: unknown): boolean {
   return v === 0 || v === '' || v === false || (v instanceof Uint8Array && v.length === 0);
 }
 
@@ -119,7 +119,7 @@ export function toMessage(type: protobuf.Type, v: unknown, path: Path): Obj {
   return plainMessage(type, v, path, false);
 }
 
-function element(field: protobuf.Field, v: unknown, path: Path): unknown {
+export function element(field: protobuf.Field, v: unknown, path: Path): unknown {
   const rt = field.resolvedType;
   if (rt instanceof protobuf.Type) return toMessage(rt, v, path);
   if (!(rt instanceof protobuf.Enum)) return scalar(field.type, v, path);
