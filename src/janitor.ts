@@ -100,11 +100,11 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
   logger.info({ xds: tcpAddress(config.listen, xdsPort), unix: unixPath, admin: admin ? tcpAddress(config.admin?.host ?? '', admin.port) : undefined, gateway: config.name }, 'listening');
 
   const onEvent = (event: SourceEvent): void => {
-    if (event.kind === 'stale') {
-      lifecycle.stale(event.reason);
-      return;
-    }
+    if (event.kind === 'stale') return lifecycle.stale(event.reason);
+    if (event.kind === 'held') return lifecycle.held(event.reason);
+    if (event.kind === 'resumed') return lifecycle.resumed();
     if (event.kind === 'snapshot') lifecycle.snapshot();
+    else lifecycle.changed();
     scheduler.onEvent(event);
   };
   try {

@@ -30,7 +30,7 @@ export interface SchedulerOptions {
 }
 
 export interface Scheduler {
-  onEvent(event: Exclude<SourceEvent, { kind: 'stale' }>): void;
+  onEvent(event: Extract<SourceEvent, { kind: 'snapshot' | 'change' }>): void;
   /** Resolves when no batch runs and nothing is dirty. */
   idle(): Promise<void>;
   entries(): ReadonlyMap<string, ServiceEntry>;
@@ -47,6 +47,8 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
   /** Services whose rebuild waits for a secret fetch (deferUntilFetched). */
   const awaitingSecrets = new Set<string>();
   let state: ClusterState | undefined;
+  /** Source events received: the state is a live view (updated in place), its identity says nothing. */
+  let events = 0;
   let oldestEvent: number | undefined;
   let running: Promise<void> | undefined;
   let last: GatewayBuild | undefined;
@@ -126,10 +128,10 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     const started = performance.now();
     // allocate for the state the rebuild will use: a change arriving during the wait (even a
     // microtask's) may ask for a port too, and would otherwise be built without one
-    let allocated: ClusterState | undefined;
-    while (state !== allocated) {
-      allocated = state;
-      await allocate(allocated);
+    let allocatedAt = -1;
+    while (allocatedAt !== events) {
+      allocatedAt = events;
+      await allocate(state);
     }
     // the state and the dirty set are taken together, after the only wait before the rebuild:
     // whatever arrives from now on is for the next batch
@@ -164,6 +166,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
 
   return {
     onEvent(event) {
+      events += 1;
       oldestEvent ??= performance.now();
       if (event.kind === 'snapshot') {
         if (state) secrets.invalidateAll();

@@ -108,7 +108,7 @@ describe('file source', () => {
   it('keeps an allocated listener port in memory, over later edits, until the file sets one', async () => {
     const { file, s } = await start();
     await s.setListenerPort('ns/svc/b', 'expose#0', 1025);
-    const port = (e: SourceEvent | undefined) => (e && e.kind !== 'stale' ? e.state.services.get('ns/svc/b')?.instances[0]?.resources['expose#0']?.info['listener_port'] : undefined);
+    const port = (e: SourceEvent | undefined) => (e && (e.kind === 'snapshot' || e.kind === 'change') ? e.state.services.get('ns/svc/b')?.instances[0]?.resources['expose#0']?.info['listener_port'] : undefined);
     expect(changes()[0]?.services).toEqual(new Set(['ns/svc/b']));
     expect(port(changes()[0])).toBe(1025);
     expect(readFileSync(file, 'utf8')).toBe(BASE);

@@ -99,9 +99,11 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
     },
     emitPatch(stanzas, apply = true) {
       if (apply) {
-        const result = applyPatch(data.status, stanzas);
+        // on a copy: a patch that does not apply leaves the stand-in's status as it was
+        const doc = { root: structuredClone(data.status) };
+        const result = applyPatch(doc, structuredClone(stanzas));
         if (!result.ok) throw new Error(`fake daemon: emitPatch does not apply: ${result.error}`);
-        data.status = result.state;
+        data.status = doc.root;
       }
       lastId += 1;
       const message: PatchMessage = { kind: 'patch', id: lastId, ts: Date.now() / 1000, data: stanzas };
