@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import net from 'node:net';
 import { createNulSplitter, encodeMessage } from '../../../src/source/opensvc/framing.js';
-import type { Json } from '../../../src/source/opensvc/json.js';
+import { field, type Json } from '../../../src/source/opensvc/json.js';
 import { applyPatch, type Stanza } from '../../../src/source/opensvc/patch.js';
 import { journaledDiff } from './diff.js';
 import { getSecretKey, optionPath, routingError, serviceAction, type ActionFailure, type DaemonData } from './handlers.js';
@@ -36,6 +36,12 @@ export interface FakeDaemon {
   readonly requests: string[];
   /** Every patch message emitted, in order. */
   readonly patches: PatchMessage[];
+  /** Every get_secret_key request, as `path key`, in order. */
+  readonly secretReads: string[];
+  /** Most get_secret_key requests open at once since the start or the last call (which resets it). */
+  takeSecretPeak(): number;
+  /** Answer get_secret_key `ms` later (0: at once). */
+  holdSecretReplies(ms: number): void;
   status(): Json;
   count(action: string): number;
   subscribers(): number;
@@ -49,6 +55,8 @@ export interface FakeDaemon {
   emitPatch(stanzas: Stanza[], apply?: boolean): PatchMessage;
   /** Send one message (JSON-encoded unless a string) to every events subscriber. */
   emitRaw(message: unknown): void;
+  /** Send these bytes as they are (no terminator added) to every events subscriber. */
+  emitRawBytes(bytes: Buffer): void;
   /** Go away: drop every connection and stop listening. */
   stop(): Promise<void>;
   /** Listen again (after stop). */
@@ -81,6 +89,9 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
   let lastId = 0;
   let failure: ActionFailure | undefined;
   let statusDelay = 0;
+  let secretDelay = 0;
+  let secretsOpen = 0;
+  let secretPeak = 0;
   let noise = false;
   let server: net.Server | undefined;
   const fake: FakeDaemon = {
@@ -88,6 +99,13 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
     actions: [],
     requests: [],
     patches: [],
+    secretReads: [],
+    takeSecretPeak() {
+      const peak = secretPeak;
+      secretPeak = secretsOpen;
+      return peak;
+    },
+    holdSecretReplies: (ms) => void (secretDelay = ms),
     status: () => data.status,
     count: (action) => fake.requests.filter((a) => a === action).length,
     subscribers: () => subscribers.size,
@@ -112,6 +130,7 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
       return message;
     },
     emitRaw: (message) => broadcast(frame(message)),
+    emitRawBytes: (bytes) => broadcast(bytes),
     async stop() {
       for (const socket of sockets) socket.destroy();
       subscribers.clear();
@@ -217,13 +236,25 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
       if (statusDelay === 0) return void socket.end(encodeMessage(data.status));
       return void setTimeout(() => socket.end(encodeMessage(data.status)), statusDelay);
     }
-    if (action === 'get_secret_key' || action === 'get_key') return void socket.end(encodeMessage(getSecretKey(data, body.options)));
+    if (action === 'get_secret_key' || action === 'get_key') return secretRead(socket, body.options);
     fake.actions.push(body.options ?? {});
     const outcome = serviceAction(data.status, body.options, failure);
     failure = undefined;
     socket.end(encodeMessage(outcome.reply));
     const path = optionPath(body.options);
     if (outcome.kw.length > 0 && path) fake.setStatus(applyKeywords(data.status, path, outcome.kw, Date.now() / 1000));
+  }
+
+  function secretRead(socket: net.Socket, options: Json | undefined): void {
+    fake.secretReads.push(`${optionPath(options) ?? ''} ${String(field(options, 'key'))}`);
+    secretsOpen += 1;
+    secretPeak = Math.max(secretPeak, secretsOpen);
+    const reply = (): void => {
+      secretsOpen -= 1;
+      socket.end(encodeMessage(getSecretKey(data, options)));
+    };
+    if (secretDelay === 0) reply();
+    else setTimeout(reply, secretDelay);
   }
 
   async function listen(): Promise<void> {
