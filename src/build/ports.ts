@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 import type { Source } from '../source/types.js';
 import type { ListenAddress, PortAllocation } from './types.js';
 
-export type WriteBack = 'pending' | 'written' | 'failed';
+export type WriteBack = 'pending' | 'written' | 'in memory' | 'failed';
 
 export interface PortBook {
   /** The port allocated for this expose, if any. */
@@ -23,9 +23,11 @@ export function createPortBook(source: Pick<Source, 'setListenerPort'>, logger: 
   function writeBack(allocation: PortAllocation): void {
     const entry = book.get(key(allocation.service, allocation.rid));
     source.setListenerPort(allocation.service, allocation.rid, allocation.port).then(
-      () => {
-        if (entry) entry.state = 'written';
-        logger.info({ service: allocation.service, rid: allocation.rid, port: allocation.port }, 'listener port written back');
+      (outcome) => {
+        // a source that cannot persist it (the file source) says so: no write-back is claimed
+        const kept = outcome === 'kept in memory';
+        if (entry) entry.state = kept ? 'in memory' : 'written';
+        logger.info({ service: allocation.service, rid: allocation.rid, port: allocation.port }, kept ? 'listener port kept in memory (the source does not persist it)' : 'listener port written back');
       },
       (error: unknown) => {
         if (entry) entry.state = 'failed';

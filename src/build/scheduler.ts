@@ -49,6 +49,8 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
   let state: ClusterState | undefined;
   /** Source events received: the state is a live view (updated in place), its identity says nothing. */
   let events = 0;
+  /** A snapshot arrived and no batch has built it yet (an empty cluster must be served too). */
+  let snapshotPending = false;
   let oldestEvent: number | undefined;
   let running: Promise<void> | undefined;
   let last: GatewayBuild | undefined;
@@ -138,6 +140,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
     const current = state;
     const paths = [...dirty];
     dirty.clear();
+    snapshotPending = false;
     const eventAt = oldestEvent ?? started;
     oldestEvent = undefined;
     const waitForSecrets = last === undefined; // the first batch builds the first full snapshot
@@ -150,7 +153,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
 
   function kick(): void {
     if (running) return;
-    if (dirty.size === 0) {
+    if (dirty.size === 0 && !snapshotPending) {
       const waiters = idleWaiters;
       idleWaiters = [];
       for (const w of waiters) w();
@@ -169,6 +172,7 @@ export function createScheduler(o: SchedulerOptions): Scheduler {
       events += 1;
       oldestEvent ??= performance.now();
       if (event.kind === 'snapshot') {
+        snapshotPending = true;
         if (state) secrets.invalidateAll();
         for (const p of [...event.state.services.keys(), ...entries.keys()]) dirty.add(p);
       } else {

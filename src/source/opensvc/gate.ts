@@ -14,42 +14,10 @@
 // A snapshot that is not doubtful is published at once when the daemon is ready, else once its nodes
 // leave `init`, or after `warmupMs` anyway (the daemon's own objects may be slow to load).
 import type { Logger } from 'pino';
-import type { ClusterState, ServiceState } from '../types.js';
+import { doubtAbout } from '../doubt.js';
+import type { ClusterState } from '../types.js';
 import { dig, type Json } from './json.js';
 import { deriveClusterState, liveNodes, type LiveClusterState } from './state.js';
-
-export interface Doubt {
-  readonly reason: string;
-  /** The published services with exposes the snapshot would withdraw, sorted. */
-  readonly withdrawn: readonly string[];
-}
-
-/** Has the service an expose section on some instance. */
-export function exposing(service: ServiceState | undefined): boolean {
-  return service?.instances.some((i) => Object.values(i.resources).some((r) => r.type.startsWith('expose'))) ?? false;
-}
-
-function sample(paths: readonly string[]): string {
-  return paths.length <= 5 ? paths.join(', ') : `${paths.slice(0, 5).join(', ')}, …`;
-}
-
-/** Why `candidate` is not to be believed at once instead of `published`, or undefined. */
-export function doubtAbout(published: ClusterState | undefined, candidate: ClusterState): Doubt | undefined {
-  if (!published) {
-    for (const service of candidate.services.values()) if (exposing(service)) return undefined;
-    return { reason: 'the first daemon status holds no service with an expose', withdrawn: [] };
-  }
-  const served: string[] = [];
-  const withdrawn: string[] = [];
-  for (const [path, service] of published.services) {
-    if (!exposing(service)) continue;
-    served.push(path);
-    if (!exposing(candidate.services.get(path))) withdrawn.push(path);
-  }
-  if (withdrawn.length * 2 <= served.length) return undefined;
-  withdrawn.sort();
-  return { reason: `the daemon status would withdraw ${withdrawn.length} of the ${served.length} services with exposes (${sample(withdrawn)})`, withdrawn };
-}
 
 /** Why this status is not worth publishing yet (no node known, nodes initializing), or undefined when it is. */
 export function notReady(status: Json): string | undefined {
@@ -114,7 +82,7 @@ export function createGate(h: GateHooks): Gate {
   function decide(): void {
     waiting = notReady(h.raw());
     const candidate = deriveClusterState(h.raw());
-    const doubt = doubtAbout(h.published(), candidate);
+    const doubt = doubtAbout(h.published(), candidate, 'the daemon status');
     if (!doubt) {
       if (!waiting) return publish(candidate);
       if (warmedUp) {
