@@ -33,6 +33,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** When set, the bound ports are written there as JSON once the janitor serves. */
   readonly portsFile: string | undefined;
+  /** Seconds between anti-entropy checks of the source (0: only on SIGHUP). */
+  readonly antiEntropySeconds: number;
 }
 
 /** One option: its flags, the env var that can set it, its default, its help line. */
@@ -59,6 +61,7 @@ export interface RawOptions {
   readonly admin?: string;
   readonly logLevel?: string;
   readonly portsFile?: string;
+  readonly antiEntropyInterval?: string;
 }
 
 export const DEFAULT_JANITOR_SOCKET = 'unix:///var/run/xds/xds.sock';
@@ -77,6 +80,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { key: 'admin', flags: '--admin <addr:port>', env: 'XDS_ADMIN', defaultValue: '127.0.0.1:9902', description: 'admin HTTP address: /healthz /readyz /metrics /config_dump /clients /services (none: disabled)' },
   { key: 'logLevel', flags: '--log-level <level>', env: 'XDS_LOG_LEVEL', defaultValue: 'info', description: `log level: ${LOG_LEVELS.join(', ')}` },
   { key: 'portsFile', flags: '--ports-file <path>', env: 'XDS_PORTS_FILE', description: 'write the bound ports as JSON to this file once serving (for scripts and tests)' },
+  { key: 'antiEntropyInterval', flags: '--anti-entropy-interval <seconds>', env: 'XDS_ANTI_ENTROPY_INTERVAL', defaultValue: '300', description: 'seconds between comparisons of the followed cluster with a fresh read, differences repaired (0: only on SIGHUP)' },
 ];
 
 export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly error: string };
@@ -180,6 +184,7 @@ function build(raw: RawOptions, env: Env): Config {
     admin: field(raw, env, 'admin', (text, origin) => (text === 'none' ? undefined : parseHostPort(text, origin))),
     logLevel: field(raw, env, 'logLevel', parseLogLevel),
     portsFile: pick(raw, env, 'portsFile')?.value || undefined,
+    antiEntropySeconds: field(raw, env, 'antiEntropyInterval', (text, origin) => parseInteger(text, 0, 86_400, origin)),
   };
 }
 

@@ -13,17 +13,20 @@ import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { createFileSource } from './source/file/index.js';
 import { createOpenSvcSource, resolveSocketPath } from './source/opensvc/index.js';
-import type { Source, SourceEvent } from './source/types.js';
+import type { Source, SourceEvent, VerifyResult } from './source/types.js';
 import { createResourceCache } from './xds/cache.js';
 import { createXdsServer, type XdsServer } from './xds/server.js';
 import { createXdsHooks } from './admin/hooks.js';
 import { createLifecycle, type Lifecycle } from './build/lifecycle.js';
+import { registerSourceCounts } from './admin/source-counts.js';
 
 export interface Janitor {
   readonly ports: { readonly xds: number; readonly admin: number | undefined };
   readonly lifecycle: Lifecycle;
   /** Resolves once the first snapshot is built and served. */
   readonly ready: Promise<void>;
+  /** Anti-entropy on demand (SIGHUP): the source compares with a fresh read and repairs. */
+  verify(): Promise<VerifyResult>;
   close(): Promise<void>;
 }
 
@@ -37,10 +40,11 @@ const SHUTDOWN_GRACE_MS = 3000;
 const SHUTDOWN_DEADLINE_MS = 4500;
 
 function makeSource(config: Config, logger: Logger, env: NodeJS.ProcessEnv): Source {
-  if (config.source.kind === 'file') return createFileSource({ path: config.source.path, logger });
+  const antiEntropyMs = config.antiEntropySeconds * 1000;
+  if (config.source.kind === 'file') return createFileSource({ path: config.source.path, logger, antiEntropyMs });
   const socketPath = resolveSocketPath(config.socket, env, existsSync);
   logger.info({ socket: socketPath }, 'using the OpenSVC daemon socket');
-  return createOpenSvcSource({ socketPath, logger });
+  return createOpenSvcSource({ socketPath, logger, antiEntropyMs });
 }
 
 function tcpAddress(host: string, port: number): string {
@@ -66,6 +70,7 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
   const metrics = createMetrics();
   const source = deps.source ?? makeSource(config, logger, deps.env ?? process.env);
   const lifecycle = createLifecycle(source.name, metrics, logger);
+  registerSourceCounts(metrics.registry, source.name, () => source.counts?.());
   // the hooks only run once streams exist, long after `xds` is assigned
   const xds: XdsServer = createXdsServer({ cache, logger, hooks: createXdsHooks(metrics, logger, lifecycle, () => xds.registry) });
   const scheduler = createScheduler({
@@ -125,6 +130,7 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
     ports: { xds: xdsPort, admin: admin?.port },
     lifecycle,
     ready: lifecycle.whenServed(),
+    verify: () => source.verify?.() ?? Promise.resolve({ checked: false, differences: 0, reason: `source ${source.name} has no anti-entropy` }),
     close() {
       closing ??= (async () => {
         lifecycle.shutdown();
@@ -167,5 +173,9 @@ export async function runJanitor(config: Config): Promise<number> {
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    process.on('SIGHUP', () => {
+      logger.info({ signal: 'SIGHUP' }, 'signal received: comparing the followed cluster with a fresh read');
+      void janitor.verify().then((result) => logger.info(result, 'anti-entropy check done'));
+    });
   });
 }

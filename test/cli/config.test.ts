@@ -31,7 +31,15 @@ describe('parseConfig', () => {
       admin: { host: '127.0.0.1', port: 9902 },
       logLevel: 'info',
       portsFile: undefined,
+      antiEntropySeconds: 300,
     });
+  });
+
+  it('takes the anti-entropy interval in seconds, 0 turning the periodic check off', () => {
+    expect(ok({ antiEntropyInterval: '0' }).antiEntropySeconds).toBe(0);
+    expect(ok({}, { XDS_ANTI_ENTROPY_INTERVAL: '60' }).antiEntropySeconds).toBe(60);
+    expect(error({ antiEntropyInterval: '5m' })).toBe('--anti-entropy-interval: "5m" is not an integer');
+    expect(error({}, { XDS_ANTI_ENTROPY_INTERVAL: '100000' })).toBe('XDS_ANTI_ENTROPY_INTERVAL: 100000 is out of range (0-86400)');
   });
 
   it('takes --sock as --socket, and the flag over XDS_SOCKET', () => {
@@ -53,6 +61,7 @@ describe('parseConfig', () => {
       XDS_ADMIN: '[::1]:9000',
       XDS_LOG_LEVEL: 'debug',
       XDS_PORTS_FILE: '/tmp/ports.json',
+      XDS_ANTI_ENTROPY_INTERVAL: '30',
     };
     expect(ok({}, env)).toMatchObject({
       name: 'gw1',
@@ -67,6 +76,7 @@ describe('parseConfig', () => {
       admin: { host: '::1', port: 9000 },
       logLevel: 'debug',
       portsFile: '/tmp/ports.json',
+      antiEntropySeconds: 30,
     });
     expect(ok({ name: 'cli', port: '7000' }, env)).toMatchObject({ name: 'cli', port: 7000 });
     // every documented env var is really read
