@@ -157,26 +157,23 @@ export function createFollower(hooks: FollowerHooks): Follower {
     if (patch.stanzas.length === 0) return;
     const lenient = lenientNext;
     lenientNext = false;
-    if (phase === 'pending') {
-      const result = applyPatch(doc, patch.stanzas, { lenient });
-      if (!result.ok) return applyError(patch, result);
-      return gate.patched();
-    }
-    follow(doc, patch, lenient);
+    if (phase === 'following' && cluster) return follow(doc, cluster, patch, lenient);
+    const result = applyPatch(doc, patch.stanzas, { lenient });
+    if (result.ok) gate.patched();
+    else applyError(patch, result);
   }
 
-  function follow(current: JsonDocument, patch: Patch, lenient: boolean): void {
+  function follow(current: JsonDocument, live: LiveClusterState, patch: Patch, lenient: boolean): void {
     const touched = emptyTouched();
     const result = applyTracked(current, patch.stanzas, touched, lenient);
-    if (!result.ok || !cluster) return applyError(patch, result);
-    const change = computeChange(cluster, current.root, touched);
+    if (!result.ok) return applyError(patch, result);
+    const change = computeChange(live, current.root, touched);
     for (const path of verifying ? change.touched : []) verifying?.touched.add(path);
-    if (change.services.size === 0 && change.secrets.size === 0) return;
-    hooks.emit({ kind: 'change', state: cluster, services: change.services, secrets: change.secrets });
+    if (change.services.size > 0 || change.secrets.size > 0) hooks.emit({ kind: 'change', state: live, services: change.services, secrets: change.secrets });
   }
 
-  function applyError(patch: Patch, result: { readonly ok: boolean; readonly error?: string; readonly stanza?: number }): void {
-    hooks.log.warn({ id: patch.id, stanza: result.stanza, error: result.error }, 'patch does not apply');
+  function applyError(patch: Patch, failed: { readonly error: string; readonly stanza: number }): void {
+    hooks.log.warn({ id: patch.id, stanza: failed.stanza, error: failed.error }, 'patch does not apply');
     resync('patch apply error', []);
   }
 
@@ -212,14 +209,12 @@ export function createFollower(hooks: FollowerHooks): Follower {
       resync('anti-entropy: nodes differ', []);
       return { checked: true, differences: 1 };
     }
-    if (outcome.differences === 0) return { checked: true, differences: 0 };
-    count('antiEntropyRepairs', outcome.differences);
+    const { differences, change } = outcome;
+    if (differences === 0) return { checked: true, differences };
+    count('antiEntropyRepairs', differences);
     lenientNext = true; // a patch already in the fresh status may still be on its way
-    const change = outcome.change;
-    if (change && (change.services.size > 0 || change.secrets.size > 0)) {
-      hooks.emit({ kind: 'change', state: cluster, services: change.services, secrets: change.secrets });
-    }
-    return { checked: true, differences: outcome.differences };
+    if (change && (change.services.size > 0 || change.secrets.size > 0)) hooks.emit({ kind: 'change', state: cluster, services: change.services, secrets: change.secrets });
+    return { checked: true, differences };
   }
 
   return {

@@ -5,11 +5,12 @@
 import { rmSync } from 'node:fs';
 import net from 'node:net';
 import { createNulSplitter, encodeMessage } from '../../../src/source/opensvc/framing.js';
-import { field, type Json } from '../../../src/source/opensvc/json.js';
+import type { Json } from '../../../src/source/opensvc/json.js';
 import { applyPatch, type Stanza } from '../../../src/source/opensvc/patch.js';
 import { journaledDiff } from './diff.js';
-import { getSecretKey, optionPath, routingError, serviceAction, type ActionFailure, type DaemonData } from './handlers.js';
+import { optionPath, routingError, serviceAction, type ActionFailure, type DaemonData } from './handlers.js';
 import { applyKeywords, touchSecret } from './mutations.js';
+import { createSecretDesk } from './secret-desk.js';
 
 export type { ActionFailure } from './handlers.js';
 
@@ -84,14 +85,12 @@ const ACTIONS = ['daemon_status', 'events', 'get_secret_key', 'get_key', 'servic
 export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeDaemon> {
   const data: DaemonData = { status: structuredClone(options.status) as Json, secrets: new Map() };
   for (const [path, keys] of Object.entries(options.secrets ?? {})) data.secrets.set(path, new Map(Object.entries(keys)));
+  const desk = createSecretDesk(data);
   const sockets = new Set<net.Socket>();
   const subscribers = new Set<net.Socket>();
   let lastId = 0;
   let failure: ActionFailure | undefined;
   let statusDelay = 0;
-  let secretDelay = 0;
-  let secretsOpen = 0;
-  let secretPeak = 0;
   let noise = false;
   let server: net.Server | undefined;
   const fake: FakeDaemon = {
@@ -99,13 +98,9 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
     actions: [],
     requests: [],
     patches: [],
-    secretReads: [],
-    takeSecretPeak() {
-      const peak = secretPeak;
-      secretPeak = secretsOpen;
-      return peak;
-    },
-    holdSecretReplies: (ms) => void (secretDelay = ms),
+    secretReads: desk.reads,
+    takeSecretPeak: () => desk.takePeak(),
+    holdSecretReplies: (ms) => desk.hold(ms),
     status: () => data.status,
     count: (action) => fake.requests.filter((a) => a === action).length,
     subscribers: () => subscribers.size,
@@ -236,25 +231,13 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
       if (statusDelay === 0) return void socket.end(encodeMessage(data.status));
       return void setTimeout(() => socket.end(encodeMessage(data.status)), statusDelay);
     }
-    if (action === 'get_secret_key' || action === 'get_key') return secretRead(socket, body.options);
+    if (action === 'get_secret_key' || action === 'get_key') return desk.serve(socket, body.options);
     fake.actions.push(body.options ?? {});
     const outcome = serviceAction(data.status, body.options, failure);
     failure = undefined;
     socket.end(encodeMessage(outcome.reply));
     const path = optionPath(body.options);
     if (outcome.kw.length > 0 && path) fake.setStatus(applyKeywords(data.status, path, outcome.kw, Date.now() / 1000));
-  }
-
-  function secretRead(socket: net.Socket, options: Json | undefined): void {
-    fake.secretReads.push(`${optionPath(options) ?? ''} ${String(field(options, 'key'))}`);
-    secretsOpen += 1;
-    secretPeak = Math.max(secretPeak, secretsOpen);
-    const reply = (): void => {
-      secretsOpen -= 1;
-      socket.end(encodeMessage(getSecretKey(data, options)));
-    };
-    if (secretDelay === 0) reply();
-    else setTimeout(reply, secretDelay);
   }
 
   async function listen(): Promise<void> {
