@@ -72,10 +72,9 @@ export function createOpenSvcSource(opts: OpenSvcSourceOptions): Source {
 
   const emit = (event: SourceEvent): void => {
     if (closed || !onEvent) return;
-    if (event.kind === 'snapshot') {
-      attempt = 0;
-      stale = false;
-    }
+    if (event.kind === 'snapshot') attempt = 0;
+    // after a snapshot or a hold the janitor no longer shows the source stale: a new loss is news
+    if (event.kind === 'snapshot' || event.kind === 'held') stale = false;
     try {
       onEvent(event);
     } catch (err) {

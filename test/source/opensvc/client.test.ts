@@ -142,6 +142,15 @@ describe('OpenSVC source over a real unix socket', () => {
     expect(event).toEqual({ kind: 'snapshot', state: deriveClusterState(complete) });
   });
 
+  it('held, then the daemon goes away again: stale is said again (the hold is not the last word)', async () => {
+    const { rec, daemon } = await live();
+    await daemon.restart(initializingStatus(daemon.status()));
+    expect((await rec.next()).kind).toBe('stale');
+    expect((await rec.next()).kind).toBe('held');
+    await daemon.stop();
+    expect(await rec.next()).toMatchObject({ kind: 'stale', reason: expect.any(String) });
+  });
+
   it('a node stuck in init with its objects loaded: the snapshot is published after warmupMs anyway', async () => {
     const { daemon, source: first } = await live();
     await first.close();
