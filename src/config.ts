@@ -37,6 +37,8 @@ export interface Config {
   readonly stateDir: string | undefined;
   /** Never write to the cluster (no write-back of allocated ports). */
   readonly readOnly: boolean;
+  /** Seconds between anti-entropy checks of the source (0: only on SIGHUP). */
+  readonly antiEntropySeconds: number;
 }
 
 /** One option: its flags, the env var that can set it, its default, its help line. */
@@ -65,6 +67,7 @@ export interface RawOptions {
   readonly portsFile?: string;
   readonly stateDir?: string;
   readonly readOnly?: string | boolean;
+  readonly antiEntropyInterval?: string;
 }
 
 export const DEFAULT_JANITOR_SOCKET = 'unix:///var/run/xds/xds.sock';
@@ -85,6 +88,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { key: 'portsFile', flags: '--ports-file <path>', env: 'XDS_PORTS_FILE', description: 'write the bound ports as JSON to this file once serving (for scripts and tests)' },
   { key: 'stateDir', flags: '--state-dir <dir>', env: 'XDS_STATE_DIR', description: 'keep what decides conflicts across restarts (who holds a contested port, name or route; when each service was first seen) in <dir>/xds-state.json' },
   { key: 'readOnly', flags: '--read-only', env: 'XDS_READ_ONLY', description: 'never write to the cluster: allocated listener ports stay in memory (a second, staging or dry-run janitor)' },
+  { key: 'antiEntropyInterval', flags: '--anti-entropy-interval <seconds>', env: 'XDS_ANTI_ENTROPY_INTERVAL', defaultValue: '300', description: 'seconds between comparisons of the followed cluster with a fresh read, differences repaired (0: only on SIGHUP)' },
 ];
 
 export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly error: string };
@@ -200,6 +204,7 @@ function build(raw: RawOptions, env: Env): Config {
     portsFile: pick(raw, env, 'portsFile')?.value || undefined,
     stateDir: pick(raw, env, 'stateDir')?.value || undefined,
     readOnly: parseFlagBoolean(raw.readOnly, env['XDS_READ_ONLY'], '--read-only / XDS_READ_ONLY'),
+    antiEntropySeconds: field(raw, env, 'antiEntropyInterval', (text, origin) => parseInteger(text, 0, 86_400, origin)),
   };
 }
 

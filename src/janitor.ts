@@ -15,15 +15,18 @@ import { createReconciler, type ReconcileHooks, type Reconciler } from './reconc
 import { createMemoryWriter, loadRemembered } from './reconcile/memory.js';
 import { createFileSource } from './source/file/index.js';
 import { createOpenSvcSource, resolveSocketPath } from './source/opensvc/index.js';
-import type { Source, SourceEvent } from './source/types.js';
+import type { Source, SourceEvent, VerifyResult } from './source/types.js';
 import { createResourceCache, type ResourceCache } from './xds/cache.js';
 import { createXdsServer, type XdsServer } from './xds/server.js';
+import { registerSourceCounts } from './admin/source-counts.js';
 
 export interface Janitor {
   readonly ports: { readonly xds: number; readonly admin: number | undefined };
   readonly lifecycle: Lifecycle;
   /** Resolves once the first snapshot is built and served. */
   readonly ready: Promise<void>;
+  /** Anti-entropy on demand (SIGHUP): the source compares with a fresh read and repairs. */
+  verify(): Promise<VerifyResult>;
   close(): Promise<void>;
 }
 
@@ -37,10 +40,11 @@ const SHUTDOWN_GRACE_MS = 3000;
 const SHUTDOWN_DEADLINE_MS = 4500;
 
 function makeSource(config: Config, logger: Logger, env: NodeJS.ProcessEnv): Source {
-  if (config.source.kind === 'file') return createFileSource({ path: config.source.path, logger });
+  const antiEntropyMs = config.antiEntropySeconds * 1000;
+  if (config.source.kind === 'file') return createFileSource({ path: config.source.path, logger, antiEntropyMs });
   const socketPath = resolveSocketPath(config.socket, env, existsSync);
   logger.info({ socket: socketPath }, 'using the OpenSVC daemon socket');
-  return createOpenSvcSource({ socketPath, logger });
+  return createOpenSvcSource({ socketPath, logger, antiEntropyMs });
 }
 
 function tcpAddress(host: string, port: number): string {
@@ -60,11 +64,9 @@ async function listenUnix(xds: XdsServer, config: Config, logger: Logger): Promi
   }
 }
 
-/** Where allocated ports go: the daemon, unless the source is a file or the janitor is read-only. */
+/** Where allocated ports go: to the source (the daemon persists them, a cluster file keeps them in memory), unless read-only. */
 function portWriteBack(config: Config): { target: 'cluster' | 'memory'; why?: string } {
-  if (config.readOnly) return { target: 'memory', why: '--read-only' };
-  if (config.source.kind === 'file') return { target: 'memory', why: 'the cluster file is the operator\'s: the janitor never rewrites it' };
-  return { target: 'cluster' };
+  return config.readOnly ? { target: 'memory', why: '--read-only' } : { target: 'cluster' };
 }
 
 function reconcileHooks(cache: ResourceCache, metrics: Metrics, lifecycle: Lifecycle, xds: () => XdsServer, logger: Logger, save: ReconcileHooks['onRemembered']): ReconcileHooks {
@@ -90,7 +92,8 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
   const cache = createResourceCache();
   const metrics = createMetrics();
   const source = deps.source ?? makeSource(config, logger, deps.env ?? process.env);
-  const lifecycle = createLifecycle(source.name, logger, (state) => metrics.sourceState.set({ source: source.name }, state === 'live' ? 1 : state === 'stale' ? 0 : -1));
+  const lifecycle = createLifecycle(source.name, logger, (state) => metrics.sourceState.set({ source: source.name }, state === 'live' ? 1 : state === 'connecting' ? -1 : 0));
+  registerSourceCounts(metrics.registry, source.name, () => source.counts?.());
   // the hooks only run once streams exist, long after `xds` is assigned
   const xds: XdsServer = createXdsServer({ cache, logger, hooks: createXdsHooks(metrics, logger, () => lifecycle.takePendingPush(), () => xds.registry) });
   const memory = config.stateDir === undefined ? undefined : createMemoryWriter(config.stateDir, logger);
@@ -115,11 +118,11 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
   logger.info({ xds: tcpAddress(config.listen, xdsPort), unix: unixPath, admin: admin ? tcpAddress(config.admin?.host ?? '', admin.port) : undefined, gateway: config.name }, 'listening');
 
   const onEvent = (event: SourceEvent): void => {
-    if (event.kind === 'stale') {
-      lifecycle.stale(event.reason);
-      return;
-    }
+    if (event.kind === 'stale') return lifecycle.stale(event.reason);
+    if (event.kind === 'held') return lifecycle.held(event.reason);
+    if (event.kind === 'resumed') return lifecycle.resumed();
     if (event.kind === 'snapshot') lifecycle.snapshot();
+    else lifecycle.changed();
     reconciler.onEvent(event);
   };
   try {
@@ -141,6 +144,7 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
     ports: { xds: xdsPort, admin: admin?.port },
     lifecycle,
     ready: lifecycle.whenServed(),
+    verify: () => source.verify?.() ?? Promise.resolve({ checked: false, differences: 0, reason: `source ${source.name} has no anti-entropy` }),
     close() {
       closing ??= (async () => {
         lifecycle.shutdown();
@@ -185,5 +189,9 @@ export async function runJanitor(config: Config): Promise<number> {
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    process.on('SIGHUP', () => {
+      logger.info({ signal: 'SIGHUP' }, 'signal received: comparing the followed cluster with a fresh read');
+      void janitor.verify().then((result) => logger.info(result, 'anti-entropy check done'));
+    });
   });
 }

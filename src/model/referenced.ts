@@ -12,9 +12,17 @@ export function referencedSecrets(state: ClusterState, path: string, gateway: st
   return secretsOf(readService(state, path), gateway);
 }
 
+/** How a service uses a secret object: as a certificate and key, as a validation context, or both. */
+export type SecretUse = 'certificate' | 'validation';
+
 /** referencedSecrets of a service already read. */
 export function secretsOf(svc: ServiceSections, gateway: string): string[] {
-  const found = new Set<string>();
+  return [...secretUsesOf(svc, gateway).keys()].sort(compareStrings);
+}
+
+/** The secret objects a service names, and how it uses each (so only the keys needed are read). */
+export function secretUsesOf(svc: ServiceSections, gateway: string): Map<string, Set<SecretUse>> {
+  const uses = new Map<string, Set<SecretUse>>();
   for (const rid of exposeRids(svc, gateway)) {
     const expose = svc.sections.get(rid);
     if (expose === undefined) continue;
@@ -23,14 +31,18 @@ export function secretsOf(svc: ServiceSections, gateway: string): string[] {
       for (const certRid of rids.ok ? rids.value : []) {
         const cert = svc.sections.get(certRid);
         if (cert === undefined || !hasType(cert, SECTION_TYPE.certificate)) continue;
-        for (const secretKw of ['certificate_secret', 'validation_secret']) {
+        for (const [secretKw, use] of [['certificate_secret', 'certificate'], ['validation_secret', 'validation']] as const) {
           const name = parseSecretName(keyword(cert, secretKw));
-          if (name.ok) found.add(secretPath(svc.namespace, name.value));
+          if (!name.ok) continue;
+          const path = secretPath(svc.namespace, name.value);
+          const set = uses.get(path) ?? new Set<SecretUse>();
+          set.add(use);
+          uses.set(path, set);
         }
       }
     }
   }
-  return [...found].sort(compareStrings);
+  return uses;
 }
 
 /** Service paths whose exposes for this gateway use the secret object `secret`, sorted. Scans the cluster. */

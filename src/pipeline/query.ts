@@ -1,7 +1,7 @@
 // Read-only questions the reconcile loop and the admin pages ask of a pipeline state.
 import { exposePorts } from '../ports/index.js';
 import { clusterName } from '../model/names.js';
-import { secretsOf } from '../model/referenced.js';
+import { secretUsesOf, type SecretUse } from '../model/referenced.js';
 import type { ClusterState } from '../source/types.js';
 import { contestedHolders } from './conflicts.js';
 import { readServiceInputs } from './inputs.js';
@@ -20,10 +20,10 @@ export function secretUsers(state: PipelineState, path: string): readonly string
   return [...(state.core.secretUsers.get(path) ?? [])];
 }
 
-/** The secret objects a service's current definition names (read from the cluster, cheap). */
-export function secretsNamedBy(state: PipelineState, cluster: ClusterState, path: string): readonly string[] {
+/** The secret objects a service's current definition names and how it uses each (read from the cluster, cheap). */
+export function secretsNamedBy(state: PipelineState, cluster: ClusterState, path: string): ReadonlyMap<string, ReadonlySet<SecretUse>> {
   const svc = readServiceInputs(cluster, path);
-  return svc === undefined ? [] : secretsOf(svc, state.core.config.gateway);
+  return svc === undefined ? new Map() : secretUsesOf(svc, state.core.config.gateway);
 }
 
 /** True when one of these services asks for a listener port it has not been given yet. */

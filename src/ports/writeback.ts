@@ -7,8 +7,11 @@ import type { Allocation } from './book.js';
 export type WriteBackState = 'pending' | 'written' | 'failed' | 'memory';
 
 export interface PortWriter {
-  /** Persist `<rid>.listener_port=<port>` on the service; rejects with a clear error. */
-  setListenerPort(path: string, rid: string, port: number): Promise<void>;
+  /**
+   * Persist `<rid>.listener_port=<port>` on the service; rejects with a clear error. A source that
+   * cannot persist it (a cluster file) resolves `'kept in memory'`.
+   */
+  setListenerPort(path: string, rid: string, port: number): Promise<void | 'kept in memory'>;
 }
 
 export interface WriteBackOptions {
@@ -34,7 +37,12 @@ export function createWriteBacks(writer: PortWriter, o: WriteBackOptions): Write
     const k = key(a.service, a.rid);
     states.set(k, 'pending');
     writer.setListenerPort(a.service, a.rid, a.port).then(
-      () => {
+      (outcome) => {
+        if (outcome === 'kept in memory') {
+          states.set(k, 'memory');
+          o.logger.info({ service: a.service, rid: a.rid, port: a.port, why: 'the source does not persist it' }, 'listener port allocated, kept in memory (not written to the cluster)');
+          return;
+        }
         states.set(k, 'written');
         o.logger.info({ service: a.service, rid: a.rid, port: a.port }, 'listener port written back to the cluster');
       },

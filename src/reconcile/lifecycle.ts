@@ -2,11 +2,17 @@
 // source live or stale, is it shutting down. Logs the transitions operators care about.
 import type { Logger } from '../log.js';
 
-export type SourceStatus = 'connecting' | 'live' | 'stale';
+export type SourceStatus = 'connecting' | 'live' | 'stale' | 'held';
 
 export interface Lifecycle {
   snapshot(): void;
   stale(reason: string): void;
+  /** The source holds back what it read (the last state is served): not ready, with the source's reason. */
+  held(reason: string): void;
+  /** The source's hold is over without a change (a change or snapshot also ends it). */
+  resumed(): void;
+  /** A change was applied: a hold is over. */
+  changed(): void;
   served(): void;
   shutdown(): void;
   /** A batch was applied; `changed` when it changed what is served (for the push latency metric). */
@@ -22,6 +28,8 @@ export interface Lifecycle {
 export function createLifecycle(sourceName: string, logger: Logger, onSourceState: (state: SourceStatus) => void = () => undefined): Lifecycle {
   let status: SourceStatus = 'connecting';
   let staleReason = '';
+  let heldReason = '';
+  let wasConnected = false;
   let servedOnce = false;
   let stopping = false;
   let pendingPush: number | undefined;
@@ -29,13 +37,30 @@ export function createLifecycle(sourceName: string, logger: Logger, onSourceStat
   const served = new Promise<void>((resolve) => (markServed = resolve));
   onSourceState(status);
 
+  function resume(): void {
+    if (status !== 'held') return;
+    logger.info({ source: sourceName }, 'source resumed');
+    status = wasConnected ? 'live' : 'connecting';
+    onSourceState(status);
+  }
+
   return {
     snapshot() {
-      if (status === 'stale') logger.info({ source: sourceName }, 'source resynced');
-      else if (status === 'connecting') logger.info({ source: sourceName }, 'source connected');
+      if (status === 'stale' || (status === 'held' && wasConnected)) logger.info({ source: sourceName }, 'source resynced');
+      else if (status !== 'live') logger.info({ source: sourceName }, 'source connected');
       status = 'live';
+      wasConnected = true;
       onSourceState(status);
     },
+    held(reason) {
+      if (status !== 'held' || reason !== heldReason) logger.warn({ source: sourceName, reason }, 'source held: serving the last state');
+      status = 'held';
+      heldReason = reason;
+      // the last state is kept, as when stale
+      if (wasConnected) onSourceState(status);
+    },
+    resumed: resume,
+    changed: resume,
     stale(reason) {
       if (status !== 'stale') logger.warn({ source: sourceName, reason }, 'source lost: serving the last state');
       status = 'stale';
@@ -63,6 +88,7 @@ export function createLifecycle(sourceName: string, logger: Logger, onSourceStat
       if (!servedOnce) reasons.push('first snapshot not served yet');
       if (status === 'connecting') reasons.push(`source ${sourceName} not connected yet`);
       if (status === 'stale') reasons.push(`source ${sourceName} stale: ${staleReason}`);
+      if (status === 'held') reasons.push(`source ${sourceName} held: ${heldReason}`);
       return { ready: reasons.length === 0, reasons };
     },
     sourceStatus: () => status,

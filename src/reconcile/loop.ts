@@ -4,6 +4,7 @@
 // and says what changed. No debounce: a lone change starts a batch at once; changes arriving
 // during a batch fold into the next one.
 import type { Logger } from '../log.js';
+import type { SecretUse } from '../model/referenced.js';
 import { formatProblem } from '../model/problems.js';
 import { createPipelineState, needsAllocation, remembered, secretUsers, secretsNamedBy, serviceStatuses, step, type ConflictEvent, type PipelineConfig, type PipelineState, type Remembered, type ServiceStatus, type StepWork } from '../pipeline/index.js';
 import { createWriteBacks, envoyListenerPorts, type Allocation } from '../ports/index.js';
@@ -56,6 +57,8 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
   let oldestEvent: number | undefined;
   let running: Promise<void> | undefined;
   let first = true;
+  /** A snapshot arrived and no batch took it yet: an empty cluster is served (and ready) too. */
+  let snapshotPending = false;
   let idleWaiters: (() => void)[] = [];
   const said = new Map<string, string>();
   const writeBacks = createWriteBacks(o.source, { ...o.portWriteBack, logger: log, onFailure: (a) => o.hooks?.onWriteBackFailure?.(a) });
@@ -96,13 +99,16 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
   async function withSecrets(now: ClusterState, paths: readonly string[], waitAll: boolean): Promise<string[]> {
     const named = new Map(paths.map((p) => [p, secretsNamedBy(state, now, p)] as const));
     if (waitAll) {
-      await secrets.ensure(new Set([...named.values()].flat()));
+      const all = new Map<string, Set<SecretUse>>();
+      for (const uses of named.values()) for (const [secret, u] of uses) all.set(secret, new Set([...(all.get(secret) ?? []), ...u]));
+      await secrets.ensure(all);
       return paths.slice();
     }
     const ready: string[] = [];
-    for (const [p, list] of named) {
-      const missing = list.filter((x) => secrets.entry(x) === undefined);
-      if (missing.length === 0) {
+    for (const [p, uses] of named) {
+      const missing = new Map([...uses].filter(([x]) => secrets.entry(x) === undefined));
+      void secrets.ensure(uses);
+      if (missing.size === 0) {
         ready.push(p);
         continue;
       }
@@ -128,6 +134,7 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
     const started = performance.now();
     const eventAt = oldestEvent ?? started;
     oldestEvent = undefined;
+    snapshotPending = false;
     const paths = await withSecrets(cluster, [...due].filter((p) => (due.delete(p), true)), first);
     const envoyPorts = needsAllocation(state, cluster, paths) ? await envoyListenerPorts(o.envoyAdminPort) : [];
     const result = step(state, { cluster, changed: paths, secrets: (p) => secrets.entry(p), envoyPorts });
@@ -147,7 +154,7 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
 
   function kick(): void {
     if (running) return;
-    if (due.size === 0 || !cluster) {
+    if ((due.size === 0 && !snapshotPending) || !cluster) {
       const waiters = idleWaiters;
       idleWaiters = [];
       for (const w of waiters) w();
@@ -165,6 +172,7 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
     onEvent(event) {
       oldestEvent ??= performance.now();
       if (event.kind === 'snapshot') {
+        snapshotPending = true;
         if (cluster !== undefined) secrets.refresh(state.core.secretUsers.keys());
         for (const p of event.state.services.keys()) due.add(p);
         for (const p of state.core.services.keys()) due.add(p);
@@ -177,7 +185,7 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
     },
     idle: () =>
       new Promise<void>((resolve) => {
-        if (!running && due.size === 0) resolve();
+        if (!running && due.size === 0 && !snapshotPending) resolve();
         else idleWaiters.push(resolve);
       }),
     statuses: () => serviceStatuses(state).map((s) => withSecretWarnings(s)),

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import PQueue from 'p-queue';
 import type { Logger } from '../log.js';
 import type { SecretEntry } from '../pipeline/index.js';
-import type { SecretValues, Source } from '../source/types.js';
+import type { SecretUse } from '../model/referenced.js';
+import type { SecretKey, SecretValues, Source } from '../source/types.js';
 
 export interface SecretStoreOptions {
   readonly source: Pick<Source, 'getSecret'>;
@@ -28,8 +29,11 @@ export interface SecretStore {
   entry(path: string): SecretEntry | undefined;
   /** The last fetch error of a secret that still has good values, if any. */
   staleError(path: string): string | undefined;
-  /** Fetch these if never fetched; resolves after one attempt each (failures are retried later). */
-  ensure(paths: Iterable<string>): Promise<void>;
+  /**
+   * Fetch these if never fetched (or now used in a way that needs more keys); resolves after one
+   * attempt each (failures are retried later).
+   */
+  ensure(named: ReadonlyMap<string, ReadonlySet<SecretUse>>): Promise<void>;
   /** Fetch these again in the background (they changed in the cluster); values kept meanwhile. */
   refresh(paths: Iterable<string>): void;
   stats(): { readonly held: number; readonly failed: number };
@@ -41,7 +45,21 @@ function digestOf(values: SecretValues): string {
   return createHash('sha256').update(JSON.stringify(keys.map((k) => [k, values[k]]))).digest('base64');
 }
 
+/**
+ * The keys a use needs: a certificate its chain and key (and the password only when the key is
+ * encrypted: asked in a second request then), a validation context its CA and pinned hashes.
+ */
+const KEYS: Readonly<Record<SecretUse, readonly SecretKey[]>> = {
+  certificate: ['certificate_chain', 'private_key'],
+  validation: ['trusted_ca', 'verify_certificate_hash'],
+};
+
+function keysFor(uses: ReadonlySet<SecretUse>): SecretKey[] {
+  return [...uses].flatMap((u) => KEYS[u]);
+}
+
 interface Held {
+  readonly uses: Set<SecretUse>;
   good?: { readonly values: SecretValues; readonly digest: string };
   error?: string;
   attempts: number;
@@ -87,16 +105,22 @@ export function createSecretStore(o: SecretStoreOptions): SecretStore {
     scheduleRetry(path, h);
   }
 
+  async function read(path: string, uses: ReadonlySet<SecretUse>): Promise<SecretValues> {
+    const values = await o.source.getSecret(path, keysFor(uses));
+    if (!uses.has('certificate') || !/ENCRYPTED/.test(values.private_key ?? '')) return values;
+    return { ...values, ...(await o.source.getSecret(path, ['password'])) };
+  }
+
   function fetch(path: string): Promise<void> {
     let h = held.get(path);
-    if (h === undefined) held.set(path, (h = { attempts: 0, again: false }));
+    if (h === undefined) held.set(path, (h = { uses: new Set(), attempts: 0, again: false }));
     if (h.inflight) {
       h.again = true;
       return h.inflight;
     }
     const entry = h;
     entry.inflight = queue
-      .add(() => o.source.getSecret(path))
+      .add(() => read(path, entry.uses))
       .then(
         (values) => settle(path, entry, { values }),
         (error: unknown) => settle(path, entry, { error: error instanceof Error ? error.message : String(error) }),
@@ -121,8 +145,16 @@ export function createSecretStore(o: SecretStoreOptions): SecretStore {
       const h = held.get(path);
       return h?.good ? h.error : undefined;
     },
-    async ensure(paths) {
-      await Promise.all([...paths].filter((p) => !held.get(p)?.good && held.get(p)?.error === undefined).map(fetch));
+    async ensure(named) {
+      const due: string[] = [];
+      for (const [path, uses] of named) {
+        let h = held.get(path);
+        if (h === undefined) held.set(path, (h = { uses: new Set(), attempts: 0, again: false }));
+        const grown = [...uses].some((u) => !h.uses.has(u));
+        for (const u of uses) h.uses.add(u);
+        if (grown || (!h.good && h.error === undefined)) due.push(path);
+      }
+      await Promise.all(due.map(fetch));
     },
     refresh(paths) {
       for (const p of paths) {

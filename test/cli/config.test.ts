@@ -33,7 +33,15 @@ describe('parseConfig', () => {
       portsFile: undefined,
       stateDir: undefined,
       readOnly: false,
+      antiEntropySeconds: 300,
     });
+  });
+
+  it('takes the anti-entropy interval in seconds, 0 turning the periodic check off', () => {
+    expect(ok({ antiEntropyInterval: '0' }).antiEntropySeconds).toBe(0);
+    expect(ok({}, { XDS_ANTI_ENTROPY_INTERVAL: '60' }).antiEntropySeconds).toBe(60);
+    expect(error({ antiEntropyInterval: '5m' })).toBe('--anti-entropy-interval: "5m" is not an integer');
+    expect(error({}, { XDS_ANTI_ENTROPY_INTERVAL: '100000' })).toBe('XDS_ANTI_ENTROPY_INTERVAL: 100000 is out of range (0-86400)');
   });
 
   it('takes --sock as --socket, and the flag over XDS_SOCKET', () => {
@@ -57,6 +65,7 @@ describe('parseConfig', () => {
       XDS_PORTS_FILE: '/tmp/ports.json',
       XDS_STATE_DIR: '/var/lib/xds',
       XDS_READ_ONLY: 'yes',
+      XDS_ANTI_ENTROPY_INTERVAL: '30',
     };
     expect(ok({}, env)).toMatchObject({
       name: 'gw1',
@@ -73,6 +82,7 @@ describe('parseConfig', () => {
       portsFile: '/tmp/ports.json',
       stateDir: '/var/lib/xds',
       readOnly: true,
+      antiEntropySeconds: 30,
     });
     expect(ok({ name: 'cli', port: '7000' }, env)).toMatchObject({ name: 'cli', port: 7000 });
     // every documented env var is really read

@@ -91,11 +91,13 @@ describe('npm start: the janitor on examples/', () => {
     expect(services.status).toBe(200);
   });
 
-  it('keeps serving the last good state when the file is broken', async () => {
+  it('keeps serving the last good state when the file is broken, not ready with the line', async () => {
     const c = clients[0] as XdsTestClient;
     cluster.write(cluster.read().replace('port: 6380', 'port: 6381\n   bad indent: ['));
     await c.expectQuiet(300);
-    expect((await getJson(`http://127.0.0.1:${ports.admin ?? 0}/readyz`)).status).toBe(200);
+    const ready = await getJson(`http://127.0.0.1:${ports.admin ?? 0}/readyz`);
+    expect(ready.status).toBe(503);
+    expect((ready.body as { reasons: string[] }).reasons).toEqual([expect.stringMatching(/^source file held: cluster file refused at line \d+: /)]);
     const dump = (await getJson(`http://127.0.0.1:${ports.admin ?? 0}/config_dump?type=ClusterLoadAssignment`)).body;
     expect(JSON.stringify(dump)).toContain('"port_value":6380');
     expect(janitor.stdout()).toMatch(/"msg":"cluster file refused at line \d+: /);

@@ -107,8 +107,8 @@ describe('file source', () => {
 
   it('keeps an allocated listener port in memory, over later edits, until the file sets one', async () => {
     const { file, s } = await start();
-    await s.setListenerPort('ns/svc/b', 'expose#0', 1025);
-    const port = (e: SourceEvent | undefined) => (e && e.kind !== 'stale' ? e.state.services.get('ns/svc/b')?.instances[0]?.resources['expose#0']?.info['listener_port'] : undefined);
+    expect(await s.setListenerPort('ns/svc/b', 'expose#0', 1025)).toBe('kept in memory');
+    const port = (e: SourceEvent | undefined) => (e && (e.kind === 'snapshot' || e.kind === 'change') ? e.state.services.get('ns/svc/b')?.instances[0]?.resources['expose#0']?.info['listener_port'] : undefined);
     expect(changes()[0]?.services).toEqual(new Set(['ns/svc/b']));
     expect(port(changes()[0])).toBe(1025);
     expect(readFileSync(file, 'utf8')).toBe(BASE);
@@ -118,6 +118,15 @@ describe('file source', () => {
     writeFileSync(file, BASE.replace('listener_port: 0', 'listener_port: 2000'));
     await until(() => changes().length === 3, 3000, 'the explicit port');
     expect(port(changes()[2])).toBe(2000);
+  });
+
+  it('anti-entropy: verify() reads the files again; nothing differs when every event was seen', async () => {
+    const { file, s } = await start();
+    writeFileSync(file, BASE.replace('port: 80,', 'port: 88,'));
+    await until(() => changes().length === 1, 3000, 'the edit');
+    expect(await s.verify?.()).toEqual({ checked: true, differences: 0 });
+    expect(s.counts?.()).toMatchObject({ antiEntropyChecks: 1, antiEntropyRepairs: 0, refusedEdits: 0 });
+    expect(changes()).toHaveLength(1);
   });
 
   it('refuses to start on a bad file', async () => {

@@ -64,7 +64,15 @@ export function stringValue(w: Walker, node: Node | null, what: string): string 
   return String(v);
 }
 
-/** The plain JS value of any node (for JSON keywords such as cluster_data). */
+/** Aliases expanded per value at most (a YAML "billion laughs" is refused, not expanded). */
+export const MAX_ALIAS_COUNT = 100;
+
+/** The plain JS value of any node (for JSON keywords such as cluster_data); aliases bounded. */
 export function jsValue(w: Walker, node: Node | null): unknown {
-  return node === null ? null : node.toJS(w.doc);
+  if (node === null) return null;
+  try {
+    return node.toJS(w.doc, { maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    return fail(w, node, `this value cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { LineCounter, parseDocument, type Node } from 'yaml';
 import type { ClusterState, InstanceState, ResourceState, ServiceState } from '../types.js';
-import { FileSyntaxError, fail, mapEntries, type FileProblem, type Walker } from './ast.js';
+import { FileSyntaxError, fail, jsValue, mapEntries, type FileProblem, type Walker } from './ast.js';
 import { parseInstances } from './instances.js';
 import { parseSecrets, type SecretSpec } from './secrets.js';
 import { GROUPS, convert, published } from './keywords.js';
@@ -35,12 +35,12 @@ function parseSection(w: Walker, rid: string, group: string, node: Node | null, 
   const info: Record<string, unknown> = {};
   for (const entry of mapEntries(w, node, `${service}: section ${rid}`)) {
     if (entry.key === 'type') {
-      driver = String(entry.value?.toJSON() ?? driver);
+      driver = String(jsValue(w, entry.value) ?? driver);
       continue;
     }
     const kind = spec.keywords[entry.key];
     if (!kind) fail(w, entry.pair, `${service}: ${rid}: unknown keyword "${entry.key}" (known: ${Object.keys(spec.keywords).join(', ')})`);
-    const raw = entry.value === null ? null : (entry.value.toJS(w.doc) as unknown);
+    const raw = jsValue(w, entry.value);
     if (raw === null) continue;
     const converted = convert(kind, raw);
     if (!converted.ok) fail(w, entry.value, `${service}: ${rid}.${entry.key} = ${JSON.stringify(raw)} ${converted.reason}`);
@@ -100,19 +100,23 @@ function build(w: Walker, baseDir: string): FileCluster {
   return { state: { services: sorted }, secrets };
 }
 
-/** Parse a cluster file's text. `baseDir` resolves the relative paths of secret files. */
+/**
+ * Parse a cluster file's text. `baseDir` resolves the relative paths of secret files. Never throws:
+ * whatever the parser meets (a syntax error, an alias bomb, a stack overflow) is a refused file.
+ */
 export function parseCluster(text: string, baseDir: string): ParseResult {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
-  const first = doc.errors[0];
-  if (first) {
-    const pos = first.linePos?.[0] ?? { line: 0, col: 0 };
-    return { ok: false, problem: { line: pos.line, column: pos.col, message: first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? first.code } };
-  }
   try {
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
+    const first = doc.errors[0];
+    if (first) {
+      const pos = first.linePos?.[0] ?? { line: 0, col: 0 };
+      return { ok: false, problem: { line: pos.line, column: pos.col, message: first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? first.code } };
+    }
     return { ok: true, cluster: build({ doc, lines }, path.resolve(baseDir)) };
   } catch (error) {
     if (error instanceof FileSyntaxError) return { ok: false, problem: error.problem };
-    throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, problem: { line: 0, column: 0, message: `the file cannot be parsed: ${message.split('\n')[0]?.slice(0, 200) ?? ''}` } };
   }
 }

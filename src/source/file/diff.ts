@@ -1,6 +1,6 @@
 // What changed between two loads of a cluster file: the services to rebuild and the secrets to
 // fetch again. Derived from the states themselves, never from where the edit was in the file.
-import type { ClusterState } from '../types.js';
+import type { ClusterState, ServiceState } from '../types.js';
 import type { SecretSpec } from './secrets.js';
 
 function same(a: unknown, b: unknown): boolean {
@@ -39,6 +39,20 @@ export function changedSecrets(before: ReadonlyMap<string, SecretSpec>, after: R
   const changed = new Set<string>();
   for (const p of new Set([...before.keys(), ...after.keys()])) {
     if (!same(before.get(p), after.get(p))) changed.add(p);
+  }
+  return changed;
+}
+
+/**
+ * Make the live state equal to `next`, in place: only the services that differ get `next`'s
+ * ServiceState, the others keep theirs. Returns the services to rebuild (changedServices).
+ */
+export function updateInPlace(live: Map<string, ServiceState>, next: ClusterState): Set<string> {
+  const changed = changedServices({ services: live }, next);
+  for (const path of changed) {
+    const service = next.services.get(path);
+    if (service) live.set(path, service);
+    else live.delete(path);
   }
   return changed;
 }

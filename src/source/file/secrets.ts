@@ -5,10 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Node } from 'yaml';
-import { SECRET_KEYS, type SecretValues } from '../types.js';
+import { SECRET_KEYS, type SecretKey, type SecretValues } from '../types.js';
 import { fail, mapEntries, stringValue, type Walker } from './ast.js';
 
-export type SecretKey = (typeof SECRET_KEYS)[number];
+export type { SecretKey } from '../types.js';
 export type SecretSource = { readonly inline: string } | { readonly file: string };
 
 export interface SecretSpec {
@@ -47,10 +47,12 @@ export function secretFiles(spec: SecretSpec): string[] {
   return Object.values(spec.keys).flatMap((source) => ('file' in source ? [source.file] : []));
 }
 
-/** Read a secret's values. Errors name the secret and the file, never its content. */
-export async function readSecret(spec: SecretSpec): Promise<SecretValues> {
+/** Read these keys of a secret (absent ones are left out). Errors name the secret, key and file, never a value. */
+export async function readSecret(spec: SecretSpec, keys: readonly SecretKey[] = SECRET_KEYS): Promise<SecretValues> {
   const values: Partial<Record<SecretKey, string>> = {};
-  for (const [key, source] of Object.entries(spec.keys) as [SecretKey, SecretSource][]) {
+  for (const key of keys) {
+    const source = spec.keys[key];
+    if (!source) continue;
     if ('inline' in source) {
       values[key] = source.inline;
       continue;

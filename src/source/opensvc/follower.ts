@@ -1,4 +1,4 @@
-// Following the daemon's status over one events subscription: snapshot, patches, resyncs.
+// Following the daemon's status over one events subscription: snapshot, patches, resyncs, checks.
 //
 // Rules: a full resync (daemon_status again, then a `snapshot` event) after every (re)connect, after a
 // gap in patch ids, after a patch that cannot be applied, and after garbage on the stream.
@@ -11,21 +11,27 @@
 // too (it may carry coalesced stanzas from before it). Every later patch is strict: an error resyncs.
 // Re-applied sets are idempotent, so the state converges; a gap inside the buffer resyncs again.
 //
-// A daemon that has just started is not ready (seen live on 2.1): its status shows its own node with
-// `monitor.status: "init"` and no objects, then its first patch replaces `monitor` with
-// `{"nodes": {}, "services": {}}`, then the node comes back in `init`, objects appear, and
-// the node turns `rejoin`/`idle`. Publishing any of that would empty the gateway, so the snapshot is
-// deferred, patches still applied, until at least one node is known and none is in `init`, or until
-// `warmupMs` has passed (then it is published anyway, with a warning).
+// A fresh status is not published at once when the daemon is not ready or when it would withdraw
+// most of what is published: gate.ts decides (warm-up, hold, confirmation). Meanwhile patches are
+// applied to the fresh status, and nothing is emitted but `held` with its reason.
+//
+// Patches are applied in place (patch.ts) and the published ClusterState is updated in place: only
+// the services a patch changed get a new ServiceState (changes.ts), so a patch costs what it touches.
+//
+// Anti-entropy (verify): a fresh daemon_status compared with the followed state, each difference
+// logged, counted and repaired (verify.ts), then announced as one `change`. Objects touched by a patch
+// while the status was in flight are left out: they are moving, the next check sees them.
 //
 // Only stanzas under `monitor` are applied: the rest (listener.stats, scheduler, …) is noise for the
 // janitor, skipped without copying anything; its ids are still tracked.
 import type { Logger } from 'pino';
-import type { ClusterState, SourceEvent } from '../types.js';
-import { computeChange } from './changes.js';
-import { dig, field, isObject, type Json } from './json.js';
-import { applyPatch, parseStanzas, stanzaUnder, type Stanza } from './patch.js';
-import { deriveClusterState, liveNodes } from './state.js';
+import type { ClusterState, SourceCounter, SourceEvent, VerifyResult } from '../types.js';
+import { applyTracked, computeChange, emptyTouched } from './changes.js';
+import { createGate } from './gate.js';
+import { field, isObject, type Json } from './json.js';
+import { applyPatch, parseStanzas, stanzaUnder, type JsonDocument, type Stanza } from './patch.js';
+import type { LiveClusterState } from './state.js';
+import { checkAgainst } from './verify.js';
 
 interface Patch {
   readonly id: number;
@@ -38,8 +44,12 @@ export interface FollowerHooks {
   /** The snapshot could not be fetched: the connection is to be dropped and retried. */
   readonly fail: (reason: string) => void;
   readonly log: Logger;
-  /** Longest wait for initializing nodes before a snapshot is published anyway (ms). */
+  /** Longest wait for initializing nodes before a snapshot that withdraws little is published anyway (ms). */
   readonly warmupMs: number;
+  /** Delay before a doubtful snapshot from a ready daemon is fetched again to confirm it (ms, default 5 s). */
+  readonly confirmMs?: number;
+  /** Counts resyncs, held snapshots and anti-entropy findings. */
+  readonly count?: (counter: SourceCounter, n?: number) => void;
 }
 
 export interface Follower {
@@ -48,44 +58,60 @@ export interface Follower {
   /** The subscription ended: ignore what is in flight. */
   disconnected(): void;
   onMessage(text: string): void;
+  /** The published state (a live view), undefined before the first snapshot. */
   current(): ClusterState | undefined;
+  /** Compare the followed state with a fresh daemon status; repair and announce what differs. */
+  verify(): Promise<VerifyResult>;
 }
 
+type Phase = 'idle' | 'syncing' | 'pending' | 'following';
+
 export function createFollower(hooks: FollowerHooks): Follower {
-  let raw: Json | undefined;
-  let cluster: ClusterState | undefined;
+  const count = hooks.count ?? (() => undefined);
+  let doc: JsonDocument | undefined;
+  let cluster: LiveClusterState | undefined;
+  let phase: Phase = 'idle';
   let lastId: number | undefined;
-  let syncing = false;
   let again = false;
   let lenientNext = false;
   let buffer: Patch[] = [];
   let generation = 0;
-  let warming: NodeJS.Timeout | undefined;
+  let fetched = false;
+  let heldReason: string | undefined;
+  let verifying: { readonly touched: Set<string>; readonly result: Promise<VerifyResult> } | undefined;
 
-  /** Why this status is not worth publishing yet, or undefined when it is. */
-  function notReady(status: Json): string | undefined {
-    const nodes = liveNodes(status);
-    if (nodes.length === 0) return 'no node known yet';
-    const init = nodes.filter(([, node]) => dig(node, ['monitor', 'status']) === 'init').map(([name]) => name);
-    return init.length > 0 ? `nodes initializing: ${init.join(', ')}` : undefined;
+  const gate = createGate({
+    log: hooks.log,
+    warmupMs: hooks.warmupMs,
+    confirmMs: hooks.confirmMs ?? 5000,
+    raw: () => doc?.root ?? null,
+    published: () => cluster,
+    publish,
+    hold,
+    refetch: (reason) => resync(reason, []),
+  });
+
+  function publish(state: LiveClusterState): void {
+    cluster = state;
+    phase = 'following';
+    heldReason = undefined;
+    hooks.log.info({ services: state.services.size }, 'snapshot');
+    hooks.emit({ kind: 'snapshot', state });
   }
 
-  function publish(): void {
-    stopWarming();
-    if (raw === undefined) return;
-    cluster = deriveClusterState(raw);
-    hooks.log.info({ services: cluster.services.size }, 'snapshot');
-    hooks.emit({ kind: 'snapshot', state: cluster });
-  }
-
-  function stopWarming(): void {
-    if (warming) clearTimeout(warming);
-    warming = undefined;
+  function hold(reason: string): void {
+    if (reason === heldReason) return;
+    if (heldReason === undefined) count('heldSnapshots');
+    heldReason = reason;
+    hooks.log.warn({ reason }, 'snapshot held');
+    hooks.emit({ kind: 'held', reason });
   }
 
   function resync(reason: string, pending: Patch[]): void {
     hooks.log.info({ reason }, 'fetching the daemon status');
-    syncing = true;
+    if (fetched) count('resyncs');
+    fetched = true;
+    phase = 'syncing';
     again = false;
     buffer = pending;
     const mine = ++generation;
@@ -96,37 +122,25 @@ export function createFollower(hooks: FollowerHooks): Follower {
   }
 
   function abort(reason: string): void {
-    syncing = false;
+    phase = 'idle';
     generation++;
     hooks.fail(`daemon_status failed: ${reason}`);
   }
 
   function finishSync(reply: unknown): void {
     if (!isObject(field(reply, 'monitor'))) return abort(`not a daemon status (status ${String(field(reply, 'status'))})`);
-    let next = reply as Json;
+    const next: JsonDocument = { root: reply as Json };
     let skipped = 0;
     for (const patch of buffer) {
       const result = applyPatch(next, patch.stanzas, { lenient: true });
-      if (result.ok) {
-        next = result.state;
-        skipped += result.skipped;
-      }
+      if (result.ok) skipped += result.skipped;
     }
-    raw = next;
-    syncing = false;
-    lenientNext = true;
     hooks.log.debug({ buffered: buffer.length, skipped }, 'daemon status fetched');
+    doc = next;
+    phase = 'pending';
+    lenientNext = true;
     buffer = [];
-    const waiting = notReady(next);
-    if (waiting && !warming) {
-      hooks.log.info({ why: waiting, maxMs: hooks.warmupMs }, 'daemon not ready: snapshot deferred');
-      warming = setTimeout(() => {
-        hooks.log.warn({ why: notReady(raw ?? null) }, 'daemon still not ready: publishing the snapshot anyway');
-        publish();
-      }, hooks.warmupMs);
-    } else if (!waiting) {
-      publish();
-    }
+    gate.offer();
     if (again) resync('changes during the last resync', []);
   }
 
@@ -134,35 +148,73 @@ export function createFollower(hooks: FollowerHooks): Follower {
     const gap = lastId !== undefined && patch.id !== lastId + 1;
     if (gap) hooks.log.warn({ expected: (lastId ?? 0) + 1, got: patch.id }, 'gap in patch ids');
     lastId = patch.id;
-    if (syncing) {
+    if (phase === 'syncing') {
       buffer.push(patch);
       again ||= gap;
       return;
     }
-    if (gap || raw === undefined) return resync('gap in patch ids', [patch]);
+    if (gap || doc === undefined || phase === 'idle') return resync('gap in patch ids', [patch]);
     if (patch.stanzas.length === 0) return;
-    const result = applyPatch(raw, patch.stanzas, { lenient: lenientNext });
+    const lenient = lenientNext;
     lenientNext = false;
-    if (!result.ok) {
-      hooks.log.warn({ id: patch.id, stanza: result.stanza, error: result.error }, 'patch does not apply');
-      return resync('patch apply error', []);
-    }
-    if (warming || cluster === undefined) {
-      raw = result.state;
-      if (!notReady(raw)) publish();
-      return;
-    }
-    const change = computeChange(cluster, raw, result.state, patch.stanzas);
-    raw = result.state;
-    cluster = change.state;
-    if (change.services.size === 0 && change.secrets.size === 0) return;
-    hooks.emit({ kind: 'change', state: change.state, services: change.services, secrets: change.secrets });
+    if (phase === 'following' && cluster) return follow(doc, cluster, patch, lenient);
+    const result = applyPatch(doc, patch.stanzas, { lenient });
+    if (result.ok) gate.patched();
+    else applyError(patch, result);
+  }
+
+  function follow(current: JsonDocument, live: LiveClusterState, patch: Patch, lenient: boolean): void {
+    const touched = emptyTouched();
+    const result = applyTracked(current, patch.stanzas, touched, lenient);
+    if (!result.ok) return applyError(patch, result);
+    const change = computeChange(live, current.root, touched);
+    for (const path of verifying ? change.touched : []) verifying?.touched.add(path);
+    if (change.services.size > 0 || change.secrets.size > 0) hooks.emit({ kind: 'change', state: live, services: change.services, secrets: change.secrets });
+  }
+
+  function applyError(patch: Patch, failed: { readonly error: string; readonly stanza: number }): void {
+    hooks.log.warn({ id: patch.id, stanza: failed.stanza, error: failed.error }, 'patch does not apply');
+    resync('patch apply error', []);
   }
 
   function garbage(why: string): void {
     hooks.log.warn({ why }, 'unreadable message on the events stream');
-    if (syncing) again = true;
+    if (phase === 'syncing') again = true;
     else resync('garbage on the events stream', []);
+  }
+
+  function verify(): Promise<VerifyResult> {
+    if (phase !== 'following') return Promise.resolve({ checked: false, differences: 0, reason: `not following the daemon (${phase})` });
+    if (verifying) return verifying.result;
+    const mine = generation;
+    const touched = new Set<string>();
+    const result = hooks
+      .fetchStatus()
+      .then(
+        (reply) => check(mine, touched, reply),
+        (err: unknown): VerifyResult => ({ checked: false, differences: 0, reason: `daemon_status failed: ${err instanceof Error ? err.message : String(err)}` }),
+      )
+      .finally(() => (verifying = undefined));
+    verifying = { touched, result };
+    return result;
+  }
+
+  function check(mine: number, touched: ReadonlySet<string>, reply: unknown): VerifyResult {
+    if (mine !== generation || phase !== 'following' || !doc || !cluster) return { checked: false, differences: 0, reason: 'resynced meanwhile' };
+    if (!isObject(field(reply, 'monitor'))) return { checked: false, differences: 0, reason: 'not a daemon status' };
+    count('antiEntropyChecks');
+    const outcome = checkAgainst(doc, cluster, reply as Json, touched, hooks.log);
+    if (outcome.kind === 'nodes differ') {
+      count('antiEntropyRepairs');
+      resync('anti-entropy: nodes differ', []);
+      return { checked: true, differences: 1 };
+    }
+    const { differences, change } = outcome;
+    if (differences === 0) return { checked: true, differences };
+    count('antiEntropyRepairs', differences);
+    lenientNext = true; // a patch already in the fresh status may still be on its way
+    if (change && (change.services.size > 0 || change.secrets.size > 0)) hooks.emit({ kind: 'change', state: cluster, services: change.services, secrets: change.secrets });
+    return { checked: true, differences };
   }
 
   return {
@@ -171,10 +223,11 @@ export function createFollower(hooks: FollowerHooks): Follower {
       resync('connected', []);
     },
     disconnected() {
-      stopWarming();
+      gate.reset();
       generation++;
-      syncing = false;
+      phase = 'idle';
       buffer = [];
+      heldReason = undefined;
     },
     onMessage(text) {
       let message: unknown;
@@ -192,5 +245,6 @@ export function createFollower(hooks: FollowerHooks): Follower {
       onPatch({ id, stanzas: stanzas.filter((stanza) => stanzaUnder(stanza, 'monitor')) });
     },
     current: () => cluster,
+    verify,
   };
 }

@@ -5,8 +5,11 @@
 //   [path, value, "i"]  insert into an array at index (shifting), json_delta's needle form
 //   path []             replaces the root
 //
-// Pure: the input state is never mutated. Containers on the way to a change are copied once per
-// patch (copy on write); everything else is shared with the previous state.
+// In place: the document is changed where it stands, so a patch costs the length of its paths, not
+// the size of the status (a copy of the one `services.status` object holding every service was
+// O(cluster) per patch). Each stanza is all or nothing: every check is made before its one write.
+// A failed strict patch leaves the stanzas before the failing one applied (the caller resyncs).
+// Values are taken as they are, not copied: the caller hands over stanzas it does not keep.
 import { isArray, isObject, type Json, type PathKey } from './json.js';
 
 export type Stanza =
@@ -14,16 +17,17 @@ export type Stanza =
   | readonly [path: readonly PathKey[], value: Json]
   | readonly [path: readonly PathKey[], value: Json, op: 'i'];
 
-export type ApplyResult =
-  | { readonly ok: true; readonly state: Json; readonly skipped: number }
-  | { readonly ok: false; readonly error: string; readonly stanza: number };
-
-export interface ApplyOptions {
-  /** Skip a stanza that cannot be applied instead of failing the patch (see index.ts: snapshot race). */
-  readonly lenient?: boolean;
+/** A JSON document changed in place; a stanza on the root path replaces `root` itself. */
+export interface JsonDocument {
+  root: Json;
 }
 
-class StanzaError extends Error {}
+export type ApplyResult = { readonly ok: true; readonly skipped: number } | { readonly ok: false; readonly error: string; readonly stanza: number };
+
+export interface ApplyOptions {
+  /** Skip a stanza that cannot be applied instead of failing the patch (see follower.ts: snapshot race). */
+  readonly lenient?: boolean;
+}
 
 type MutableObject = Record<string, Json>;
 type Container = MutableObject | Json[];
@@ -59,101 +63,78 @@ export function stanzaUnder(stanza: Stanza, prefix: string): boolean {
   return path.length === 0 || path[0] === prefix;
 }
 
-export function applyPatch(root: Json, stanzas: readonly Stanza[], options: ApplyOptions = {}): ApplyResult {
-  const fresh = new WeakSet<object>();
-  let state = root;
+export function applyPatch(doc: JsonDocument, stanzas: readonly Stanza[], options: ApplyOptions = {}): ApplyResult {
   let skipped = 0;
   for (const [i, stanza] of stanzas.entries()) {
-    try {
-      state = applyStanza(state, stanza, fresh);
-    } catch (err) {
-      if (!(err instanceof StanzaError)) throw err;
-      if (!options.lenient) return { ok: false, error: err.message, stanza: i };
-      skipped++;
-    }
+    const error = applyStanza(doc, stanza);
+    if (error === undefined) continue;
+    if (!options.lenient) return { ok: false, error, stanza: i };
+    skipped++;
   }
-  return { ok: true, state, skipped };
+  return { ok: true, skipped };
 }
 
-function applyStanza(root: Json, stanza: Stanza, fresh: WeakSet<object>): Json {
+/** Apply one stanza in place; the reason it cannot be applied (nothing changed then), else undefined. */
+export function applyStanza(doc: JsonDocument, stanza: Stanza): string | undefined {
   const path = stanza[0];
   if (path.length === 0) {
-    if (stanza.length === 2) return stanza[1];
-    throw new StanzaError(stanza.length === 1 ? 'cannot delete the root' : 'cannot insert at the root');
+    if (stanza.length !== 2) return stanza.length === 1 ? 'cannot delete the root' : 'cannot insert at the root';
+    doc.root = stanza[1];
+    return undefined;
   }
-  const newRoot = own(root, [], fresh);
-  let parent = newRoot;
+  let parent: Json = doc.root;
   for (let depth = 0; depth < path.length - 1; depth++) {
-    const key = path[depth] as PathKey;
-    const child = own(read(parent, key, path), path.slice(0, depth + 1), fresh);
-    write(parent, key, child);
+    const child = read(parent, path[depth] as PathKey);
+    if (child === undefined) return `${show(path)}: no ${JSON.stringify(path[depth])} on the way`;
     parent = child;
   }
+  if (!isArray(parent) && !isObject(parent)) return `${show(path.slice(0, -1))} is not a container`;
+  const target = parent as Container;
   const last = path[path.length - 1] as PathKey;
-  if (stanza.length === 1) remove(parent, last, path);
-  else if (stanza.length === 2) write(parent, last, stanza[1], path);
-  else insert(parent, last, stanza[1], path);
-  return newRoot;
+  if (stanza.length === 1) return remove(target, last, path);
+  if (stanza.length === 2) return write(target, last, stanza[1], path);
+  return insert(target, last, stanza[1], path);
 }
 
-/** The container itself if created during this patch, else a shallow copy of it. */
-function own(value: Json | undefined, path: readonly PathKey[], fresh: WeakSet<object>): Container {
-  if (isArray(value)) {
-    if (fresh.has(value)) return value as Json[];
-    const copy = value.slice();
-    fresh.add(copy);
-    return copy;
-  }
-  if (isObject(value)) {
-    if (fresh.has(value)) return value as MutableObject;
-    const copy: MutableObject = { ...value };
-    fresh.add(copy);
-    return copy;
-  }
-  throw new StanzaError(`${show(path)} is not a container`);
+function read(parent: Json, key: PathKey): Json | undefined {
+  if (isArray(parent)) return typeof key === 'number' && key < parent.length ? (parent[key] as Json) : undefined;
+  if (isObject(parent) && typeof key === 'string' && Object.prototype.hasOwnProperty.call(parent, key)) return parent[key] as Json;
+  return undefined;
 }
 
-function read(parent: Container, key: PathKey, path: readonly PathKey[]): Json {
+function write(parent: Container, key: PathKey, value: Json, path: readonly PathKey[]): string | undefined {
   if (Array.isArray(parent)) {
-    if (typeof key === 'number' && key < parent.length) return parent[key] as Json;
-  } else if (typeof key === 'string' && Object.prototype.hasOwnProperty.call(parent, key)) {
-    return parent[key] as Json;
-  }
-  throw new StanzaError(`${show(path)}: no ${JSON.stringify(key)} on the way`);
-}
-
-function write(parent: Container, key: PathKey, value: Json, path?: readonly PathKey[]): void {
-  if (Array.isArray(parent)) {
-    if (typeof key !== 'number' || key > parent.length) throw new StanzaError(`${show(path)}: index out of range`);
+    if (typeof key !== 'number' || key > parent.length) return `${show(path)}: index out of range`;
     if (key === parent.length) parent.push(value);
     else parent[key] = value;
-    return;
+    return undefined;
   }
-  if (typeof key !== 'string') throw new StanzaError(`${show(path)}: index into an object`);
+  if (typeof key !== 'string') return `${show(path)}: index into an object`;
   // a plain assignment to "__proto__" would change the prototype instead of adding the key
   if (key === '__proto__') Object.defineProperty(parent, key, { value, writable: true, enumerable: true, configurable: true });
   else parent[key] = value;
+  return undefined;
 }
 
-function remove(parent: Container, key: PathKey, path: readonly PathKey[]): void {
+function remove(parent: Container, key: PathKey, path: readonly PathKey[]): string | undefined {
   if (Array.isArray(parent)) {
-    if (typeof key !== 'number' || key >= parent.length) throw new StanzaError(`${show(path)}: no such index`);
+    if (typeof key !== 'number' || key >= parent.length) return `${show(path)}: no such index`;
     parent.splice(key, 1);
-    return;
+    return undefined;
   }
-  if (typeof key !== 'string' || !Object.prototype.hasOwnProperty.call(parent, key)) {
-    throw new StanzaError(`${show(path)}: no such key`);
-  }
+  if (typeof key !== 'string' || !Object.prototype.hasOwnProperty.call(parent, key)) return `${show(path)}: no such key`;
   delete parent[key];
+  return undefined;
 }
 
-function insert(parent: Container, key: PathKey, value: Json, path: readonly PathKey[]): void {
+function insert(parent: Container, key: PathKey, value: Json, path: readonly PathKey[]): string | undefined {
   if (!Array.isArray(parent) || typeof key !== 'number' || key > parent.length) {
-    throw new StanzaError(`${show(path)}: insert needs an array index within range`);
+    return `${show(path)}: insert needs an array index within range`;
   }
   parent.splice(key, 0, value);
+  return undefined;
 }
 
-function show(path: readonly PathKey[] | undefined): string {
-  return JSON.stringify(path ?? []);
+function show(path: readonly PathKey[]): string {
+  return JSON.stringify(path);
 }

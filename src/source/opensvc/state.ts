@@ -1,10 +1,29 @@
 // From the raw daemon_status (reference §3) to the source-neutral ClusterState: one ServiceState per
 // object path (monitor.services keys and every monitor.nodes.<n>.services.status key), its instances
 // sorted by node, `null` nodes skipped.
+//
+// The raw status is changed in place by patches, so a ServiceState never shares an object with it:
+// `info` is copied when derived. A ServiceState, once made, is never changed: a change replaces it.
+//
+// An instance entry with no resources, no scaler slaves and no config entry on its node is not an
+// instance (seen live: a patch sequence can leave `services.status.<path>` as a bare shell after the
+// object was deleted); an object with no instance left and no `monitor.services` entry is absent.
 import type { ClusterState, InstanceState, ResourceState, ServiceState } from '../types.js';
 import { dig, field, isArray, isObject, jsonEqual, type Json, type JsonObject } from './json.js';
 
 const EMPTY: JsonObject = Object.freeze({});
+
+/** The ClusterState the follower hands out and updates in place (the map is the live view). */
+export interface LiveClusterState extends ClusterState {
+  readonly services: Map<string, ServiceState>;
+}
+
+/** One replaced entry of a live ClusterState: what it was and what it is now (undefined: absent). */
+export interface ServiceDelta {
+  readonly path: string;
+  readonly before: ServiceState | undefined;
+  readonly after: ServiceState | undefined;
+}
 
 /** `monitor.nodes` as [name, node object] pairs, sorted by name; `null` or malformed nodes skipped. */
 export function liveNodes(raw: Json): [string, JsonObject][] {
@@ -33,7 +52,7 @@ export function allObjectPaths(raw: Json): Set<string> {
   return paths;
 }
 
-export function deriveClusterState(raw: Json): ClusterState {
+export function deriveClusterState(raw: Json): LiveClusterState {
   const services = new Map<string, ServiceState>();
   for (const path of [...allObjectPaths(raw)].sort()) {
     const service = deriveService(raw, path);
@@ -47,11 +66,17 @@ export function deriveService(raw: Json, path: string): ServiceState | undefined
   const instances: InstanceState[] = [];
   for (const [name, node] of liveNodes(raw)) {
     const status = dig(node, ['services', 'status', path]);
-    if (isObject(status)) instances.push(deriveInstance(name, status));
+    if (isObject(status) && isInstance(status, dig(node, ['services', 'config', path]))) instances.push(deriveInstance(name, status));
   }
   const listed = field(dig(raw, ['monitor', 'services']), path) !== undefined;
   if (instances.length === 0 && !listed) return undefined;
   return { path, instances };
+}
+
+function isInstance(status: JsonObject, config: Json | undefined): boolean {
+  const resources = status['resources'];
+  if (isObject(resources) && Object.keys(resources).length > 0) return true;
+  return isArray(status['scaler_slaves']) || config !== undefined;
 }
 
 function deriveInstance(node: string, status: JsonObject): InstanceState {
@@ -77,8 +102,21 @@ function deriveResource(res: JsonObject): ResourceState {
     type: typeof type === 'string' ? type : '',
     status: typeof status === 'string' ? status : 'undef',
     ...(typeof label === 'string' ? { label } : {}),
-    info: isObject(info) ? info : EMPTY,
+    info: isObject(info) ? copyJson(info) : EMPTY,
   };
+}
+
+/** A deep copy of JSON data (what is derived must not move when the raw status is patched). */
+function copyJson<T extends Json>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (isArray(value)) return value.map(copyJson) as unknown as T;
+  const out: Record<string, Json> = {};
+  for (const key of Object.keys(value)) {
+    const v = copyJson((value as JsonObject)[key] as Json);
+    if (key === '__proto__') Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
+    else out[key] = v;
+  }
+  return out as T;
 }
 
 /** Same content (what the janitor reads), whatever the object identity. */
@@ -89,32 +127,19 @@ export function sameService(a: ServiceState | undefined, b: ServiceState | undef
 }
 
 /**
- * Recompute only `paths` from the new raw status. Returns the previous ClusterState object itself
- * when none of them changed, so an unchanged state is cheap to recognise.
+ * Derive `paths` again from the raw status and replace, in the live state, the entries that changed
+ * (added, replaced or deleted). Unchanged services keep their ServiceState object. Work
+ * proportional to `paths`, never to the cluster.
  */
-export function updateClusterState(
-  prev: ClusterState,
-  raw: Json,
-  paths: Iterable<string>,
-): { state: ClusterState; changed: Set<string> } {
-  const changed = new Set<string>();
-  const next = new Map<string, ServiceState | undefined>();
+export function updateServices(live: LiveClusterState, raw: Json, paths: Iterable<string>): ServiceDelta[] {
+  const deltas: ServiceDelta[] = [];
   for (const path of paths) {
-    const service = deriveService(raw, path);
-    if (sameService(prev.services.get(path), service)) continue;
-    changed.add(path);
-    next.set(path, service);
+    const before = live.services.get(path);
+    const after = deriveService(raw, path);
+    if (sameService(before, after)) continue;
+    if (after) live.services.set(path, after);
+    else live.services.delete(path);
+    deltas.push({ path, before, after });
   }
-  if (changed.size === 0) return { state: prev, changed };
-  const services = new Map(prev.services);
-  let added = false;
-  for (const [path, service] of next) {
-    if (!service) services.delete(path);
-    else {
-      added ||= !services.has(path);
-      services.set(path, service);
-    }
-  }
-  const sorted = added ? new Map([...services].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : services;
-  return { state: { services: sorted }, changed };
+  return deltas;
 }

@@ -5,16 +5,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { journaledDiff, pyEqual } from '../../support/fake-daemon/diff.js';
 import { startFakeDaemon, type FakeDaemon } from '../../support/fake-daemon/index.js';
 import type { Json } from '../../../src/source/opensvc/json.js';
-import { applyPatch, parseStanzas, stanzaUnder, type Stanza } from '../../../src/source/opensvc/patch.js';
+import { parseStanzas, stanzaUnder, type Stanza } from '../../../src/source/opensvc/patch.js';
 import { openEvents, request, type EventStream } from '../../../src/source/opensvc/transport.js';
-import { fixture, recordedEvents, tempSocket, until } from './helpers.js';
+import { fixture, patched, recordedEvents, tempSocket, until } from './helpers.js';
 
 /** The recorded status just before (`upTo` excluded) a recorded patch id. */
 function statusBefore(upTo: number): Json {
   let state = fixture('daemon_status.initial.json');
   for (const { msg } of recordedEvents()) {
     if (msg.kind !== 'patch' || (msg.id ?? 0) >= upTo) continue;
-    const result = applyPatch(state, parseStanzas(msg.data) as Stanza[]);
+    const result = patched(state, parseStanzas(msg.data) as Stanza[]);
     if (!result.ok) throw new Error(result.error);
     state = result.state;
   }
@@ -53,7 +53,7 @@ describe('stand-in daemon against the recordings', () => {
   it('diffs initial to final into stanzas that the patch applier turns into final', () => {
     const initial = fixture('daemon_status.initial.json');
     const final = fixture('daemon_status.final.json');
-    const result = applyPatch(initial, journaledDiff(initial, final));
+    const result = patched(initial, journaledDiff(initial, final));
     expect(result.ok && result.state).toEqual(final);
   });
 
@@ -152,7 +152,7 @@ describe('stand-in diff and patch applier together', () => {
     fc.assert(
       fc.property(root, root, (src, dst) => {
         fc.pre(!hasTypeChange(src, dst));
-        const result = applyPatch(src, journaledDiff(src, dst));
+        const result = patched(src, journaledDiff(src, dst));
         expect(result.ok && pyEqual(result.state, dst)).toBe(true);
       }),
       { numRuns: 1000 },

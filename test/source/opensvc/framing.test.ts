@@ -32,6 +32,29 @@ describe('NUL splitter', () => {
     );
   });
 
+  it('drops a message that grows past the bound, says so once, and delivers nothing more', () => {
+    const out: string[] = [];
+    const oversized: number[] = [];
+    const splitter = createNulSplitter((m) => out.push(m), { maxBytes: 10, onOversize: (size) => oversized.push(size) });
+    splitter.push(Buffer.from('{"a":1}\0{"b":'));
+    splitter.push(Buffer.from('"12345'));
+    expect(out).toEqual(['{"a":1}']);
+    expect(oversized).toEqual([11]);
+    expect(splitter.pendingBytes()).toBe(0);
+    splitter.push(Buffer.from('"}\0{"c":3}\0'));
+    expect(out).toEqual(['{"a":1}']);
+    expect(oversized).toHaveLength(1);
+  });
+
+  it('takes a message of exactly the bound, in one piece or many', () => {
+    for (const chunks of [['0123456789\0'], ['01234', '56789', '\0']]) {
+      const out: string[] = [];
+      const splitter = createNulSplitter((m) => out.push(m), { maxBytes: 10, onOversize: () => out.push('OVERSIZE') });
+      for (const c of chunks) splitter.push(Buffer.from(c));
+      expect(out).toEqual(['0123456789']);
+    }
+  });
+
   it('keeps an unfinished message pending', () => {
     const out: string[] = [];
     const splitter = createNulSplitter((m) => out.push(m));

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Json } from '../../../src/source/opensvc/json.js';
+import { applyPatch, type ApplyOptions, type Stanza } from '../../../src/source/opensvc/patch.js';
 import type { SourceEvent } from '../../../src/source/types.js';
 
 export const FIXTURES = new URL('../../fixtures/opensvc-v2.1', import.meta.url).pathname;
@@ -81,3 +82,12 @@ export function at(root: unknown, ...keys: (string | number)[]): Record<string, 
 }
 
 export type Recorder = ReturnType<typeof recorder>;
+
+export type Patched = { readonly ok: true; readonly state: Json; readonly skipped: number } | { readonly ok: false; readonly error: string; readonly stanza: number };
+
+/** The applier works in place: apply copies of the stanzas to a copy of `state`, which stays as it is. */
+export function patched(state: Json, stanzas: readonly Stanza[], options?: ApplyOptions): Patched {
+  const doc = { root: structuredClone(state) };
+  const result = applyPatch(doc, structuredClone(stanzas), options);
+  return result.ok ? { ok: true, state: doc.root, skipped: result.skipped } : result;
+}

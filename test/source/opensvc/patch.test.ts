@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dig, type Json, type PathKey } from '../../../src/source/opensvc/json.js';
 import { applyPatch, parseStanzas, stanzaUnder, type Stanza } from '../../../src/source/opensvc/patch.js';
-import { fixture, recordedEvents } from './helpers.js';
+import { fixture, patched, recordedEvents } from './helpers.js';
 
 function apply(state: Json, stanzas: Stanza[]): Json {
-  const result = applyPatch(state, stanzas);
+  const result = patched(state, stanzas);
   if (!result.ok) throw new Error(result.error);
   return result.state;
 }
@@ -20,14 +20,22 @@ describe('patch applier', () => {
     expect(apply(base, [[['a', 'b']]])).toEqual({ a: {}, l: ['x', 'y'] });
     expect(apply(base, [[['l', 0], 'w', 'i']])).toEqual({ a: { b: 1 }, l: ['w', 'x', 'y'] });
     expect(apply(base, [[[], { fresh: true }]])).toEqual({ fresh: true });
-    expect(base).toEqual({ a: { b: 1 }, l: ['x', 'y'] }); // never mutated
   });
 
   it('fails on an index past the end, a missing parent, a missing key to delete, a wrong container', () => {
     const base: Json = { a: { b: 1 }, l: ['x'] };
     for (const stanza of [[['l', 2], 'z'], [['missing', 'x'], 1], [['a', 'nope']], [['l', 5]], [['a', 'b', 'c'], 1], [['a', 0], 1], [['l', 'k'], 1], [[]]] as Stanza[]) {
-      expect(applyPatch(base, [stanza]).ok, JSON.stringify(stanza)).toBe(false);
+      const doc = { root: structuredClone(base) };
+      expect(applyPatch(doc, [stanza]).ok, JSON.stringify(stanza)).toBe(false);
+      expect(doc.root, `${JSON.stringify(stanza)} changed nothing`).toEqual(base);
     }
+  });
+
+  it('a strict patch stops at the stanza that fails: those before it are applied, the rest are not', () => {
+    const doc = { root: { a: 1 } as Json };
+    const result = applyPatch(doc, [[['b'], 2], [['gone']], [['c'], 3]]);
+    expect(result).toEqual({ ok: false, error: '["gone"]: no such key', stanza: 1 });
+    expect(doc.root).toEqual({ a: 1, b: 2 });
   });
 
   it('treats "__proto__" as a plain key', () => {
@@ -38,16 +46,21 @@ describe('patch applier', () => {
   });
 
   it('lenient mode skips what cannot apply and keeps the rest', () => {
-    const result = applyPatch({ a: 1 }, [[['gone']], [['b'], 2]], { lenient: true });
-    expect(result).toEqual({ ok: true, state: { a: 1, b: 2 }, skipped: 1 });
+    const doc = { root: { a: 1 } as Json };
+    expect(applyPatch(doc, [[['gone']], [['b'], 2]], { lenient: true })).toEqual({ ok: true, skipped: 1 });
+    expect(doc.root).toEqual({ a: 1, b: 2 });
   });
 
-  it('shares untouched subtrees with the previous state', () => {
+  it('applies in place: the root and every untouched subtree keep their identity', () => {
     const base: Json = { monitor: { nodes: { n1: { big: [1, 2, 3] }, n2: { x: 1 } } }, listener: { s: 1 } };
-    const next = apply(base, [[['monitor', 'nodes', 'n2', 'x'], 2], [['monitor', 'nodes', 'n2', 'y'], 3]]);
-    expect(dig(next, ['monitor', 'nodes', 'n1'])).toBe(dig(base, ['monitor', 'nodes', 'n1']));
-    expect(dig(next, ['listener'])).toBe(dig(base, ['listener']));
-    expect(dig(next, ['monitor', 'nodes', 'n2'])).toEqual({ x: 2, y: 3 });
+    const n1 = dig(base, ['monitor', 'nodes', 'n1']);
+    const n2 = dig(base, ['monitor', 'nodes', 'n2']);
+    const doc = { root: base };
+    expect(applyPatch(doc, [[['monitor', 'nodes', 'n2', 'x'], 2], [['monitor', 'nodes', 'n2', 'y'], 3]]).ok).toBe(true);
+    expect(doc.root).toBe(base);
+    expect(dig(base, ['monitor', 'nodes', 'n1'])).toBe(n1);
+    expect(dig(base, ['monitor', 'nodes', 'n2'])).toBe(n2);
+    expect(n2).toEqual({ x: 2, y: 3 });
   });
 
   it('rejects malformed patch data and tells monitor stanzas apart', () => {
@@ -134,21 +147,25 @@ const op: fc.Arbitrary<Op> = fc.record({
 });
 
 describe('patch applier against a reference model', () => {
-  it('any sequence of set/append/delete/insert at nested paths gives the model state', () => {
+  it('any sequence of set/append/delete/insert at nested paths, applied in place, gives the model state', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 25 }), fc.boolean(), (ops, onePatch) => {
         let model: Json = { monitor: { nodes: { n1: { list: [1, 2] } } }, top: [] };
-        let applied: Json = model;
+        const doc = { root: structuredClone(model) };
+        const root = doc.root;
         const stanzas: Stanza[] = [];
         for (const o of ops) {
           const step = refApply(model, o);
           if (!step) continue;
           model = step.state;
-          stanzas.push(step.stanza);
-          if (!onePatch) applied = apply(applied, [step.stanza]);
+          // the follower hands over stanzas parsed from the stream: values are never shared
+          const stanza = structuredClone(step.stanza);
+          stanzas.push(stanza);
+          if (!onePatch) expect(applyPatch(doc, [stanza])).toEqual({ ok: true, skipped: 0 });
         }
-        if (onePatch) applied = apply(applied, stanzas);
-        expect(applied).toEqual(model);
+        if (onePatch) expect(applyPatch(doc, stanzas)).toEqual({ ok: true, skipped: 0 });
+        expect(doc.root).toEqual(model);
+        expect(doc.root).toBe(root); // changed in place, never copied
       }),
       { numRuns: 300 },
     );

@@ -8,8 +8,9 @@ import { createNulSplitter, encodeMessage } from '../../../src/source/opensvc/fr
 import type { Json } from '../../../src/source/opensvc/json.js';
 import { applyPatch, type Stanza } from '../../../src/source/opensvc/patch.js';
 import { journaledDiff } from './diff.js';
-import { getSecretKey, optionPath, routingError, serviceAction, type ActionFailure, type DaemonData } from './handlers.js';
+import { optionPath, routingError, serviceAction, type ActionFailure, type DaemonData } from './handlers.js';
 import { applyKeywords, touchSecret } from './mutations.js';
+import { createSecretDesk } from './secret-desk.js';
 
 export type { ActionFailure } from './handlers.js';
 
@@ -36,6 +37,12 @@ export interface FakeDaemon {
   readonly requests: string[];
   /** Every patch message emitted, in order. */
   readonly patches: PatchMessage[];
+  /** Every get_secret_key request, as `path key`, in order. */
+  readonly secretReads: string[];
+  /** Most get_secret_key requests open at once since the start or the last call (which resets it). */
+  takeSecretPeak(): number;
+  /** Answer get_secret_key `ms` later (0: at once). */
+  holdSecretReplies(ms: number): void;
   status(): Json;
   count(action: string): number;
   subscribers(): number;
@@ -49,6 +56,8 @@ export interface FakeDaemon {
   emitPatch(stanzas: Stanza[], apply?: boolean): PatchMessage;
   /** Send one message (JSON-encoded unless a string) to every events subscriber. */
   emitRaw(message: unknown): void;
+  /** Send these bytes as they are (no terminator added) to every events subscriber. */
+  emitRawBytes(bytes: Buffer): void;
   /** Go away: drop every connection and stop listening. */
   stop(): Promise<void>;
   /** Listen again (after stop). */
@@ -76,6 +85,7 @@ const ACTIONS = ['daemon_status', 'events', 'get_secret_key', 'get_key', 'servic
 export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeDaemon> {
   const data: DaemonData = { status: structuredClone(options.status) as Json, secrets: new Map() };
   for (const [path, keys] of Object.entries(options.secrets ?? {})) data.secrets.set(path, new Map(Object.entries(keys)));
+  const desk = createSecretDesk(data);
   const sockets = new Set<net.Socket>();
   const subscribers = new Set<net.Socket>();
   let lastId = 0;
@@ -88,6 +98,9 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
     actions: [],
     requests: [],
     patches: [],
+    secretReads: desk.reads,
+    takeSecretPeak: () => desk.takePeak(),
+    holdSecretReplies: (ms) => desk.hold(ms),
     status: () => data.status,
     count: (action) => fake.requests.filter((a) => a === action).length,
     subscribers: () => subscribers.size,
@@ -99,9 +112,11 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
     },
     emitPatch(stanzas, apply = true) {
       if (apply) {
-        const result = applyPatch(data.status, stanzas);
+        // on a copy: a patch that does not apply leaves the stand-in's status as it was
+        const doc = { root: structuredClone(data.status) };
+        const result = applyPatch(doc, structuredClone(stanzas));
         if (!result.ok) throw new Error(`fake daemon: emitPatch does not apply: ${result.error}`);
-        data.status = result.state;
+        data.status = doc.root;
       }
       lastId += 1;
       const message: PatchMessage = { kind: 'patch', id: lastId, ts: Date.now() / 1000, data: stanzas };
@@ -110,6 +125,7 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
       return message;
     },
     emitRaw: (message) => broadcast(frame(message)),
+    emitRawBytes: (bytes) => broadcast(bytes),
     async stop() {
       for (const socket of sockets) socket.destroy();
       subscribers.clear();
@@ -215,7 +231,7 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
       if (statusDelay === 0) return void socket.end(encodeMessage(data.status));
       return void setTimeout(() => socket.end(encodeMessage(data.status)), statusDelay);
     }
-    if (action === 'get_secret_key' || action === 'get_key') return void socket.end(encodeMessage(getSecretKey(data, body.options)));
+    if (action === 'get_secret_key' || action === 'get_key') return desk.serve(socket, body.options);
     fake.actions.push(body.options ?? {});
     const outcome = serviceAction(data.status, body.options, failure);
     failure = undefined;
