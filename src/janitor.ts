@@ -18,6 +18,8 @@ import { createOpenSvcSource, resolveSocketPath } from './source/opensvc/index.j
 import type { Source, SourceEvent } from './source/types.js';
 import { createResourceCache, type ResourceCache } from './xds/cache.js';
 import { createXdsServer, type XdsServer } from './xds/server.js';
+import { ADS_ORDER } from './xds/types.js';
+import { trackCertificateExpiry } from './admin/certificates.js';
 
 export interface Janitor {
   readonly ports: { readonly xds: number; readonly admin: number | undefined };
@@ -70,9 +72,11 @@ function portWriteBack(config: Config): { target: 'cluster' | 'memory'; why?: st
 function reconcileHooks(cache: ResourceCache, metrics: Metrics, lifecycle: Lifecycle, xds: () => XdsServer, logger: Logger, save: ReconcileHooks['onRemembered']): ReconcileHooks {
   return {
     onBatch({ eventAt, durationMs, changeSet, invalid }) {
-      metrics.buildDuration.observe(durationMs / 1000);
-      for (const [typeUrl, count] of Object.entries(cache.counts())) metrics.resources.set({ type: shortType(typeUrl) }, count);
-      metrics.invalidServices.set(invalid);
+      metrics.observeBuild(durationMs / 1000);
+      const counts = cache.counts();
+      for (const typeUrl of ADS_ORDER) metrics.setResources(typeUrl, counts[typeUrl]);
+      trackCertificateExpiry(metrics, changeSet);
+      metrics.setInvalidServices(invalid);
       // push latency is measured on the next response, when there is a client to receive one
       lifecycle.batchApplied(eventAt, changeSet.upserts.length + changeSet.removals.length > 0 && xds().registry.size() > 0);
       if (!cache.isReady()) {
@@ -90,7 +94,7 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
   const cache = createResourceCache();
   const metrics = createMetrics();
   const source = deps.source ?? makeSource(config, logger, deps.env ?? process.env);
-  const lifecycle = createLifecycle(source.name, logger, (state) => metrics.sourceState.set({ source: source.name }, state === 'live' ? 1 : state === 'stale' ? 0 : -1));
+  const lifecycle = createLifecycle(source.name, logger, (state) => metrics.setSourceState(source.name, state));
   // the hooks only run once streams exist, long after `xds` is assigned
   const xds: XdsServer = createXdsServer({ cache, logger, hooks: createXdsHooks(metrics, logger, () => lifecycle.takePendingPush(), () => xds.registry) });
   const memory = config.stateDir === undefined ? undefined : createMemoryWriter(config.stateDir, logger);
@@ -119,7 +123,11 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
       lifecycle.stale(event.reason);
       return;
     }
-    if (event.kind === 'snapshot') lifecycle.snapshot();
+    if (event.kind === 'snapshot') {
+      // a full state after the first one: a resync (gap, error, reconnect)
+      if (lifecycle.sourceStatus() !== 'connecting') metrics.countResync(source.name);
+      lifecycle.snapshot();
+    }
     reconciler.onEvent(event);
   };
   try {

@@ -54,6 +54,11 @@ describe('admin endpoints', () => {
     expect(clients[0]?.types[TYPE.cluster]?.ackedVersion).not.toBe('');
     expect(clients[0]?.types[TYPE.listener]?.lastNack?.error).toBe('listener refused for the test');
     expect(j.log()).toMatch(/"node":"admin-node".*"msg":"client connected"/);
+    // the same per-client view in the metrics: the rejected type nacked, the accepted one synced
+    const metrics = (await getText(`${j.admin}/metrics`)).body;
+    expect(metrics).toMatch(/^xds_client_sync\{node="admin-node",type="Listener",state="nacked"\} 1$/m);
+    expect(metrics).toMatch(/^xds_client_sync\{node="admin-node",type="Listener",state="synced"\} 0$/m);
+    expect(metrics).toMatch(/^xds_client_sync\{node="admin-node",type="Cluster",state="synced"\} 1$/m);
     expect(j.log()).toMatch(/"error":"listener refused for the test".*"msg":"xDS NACK"/);
   });
 
@@ -73,7 +78,11 @@ describe('admin endpoints', () => {
     expect(body).toMatch(/^xds_connected_streams 1$/m);
     expect(body).toMatch(/^xds_acks_total\{type="Cluster"\} [1-9]/m);
     expect(body).toMatch(/^xds_nacks_total\{type="Listener"\} 1$/m);
-    expect(body).toMatch(/^xds_source_up\{source="file"\} 1$/m);
+    expect(body).toMatch(/^xds_source_state\{source="file",state="live"\} 1$/m);
+    expect(body).toMatch(/^xds_source_state\{source="file",state="connecting"\} 0$/m);
+    expect(body).toMatch(/^xds_client_sync\{node="admin-node",type="Cluster",state="synced"\} 1$/m);
+    expect(body).toMatch(/^xds_client_sync\{node="admin-node",type="Listener",state="synced"\} 1$/m);
+    expect(body).toMatch(/^xds_connected_nodes 1$/m);
     expect(body).toMatch(/^xds_invalid_services 0$/m);
   });
 
