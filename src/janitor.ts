@@ -3,13 +3,14 @@
 // source, build the first full snapshot, mark the cache ready (nothing is served before). Source
 // lost: keep serving the last state, not ready. SIGTERM/SIGINT: close streams cleanly and exit 0
 // within 5 s.
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { createAdminServer, type AdminServerHandle } from './admin/index.js';
 import { createXdsHooks } from './admin/hooks.js';
 import { createMetrics, shortType, type Metrics } from './admin/metrics.js';
 import type { Config } from './config.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, routeGrpcLogs, routeProcessEvents, type Logger } from './log.js';
 import { createLifecycle, type Lifecycle } from './reconcile/lifecycle.js';
 import { createReconciler, type ReconcileHooks, type Reconciler } from './reconcile/loop.js';
 import { createMemoryWriter, loadRemembered } from './reconcile/memory.js';
@@ -49,15 +50,34 @@ function tcpAddress(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+/** Why the default socket's folder cannot hold it (missing, not writable), else undefined. */
+function defaultSocketFolderProblem(socketPath: string): string | undefined {
+  const folder = dirname(socketPath);
+  if (!existsSync(folder)) return `folder ${folder} does not exist`;
+  try {
+    accessSync(folder, constants.W_OK);
+    return undefined;
+  } catch {
+    return `folder ${folder} is not writable`;
+  }
+}
+
 async function listenUnix(xds: XdsServer, config: Config, logger: Logger): Promise<string | undefined> {
   if (!config.janitorSocket) return undefined;
+  const socket = config.janitorSocket;
+  // the default path is only a default: its folder missing (no bind mount) is one warning, not fatal
+  const problem = config.janitorSocketIsDefault ? defaultSocketFolderProblem(socket) : undefined;
+  if (problem) {
+    logger.warn({ socket, folder: dirname(socket) }, `xDS unix socket ${socket} not created: ${problem}; serving over TCP only (create the folder, or set --janitor-socket PATH, or --janitor-socket none)`);
+    return undefined;
+  }
   try {
-    await xds.listenUnix(config.janitorSocket);
-    return config.janitorSocket;
+    await xds.listenUnix(socket);
+    return socket;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (!config.janitorSocketIsDefault) throw new Error(`cannot listen on unix socket ${config.janitorSocket}: ${message}`);
-    logger.warn({ socket: config.janitorSocket, err: message }, 'default xDS unix socket unavailable, serving over TCP only');
+    if (!config.janitorSocketIsDefault) throw new Error(`cannot listen on unix socket ${socket}: ${message}`);
+    logger.warn({ socket, err: error }, `xDS unix socket ${socket} not created; serving over TCP only (set --janitor-socket PATH, or --janitor-socket none)`);
     return undefined;
   }
 }
@@ -168,11 +188,13 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
 /** Run until SIGTERM/SIGINT; resolves with the process exit code. */
 export async function runJanitor(config: Config): Promise<number> {
   const logger = createLogger(config.logLevel);
+  routeGrpcLogs(logger);
+  routeProcessEvents(logger);
   let janitor: Janitor;
   try {
     janitor = await startJanitor(config, { logger });
   } catch (error) {
-    logger.fatal({ err: error instanceof Error ? error.message : String(error) }, 'cannot start');
+    logger.fatal({ err: error }, 'cannot start');
     return 1;
   }
   return new Promise<number>((resolve) => {
@@ -186,7 +208,7 @@ export async function runJanitor(config: Config): Promise<number> {
       janitor.close().then(
         () => resolve(0),
         (error: unknown) => {
-          logger.error({ err: error instanceof Error ? error.message : String(error) }, 'error while shutting down');
+          logger.error({ err: error }, 'error while shutting down');
           resolve(0);
         },
       );

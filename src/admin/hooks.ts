@@ -37,7 +37,7 @@ export function createXdsHooks(metrics: Metrics, logger: Logger, takePendingPush
       seen(nodeId);
       metrics.countNack(typeUrl);
       // the engine logs the NACK with its error at warn level: count it, and keep a short line
-      logger.debug({ node: nodeId, type: shortType(typeUrl), version, error: errorMessage }, 'NACK');
+      logger.debug({ node: nodeId, type: shortType(typeUrl), version, err: errorMessage }, 'NACK');
     },
     onResponse(_typeUrl, nodeId) {
       seen(nodeId);

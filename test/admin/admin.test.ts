@@ -59,7 +59,7 @@ describe('admin endpoints', () => {
     expect(metrics).toMatch(/^xds_client_sync\{node="admin-node",type="Listener",state="nacked"\} 1$/m);
     expect(metrics).toMatch(/^xds_client_sync\{node="admin-node",type="Listener",state="synced"\} 0$/m);
     expect(metrics).toMatch(/^xds_client_sync\{node="admin-node",type="Cluster",state="synced"\} 1$/m);
-    expect(j.log()).toMatch(/"error":"listener refused for the test".*"msg":"xDS NACK"/);
+    expect(j.log()).toMatch(/"level":"warn".*"node":"admin-node".*"err":\{"message":"listener refused for the test"\}.*"msg":"xDS NACK"/);
   });
 
   it('/metrics exposes builds, push latency, resources, clients, ACKs, NACKs, source state and invalid services', async () => {

@@ -62,7 +62,7 @@ export function createFileSource(options: FileSourceOptions): Source {
     seen.set(file, print);
     const parsed = parseCluster(text, path.dirname(file));
     if (parsed.ok) return parsed.cluster;
-    log.error({ line: parsed.problem.line, column: parsed.problem.column, error: parsed.problem.message }, `cluster file refused at line ${parsed.problem.line}: ${parsed.problem.message}; keeping the last good state`);
+    log.error({ line: parsed.problem.line, column: parsed.problem.column, err: parsed.problem.message }, `cluster file refused at line ${parsed.problem.line}: ${parsed.problem.message}; keeping the last good state`);
     return undefined;
   }
 

@@ -144,7 +144,7 @@ export function createFollower(hooks: FollowerHooks): Follower {
     const result = applyPatch(raw, patch.stanzas, { lenient: lenientNext });
     lenientNext = false;
     if (!result.ok) {
-      hooks.log.warn({ id: patch.id, stanza: result.stanza, error: result.error }, 'patch does not apply');
+      hooks.log.warn({ id: patch.id, stanza: result.stanza, err: result.error }, 'patch does not apply');
       return resync('patch apply error', []);
     }
     if (warming || cluster === undefined) {
