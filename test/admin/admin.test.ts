@@ -98,6 +98,14 @@ describe('admin endpoints', () => {
     expect(body).not.toContain('PRIVATE KEY');
     const only = (await getJson(`${j.admin}/config_dump?type=listener`)).body as Record<string, unknown>;
     expect(Object.keys(only)).toEqual(['Listener']);
+    // an unknown type is not an empty dump: 400, naming the accepted types
+    const unknown = await getJson(`${j.admin}/config_dump?type=Unknown`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toEqual({
+      error: 'unknown type "Unknown": use one of Cluster, ClusterLoadAssignment, Secret, Listener, RouteConfiguration',
+      types: ['Cluster', 'ClusterLoadAssignment', 'Secret', 'Listener', 'RouteConfiguration'],
+    });
+    expect((await getJson(`${j.admin}/config_dump?type=`)).status).toBe(400);
   });
 
   it('/services shows each service valid or with its problems, its listeners and clusters', async () => {
