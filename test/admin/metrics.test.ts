@@ -2,6 +2,7 @@
 // and Node.js metrics under their own names, xds_build_info, no doubled prefix, well-formed
 // families, per-client sync state that a hostile node id cannot break, certificate expiry that
 // follows the served secret.
+import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -85,6 +86,15 @@ describe('/metrics', () => {
         expect(sample.timestamp_ms, f.name).toBeUndefined();
       }
     }
+  });
+
+  const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
+  it.skipIf(promtool.error !== undefined)('passes the Prometheus linter (promtool check metrics) but for the Node.js standard names', async () => {
+    const { text } = await scrape(j);
+    const lint = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 30_000 });
+    const complaints = (lint.stdout + lint.stderr).split('\n').filter((l) => l.trim() !== '');
+    // prom-client's nodejs_active_*_total gauges keep their standard names, as dashboards know them
+    expect(complaints.filter((l) => !/^nodejs_active_\w+_total non-counter metrics should not have "_total" suffix$/.test(l))).toEqual([]);
   });
 
   it('shows a hostile node id as one escaped, length-capped label value, without breaking the format', async () => {
