@@ -3,11 +3,12 @@
 // levels as names, and one line per event: a daemon that cannot be reached, or that goes away, is
 // logged once however many times the janitor retries; a missing /var/run/xds is one warning.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOG_LEVELS } from '../../src/log.js';
 import { startFakeDaemon, type FakeDaemon } from '../support/fake-daemon/index.js';
 import { tempSocket } from '../source/opensvc/helpers.js';
-import { closedPort, getJson, spawnCli, until, type Spawned } from '../e2e/support.js';
+import { ROOT, closedPort, getJson, spawnCli, until, type Spawned } from '../e2e/support.js';
 
 interface Line {
   readonly level: string;
@@ -86,7 +87,10 @@ describe('the CLI log lines', () => {
     beforeAll(async () => {
       const status: unknown = JSON.parse(readFileSync(new URL('../fixtures/opensvc-v2.1/daemon_status.final.json', import.meta.url).pathname, 'utf8'));
       rmSync(socket.path, { force: true });
-      daemon = await startFakeDaemon({ socketPath: socket.path, status });
+      // the certificate web1 names, so every service is valid and the loss is the only thing to say
+      const pem = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+      const secrets = { 'test/sec/web1-front-cert': { certificate_chain: pem('examples/certs/web.crt'), private_key: pem('examples/certs/web.key') } };
+      daemon = await startFakeDaemon({ socketPath: socket.path, status, secrets });
     });
 
     it('is logged once while the janitor retries, and its return once', async () => {
@@ -94,6 +98,7 @@ describe('the CLI log lines', () => {
       runs.push(run);
       const admin = `http://127.0.0.1:${(await run.ports()).admin ?? 0}`;
       await until(async () => (await getJson(`${admin}/readyz`)).status === 200, 30_000, 'ready');
+      expect(lines(run).filter((l) => SERIOUS.has(l.level) && l.component !== 'grpc').map((l) => l.msg)).toEqual([]);
       const before = lines(run).length;
       await daemon?.stop();
       await until(() => count(run, 'reconnecting') >= 4, 30_000, 'four reconnect attempts');
