@@ -1,9 +1,11 @@
 // The logger: JSON lines with the level as a name, errors under `err`, secret-ish fields censored
 // even if a caller slips, and the gRPC library's own lines turned into JSON lines.
+import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { experimental, logVerbosity, setLogger, setLogVerbosity } from '@grpc/grpc-js';
 import { afterEach, expect, it } from 'vitest';
 import { createLogger, routeGrpcLogs } from '../../src/log.js';
+import { ROOT } from '../e2e/support.js';
 
 function sink(): { stream: Writable; lines: () => Record<string, unknown>[] } {
   let out = '';
@@ -49,5 +51,22 @@ it('turns the gRPC library lines into JSON lines of component grpc, tracer lines
   expect(s.lines()).toEqual([
     expect.objectContaining({ level: 'error', component: 'grpc', msg: 'No address added out of total 1 resolved' }),
     expect.objectContaining({ level: 'debug', component: 'grpc', tracer: 'server', msg: 'Received call to method /x' }),
+  ]);
+});
+
+it('turns a Node.js warning and a crash into JSON lines, and still exits 1 on the crash', () => {
+  const script = [
+    "import { createLogger, routeProcessEvents } from './src/log.ts';",
+    "routeProcessEvents(createLogger('info'));",
+    "process.emitWarning('something deprecated', 'DeprecationWarning');",
+    "setTimeout(() => { throw new Error('boom'); }, 10);",
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(1);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(lines).toEqual([
+    expect.objectContaining({ level: 'warn', component: 'node', msg: 'process warning: something deprecated', err: expect.objectContaining({ name: 'DeprecationWarning', message: 'something deprecated' }) as unknown }),
+    expect.objectContaining({ level: 'fatal', component: 'node', msg: 'uncaught exception', err: expect.objectContaining({ message: 'boom' }) as unknown }),
   ]);
 });
