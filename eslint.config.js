@@ -13,4 +13,17 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    // log lines share field names: `err` for errors (pino's serializer), `node` for the Envoy node id
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(fatal|error|warn|info|debug|trace)$/] > ObjectExpression > Property[key.name=/^(error|nodeId)$/]',
+          message: 'log fields: `err` for an error, `node` for the Envoy node id',
+        },
+      ],
+    },
+  },
 );

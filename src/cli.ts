@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `xds`: the command line. Flags (with the Python janitor's spellings and defaults) → Config →
 // the janitor. Bad flags or values: one line on stderr and exit code 2.
+import { accessSync, constants, statSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { FLAGS, parseConfig, type RawOptions } from './config.js';
+import { FLAGS, parseConfig, type ConfigProbe, type RawOptions } from './config.js';
 import { packageVersion } from './version.js';
 
 const EXIT_USAGE = 2;
@@ -22,6 +23,22 @@ function helpFooter(): string {
     '  xds --source file:examples/cluster.yaml --janitor-socket none',
   ].join('\n');
 }
+
+/** A cluster file the janitor could not read is a usage error, found before any port is bound. */
+const probe: ConfigProbe = {
+  fileProblem(path) {
+    try {
+      if (!statSync(path).isFile()) return 'not a file';
+      accessSync(path, constants.R_OK);
+      return undefined;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return 'no such file';
+      if (code === 'EACCES') return 'permission denied';
+      return error instanceof Error ? error.message : String(error);
+    }
+  },
+};
 
 export function buildProgram(errors: string[]): Command {
   const program = new Command('xds')
@@ -55,7 +72,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     }
     throw error;
   }
-  const parsed = parseConfig(program.opts<RawOptions>(), env);
+  const parsed = parseConfig(program.opts<RawOptions>(), env, probe);
   if (!parsed.ok) {
     process.stderr.write(`xds: ${parsed.error}\n`);
     return EXIT_USAGE;

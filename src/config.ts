@@ -1,5 +1,6 @@
-// Flags and environment → a validated Config. Pure: no I/O, no process globals, so every rule is
-// table-testable. Precedence: command-line flag, then environment variable, then default.
+// Flags and environment → a validated Config. Pure: no I/O (the caller may pass a probe), no
+// process globals, so every rule is table-testable. Precedence: command-line flag, then
+// environment variable, then default.
 import { isIP } from 'node:net';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 
@@ -143,16 +144,32 @@ export function parseHostPort(text: string, origin: string): HostPort {
   return { host: checkHost(m[1] ?? '', origin), port: parseInteger(m[2] ?? '', 0, 65535, origin) };
 }
 
-export function parseSource(text: string, origin: string): SourceSpec {
-  if (text === 'opensvc') return { kind: 'opensvc' };
-  if (text.startsWith('file:') && text.length > 'file:'.length) return { kind: 'file', path: text.slice('file:'.length) };
-  throw new ConfigError(`${origin}: "${text}" is not opensvc or file:PATH`);
+/** The I/O parseConfig may be given (the command line gives the real one; tests, none or a fake). */
+export interface ConfigProbe {
+  /** Why this file cannot be read as the cluster file (`no such file`, …), undefined when it can. */
+  readonly fileProblem: (path: string) => string | undefined;
 }
 
-/** `unix:///var/run/xds/xds.sock` or a plain path → the path; `none` → undefined. */
+export function parseSource(text: string, origin: string, probe?: ConfigProbe): SourceSpec {
+  if (text === 'opensvc') return { kind: 'opensvc' };
+  if (!text.startsWith('file:') || text.length === 'file:'.length) throw new ConfigError(`${origin}: "${text}" is not opensvc or file:PATH`);
+  const path = text.slice('file:'.length);
+  const problem = probe?.fileProblem(path);
+  if (problem !== undefined) throw new ConfigError(`${origin}: "${text}": ${problem}`);
+  return { kind: 'file', path };
+}
+
+/**
+ * `unix:///var/run/xds/xds.sock`, `unix:relative.sock` or a plain path → the path; `none` →
+ * undefined. Any other scheme (`tcp://`, `http://`) is refused: the TCP side is --port/--listen.
+ */
 export function parseUnixSocket(text: string, origin: string): string | undefined {
   if (text === 'none') return undefined;
-  const path = text.startsWith('unix://') ? text.slice('unix://'.length) : text;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1];
+  if (scheme !== undefined && scheme.toLowerCase() !== 'unix') {
+    throw new ConfigError(`${origin}: "${text}" is not a unix socket (unix:///path, a path, or none; TCP is --port and --listen)`);
+  }
+  const path = text.replace(/^unix:(\/\/)?/i, '');
   if (path === '' || path.includes('\0')) throw new ConfigError(`${origin}: "${text}" is not a unix socket path`);
   return path;
 }
@@ -186,7 +203,7 @@ function parseFlagBoolean(flag: string | boolean | undefined, fromEnv: string | 
 
 const port = (min: number) => (text: string, origin: string) => parseInteger(text, min, 65535, origin);
 
-function build(raw: RawOptions, env: Env): Config {
+function build(raw: RawOptions, env: Env, probe: ConfigProbe | undefined): Config {
   const janitorSocket = pick(raw, env, 'janitorSocket')?.value;
   return {
     name: field(raw, env, 'name', parseName),
@@ -198,7 +215,7 @@ function build(raw: RawOptions, env: Env): Config {
     janitorSocket: field(raw, env, 'janitorSocket', parseUnixSocket),
     janitorSocketIsDefault: janitorSocket === DEFAULT_JANITOR_SOCKET,
     maxWorkers: field(raw, env, 'maxWorkers', (text, origin) => parseInteger(text, 1, 65536, origin)),
-    source: field(raw, env, 'source', parseSource),
+    source: field(raw, env, 'source', (text, origin) => parseSource(text, origin, probe)),
     admin: field(raw, env, 'admin', (text, origin) => (text === 'none' ? undefined : parseHostPort(text, origin))),
     logLevel: field(raw, env, 'logLevel', parseLogLevel),
     portsFile: pick(raw, env, 'portsFile')?.value || undefined,
@@ -208,10 +225,13 @@ function build(raw: RawOptions, env: Env): Config {
   };
 }
 
-/** Validate flags and environment. Errors are one line naming the flag (or env var) and the value. */
-export function parseConfig(raw: RawOptions, env: Env): ConfigResult {
+/**
+ * Validate flags and environment. Errors are one line naming the flag (or env var) and the value.
+ * With a probe, a cluster file that cannot be read is a usage error too (before any port is bound).
+ */
+export function parseConfig(raw: RawOptions, env: Env, probe?: ConfigProbe): ConfigResult {
   try {
-    return { ok: true, config: build(raw, env) };
+    return { ok: true, config: build(raw, env, probe) };
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, error: error.message };
     throw error;

@@ -3,13 +3,14 @@
 // source, build the first full snapshot, mark the cache ready (nothing is served before). Source
 // lost: keep serving the last state, not ready. SIGTERM/SIGINT: close streams cleanly and exit 0
 // within 5 s.
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { createAdminServer, type AdminServerHandle } from './admin/index.js';
 import { createXdsHooks } from './admin/hooks.js';
 import { createMetrics, shortType, type Metrics } from './admin/metrics.js';
 import type { Config } from './config.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, routeGrpcLogs, routeProcessEvents, type Logger } from './log.js';
 import { createLifecycle, type Lifecycle } from './reconcile/lifecycle.js';
 import { createReconciler, type ReconcileHooks, type Reconciler } from './reconcile/loop.js';
 import { createMemoryWriter, loadRemembered } from './reconcile/memory.js';
@@ -18,7 +19,8 @@ import { createOpenSvcSource, resolveSocketPath } from './source/opensvc/index.j
 import type { Source, SourceEvent, VerifyResult } from './source/types.js';
 import { createResourceCache, type ResourceCache } from './xds/cache.js';
 import { createXdsServer, type XdsServer } from './xds/server.js';
-import { registerSourceCounts } from './admin/source-counts.js';
+import { ADS_ORDER } from './xds/types.js';
+import { trackCertificateExpiry } from './admin/certificates.js';
 
 export interface Janitor {
   readonly ports: { readonly xds: number; readonly admin: number | undefined };
@@ -51,15 +53,34 @@ function tcpAddress(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+/** Why the default socket's folder cannot hold it (missing, not writable), else undefined. */
+function defaultSocketFolderProblem(socketPath: string): string | undefined {
+  const folder = dirname(socketPath);
+  if (!existsSync(folder)) return `folder ${folder} does not exist`;
+  try {
+    accessSync(folder, constants.W_OK);
+    return undefined;
+  } catch {
+    return `folder ${folder} is not writable`;
+  }
+}
+
 async function listenUnix(xds: XdsServer, config: Config, logger: Logger): Promise<string | undefined> {
   if (!config.janitorSocket) return undefined;
+  const socket = config.janitorSocket;
+  // the default path is only a default: its folder missing (no bind mount) is one warning, not fatal
+  const problem = config.janitorSocketIsDefault ? defaultSocketFolderProblem(socket) : undefined;
+  if (problem) {
+    logger.warn({ socket, folder: dirname(socket) }, `xDS unix socket ${socket} not created: ${problem}; serving over TCP only (create the folder, or set --janitor-socket PATH, or --janitor-socket none)`);
+    return undefined;
+  }
   try {
-    await xds.listenUnix(config.janitorSocket);
-    return config.janitorSocket;
+    await xds.listenUnix(socket);
+    return socket;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (!config.janitorSocketIsDefault) throw new Error(`cannot listen on unix socket ${config.janitorSocket}: ${message}`);
-    logger.warn({ socket: config.janitorSocket, err: message }, 'default xDS unix socket unavailable, serving over TCP only');
+    if (!config.janitorSocketIsDefault) throw new Error(`cannot listen on unix socket ${socket}: ${message}`);
+    logger.warn({ socket, err: error }, `xDS unix socket ${socket} not created; serving over TCP only (set --janitor-socket PATH, or --janitor-socket none)`);
     return undefined;
   }
 }
@@ -72,9 +93,11 @@ function portWriteBack(config: Config): { target: 'cluster' | 'memory'; why?: st
 function reconcileHooks(cache: ResourceCache, metrics: Metrics, lifecycle: Lifecycle, xds: () => XdsServer, logger: Logger, save: ReconcileHooks['onRemembered']): ReconcileHooks {
   return {
     onBatch({ eventAt, durationMs, changeSet, invalid }) {
-      metrics.buildDuration.observe(durationMs / 1000);
-      for (const [typeUrl, count] of Object.entries(cache.counts())) metrics.resources.set({ type: shortType(typeUrl) }, count);
-      metrics.invalidServices.set(invalid);
+      metrics.observeBuild(durationMs / 1000);
+      const counts = cache.counts();
+      for (const typeUrl of ADS_ORDER) metrics.setResources(typeUrl, counts[typeUrl]);
+      trackCertificateExpiry(metrics, changeSet);
+      metrics.setInvalidServices(invalid);
       // push latency is measured on the next response, when there is a client to receive one
       lifecycle.batchApplied(eventAt, changeSet.upserts.length + changeSet.removals.length > 0 && xds().registry.size() > 0);
       if (!cache.isReady()) {
@@ -83,6 +106,8 @@ function reconcileHooks(cache: ResourceCache, metrics: Metrics, lifecycle: Lifec
         logger.info({ resources: Object.fromEntries(Object.entries(cache.counts()).map(([t, n]) => [shortType(t), n])) }, 'first snapshot served');
       }
     },
+    onConflict: () => metrics.countConflicts(),
+    onWriteBackFailure: () => metrics.countWriteBackFailure(),
     ...(save !== undefined && { onRemembered: save }),
   };
 }
@@ -92,8 +117,8 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
   const cache = createResourceCache();
   const metrics = createMetrics();
   const source = deps.source ?? makeSource(config, logger, deps.env ?? process.env);
-  const lifecycle = createLifecycle(source.name, logger, (state) => metrics.sourceState.set({ source: source.name }, state === 'live' ? 1 : state === 'connecting' ? -1 : 0));
-  registerSourceCounts(metrics.registry, source.name, () => source.counts?.());
+  const lifecycle = createLifecycle(source.name, logger, (state) => metrics.setSourceState(source.name, state));
+  metrics.trackSource(source.name, () => source.counts?.());
   // the hooks only run once streams exist, long after `xds` is assigned
   const xds: XdsServer = createXdsServer({ cache, logger, hooks: createXdsHooks(metrics, logger, () => lifecycle.takePendingPush(), () => xds.registry) });
   const memory = config.stateDir === undefined ? undefined : createMemoryWriter(config.stateDir, logger);
@@ -164,11 +189,13 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
 /** Run until SIGTERM/SIGINT; resolves with the process exit code. */
 export async function runJanitor(config: Config): Promise<number> {
   const logger = createLogger(config.logLevel);
+  routeGrpcLogs(logger);
+  routeProcessEvents(logger);
   let janitor: Janitor;
   try {
     janitor = await startJanitor(config, { logger });
   } catch (error) {
-    logger.fatal({ err: error instanceof Error ? error.message : String(error) }, 'cannot start');
+    logger.fatal({ err: error }, 'cannot start');
     return 1;
   }
   return new Promise<number>((resolve) => {
@@ -182,7 +209,7 @@ export async function runJanitor(config: Config): Promise<number> {
       janitor.close().then(
         () => resolve(0),
         (error: unknown) => {
-          logger.error({ err: error instanceof Error ? error.message : String(error) }, 'error while shutting down');
+          logger.error({ err: error }, 'error while shutting down');
           resolve(0);
         },
       );

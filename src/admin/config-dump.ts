@@ -20,7 +20,14 @@ function decode(typeUrl: TypeUrl, bytes: Uint8Array): unknown {
   }
 }
 
-/** Keys: `Cluster`, `ClusterLoadAssignment`, `Secret`, `Listener`, `RouteConfiguration` (ADS order). */
+/** What `?type=` accepts (any case), in ADS order: `Cluster`, `ClusterLoadAssignment`, `Secret`, `Listener`, `RouteConfiguration`. */
+export const DUMP_TYPES: readonly string[] = ADS_ORDER.map(shortType);
+
+export function isDumpType(text: string): boolean {
+  return DUMP_TYPES.some((t) => t.toLowerCase() === text.toLowerCase());
+}
+
+/** Keys: DUMP_TYPES, or only the one asked for. */
 export function configDump(cache: ResourceCache, only?: string): Record<string, { version: string; resources: DumpedResource[] }> {
   const out: Record<string, { version: string; resources: DumpedResource[] }> = {};
   for (const typeUrl of ADS_ORDER) {

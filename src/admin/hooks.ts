@@ -20,29 +20,29 @@ export function createXdsHooks(metrics: Metrics, logger: Logger, takePendingPush
 
   return {
     onStreamOpen(info) {
-      metrics.clients.set(registry()?.size() ?? 0);
+      metrics.setStreams(registry()?.size() ?? 0);
       logger.debug({ service: info.service, variant: info.variant, transport: info.transport, peer: info.peer, stream: info.streamId }, 'stream open');
     },
     onStreamClose(info) {
-      metrics.clients.set(registry()?.size() ?? 0);
+      metrics.setStreams(registry()?.size() ?? 0);
       const others = registry()?.list().some((c) => c.nodeId === info.nodeId) ?? false;
       if (!others && announced.delete(info.nodeId)) logger.info({ node: info.nodeId }, 'client disconnected');
     },
     onAck(typeUrl, nodeId, version) {
       seen(nodeId);
-      metrics.acks.inc({ type: shortType(typeUrl) });
+      metrics.countAck(typeUrl);
       logger.debug({ node: nodeId, type: shortType(typeUrl), version }, 'ACK');
     },
     onNack(typeUrl, nodeId, version, errorMessage) {
       seen(nodeId);
-      metrics.nacks.inc({ type: shortType(typeUrl) });
+      metrics.countNack(typeUrl);
       // the engine logs the NACK with its error at warn level: count it, and keep a short line
-      logger.debug({ node: nodeId, type: shortType(typeUrl), version, error: errorMessage }, 'NACK');
+      logger.debug({ node: nodeId, type: shortType(typeUrl), version, err: errorMessage }, 'NACK');
     },
     onResponse(_typeUrl, nodeId) {
       seen(nodeId);
       const eventAt = takePendingPush();
-      if (eventAt !== undefined) metrics.pushLatency.observe((performance.now() - eventAt) / 1000);
+      if (eventAt !== undefined) metrics.observePush((performance.now() - eventAt) / 1000);
     },
   };
 }

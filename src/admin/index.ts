@@ -20,6 +20,7 @@ export interface JanitorView {
 }
 
 export function createAdminServer(address: HostPort, janitor: JanitorView): Promise<AdminServer> {
+  janitor.metrics.trackClients(() => janitor.registry.list());
   const view: AdminView = {
     cache: janitor.cache,
     registry: janitor.registry,

@@ -3,7 +3,7 @@ import type { ServiceStatus } from '../pipeline/index.js';
 import type { ResourceCache } from '../xds/cache.js';
 import type { ClientRegistry } from '../xds/registry.js';
 import type { Metrics } from './metrics.js';
-import { configDump } from './config-dump.js';
+import { DUMP_TYPES, configDump, isDumpType } from './config-dump.js';
 import { json, text, type AdminHandler } from './server.js';
 
 export interface Readiness {
@@ -33,7 +33,14 @@ export function adminRoutes(view: AdminView): Map<string, AdminHandler> {
       '/metrics',
       async () => ({ status: 200, contentType: view.metrics.registry.contentType, body: await view.metrics.registry.metrics() }),
     ],
-    ['/config_dump', (url) => json(configDump(view.cache, url.searchParams.get('type') ?? undefined))],
+    [
+      '/config_dump',
+      (url) => {
+        const type = url.searchParams.get('type') ?? undefined;
+        if (type !== undefined && !isDumpType(type)) return json({ error: `unknown type "${type.slice(0, 100)}": use one of ${DUMP_TYPES.join(', ')}`, types: DUMP_TYPES }, 400);
+        return json(configDump(view.cache, type));
+      },
+    ],
     ['/clients', () => json(view.registry.list())],
     ['/services', () => json(view.services())],
   ]);

@@ -62,7 +62,8 @@ export function createLifecycle(sourceName: string, logger: Logger, onSourceStat
     resumed: resume,
     changed: resume,
     stale(reason) {
-      if (status !== 'stale') logger.warn({ source: sourceName, reason }, 'source lost: serving the last state');
+      // the source itself says why, once (e.g. "daemon connection lost"): one line per event
+      if (status !== 'stale') logger.debug({ source: sourceName, reason }, 'source lost: serving the last state');
       status = 'stale';
       staleReason = reason;
       onSourceState(status);

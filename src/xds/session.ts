@@ -103,7 +103,7 @@ export function startSession(o: SessionOptions): Session {
   };
 
   const fail = (code: GrpcStatus, details: string): void => {
-    o.logger?.warn({ streamId: o.id, nodeId: nodeId(), details }, 'xDS stream rejected');
+    o.logger?.warn({ streamId: o.id, node: nodeId(), details }, 'xDS stream rejected');
     call.emit('error', { code, details });
     cleanup();
   };
@@ -128,7 +128,7 @@ export function startSession(o: SessionOptions): Session {
   const typeHooks = {
     ack: (t: TypeUrl, v: string) => o.hooks.onAck?.(t, nodeId(), v),
     nack: (t: TypeUrl, v: string, error: string) => {
-      o.logger?.warn({ streamId: o.id, nodeId: nodeId(), typeUrl: t, version: v, error }, 'xDS NACK');
+      o.logger?.warn({ streamId: o.id, node: nodeId(), typeUrl: t, version: v, err: error }, 'xDS NACK');
       o.hooks.onNack?.(t, nodeId(), v, error);
     },
   };
@@ -165,7 +165,7 @@ export function startSession(o: SessionOptions): Session {
     unsubscribe();
     o.registry.remove(o.id);
     o.hooks.onStreamClose?.(info);
-    o.logger?.debug({ streamId: o.id, nodeId: info.nodeId }, 'xDS stream closed');
+    o.logger?.debug({ streamId: o.id, node: info.nodeId }, 'xDS stream closed');
   }
 
   call.on('data', onData);

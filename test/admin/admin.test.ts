@@ -54,7 +54,12 @@ describe('admin endpoints', () => {
     expect(clients[0]?.types[TYPE.cluster]?.ackedVersion).not.toBe('');
     expect(clients[0]?.types[TYPE.listener]?.lastNack?.error).toBe('listener refused for the test');
     expect(j.log()).toMatch(/"node":"admin-node".*"msg":"client connected"/);
-    expect(j.log()).toMatch(/"error":"listener refused for the test".*"msg":"xDS NACK"/);
+    // the same per-client view in the metrics: the rejected type nacked, the accepted one synced
+    const metrics = (await getText(`${j.admin}/metrics`)).body;
+    expect(metrics).toMatch(/^xds_client_sync\{node="admin-node",type="Listener",state="nacked"\} 1$/m);
+    expect(metrics).toMatch(/^xds_client_sync\{node="admin-node",type="Listener",state="synced"\} 0$/m);
+    expect(metrics).toMatch(/^xds_client_sync\{node="admin-node",type="Cluster",state="synced"\} 1$/m);
+    expect(j.log()).toMatch(/"level":"warn".*"node":"admin-node".*"err":\{"message":"listener refused for the test"\}.*"msg":"xDS NACK"/);
   });
 
   it('/metrics exposes builds, push latency, resources, clients, ACKs, NACKs, source state and invalid services', async () => {
@@ -73,7 +78,11 @@ describe('admin endpoints', () => {
     expect(body).toMatch(/^xds_connected_streams 1$/m);
     expect(body).toMatch(/^xds_acks_total\{type="Cluster"\} [1-9]/m);
     expect(body).toMatch(/^xds_nacks_total\{type="Listener"\} 1$/m);
-    expect(body).toMatch(/^xds_source_up\{source="file"\} 1$/m);
+    expect(body).toMatch(/^xds_source_state\{source="file",state="live"\} 1$/m);
+    expect(body).toMatch(/^xds_source_state\{source="file",state="connecting"\} 0$/m);
+    expect(body).toMatch(/^xds_client_sync\{node="admin-node",type="Cluster",state="synced"\} 1$/m);
+    expect(body).toMatch(/^xds_client_sync\{node="admin-node",type="Listener",state="synced"\} 1$/m);
+    expect(body).toMatch(/^xds_connected_nodes 1$/m);
     expect(body).toMatch(/^xds_invalid_services 0$/m);
   });
 
@@ -89,6 +98,14 @@ describe('admin endpoints', () => {
     expect(body).not.toContain('PRIVATE KEY');
     const only = (await getJson(`${j.admin}/config_dump?type=listener`)).body as Record<string, unknown>;
     expect(Object.keys(only)).toEqual(['Listener']);
+    // an unknown type is not an empty dump: 400, naming the accepted types
+    const unknown = await getJson(`${j.admin}/config_dump?type=Unknown`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toEqual({
+      error: 'unknown type "Unknown": use one of Cluster, ClusterLoadAssignment, Secret, Listener, RouteConfiguration',
+      types: ['Cluster', 'ClusterLoadAssignment', 'Secret', 'Listener', 'RouteConfiguration'],
+    });
+    expect((await getJson(`${j.admin}/config_dump?type=`)).status).toBe(400);
   });
 
   it('/services shows each service valid or with its problems, its listeners and clusters', async () => {

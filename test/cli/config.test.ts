@@ -105,8 +105,47 @@ describe('parseConfig', () => {
     [{ admin: '127.0.0.1' }, '--admin: "127.0.0.1" is not ADDR:PORT (e.g. 127.0.0.1:9902, [::1]:9902)'],
     [{ logLevel: 'loud' }, '--log-level: "loud" is not one of fatal, error, warn, info, debug, trace, silent'],
     [{ name: 'a b' }, '--name: "a b" is not a valid gateway name'],
+    [{ janitorSocket: 'tcp://127.0.0.1:50051' }, '--janitor-socket: "tcp://127.0.0.1:50051" is not a unix socket (unix:///path, a path, or none; TCP is --port and --listen)'],
+    [{ janitorSocket: 'http://localhost/xds' }, '--janitor-socket: "http://localhost/xds" is not a unix socket (unix:///path, a path, or none; TCP is --port and --listen)'],
+    [{ janitorSocket: 'unix://' }, '--janitor-socket: "unix://" is not a unix socket path'],
   ])('refuses %j with one line naming the flag', (raw, message) => {
     expect(error(raw)).toBe(message);
+  });
+
+  it.each([
+    ['unix:///var/run/xds/xds.sock', '/var/run/xds/xds.sock'],
+    ['UNIX:///tmp/a.sock', '/tmp/a.sock'],
+    ['unix:run/xds.sock', 'run/xds.sock'],
+    ['/tmp/plain.sock', '/tmp/plain.sock'],
+    ['./with:colon.sock', './with:colon.sock'],
+  ])('takes --janitor-socket %s as the unix socket %s', (text, path) => {
+    expect(ok({ janitorSocket: text }).janitorSocket).toBe(path);
+  });
+
+  it('refuses every other URL scheme for --janitor-socket, on one line, never throwing', () => {
+    const scheme = fc.stringMatching(/^[a-z][a-z0-9+.-]{0,8}$/).filter((s) => s !== 'unix');
+    fc.assert(
+      fc.property(scheme, fc.string({ maxLength: 30 }), (name, rest) => {
+        const r = parseConfig({ janitorSocket: `${name}:${rest}` }, {});
+        expect(r.ok).toBe(false);
+        if (!r.ok) expect(r.error).toMatch(/^--janitor-socket: .* is not a unix socket/);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (text) => {
+        const r = parseConfig({ janitorSocket: text }, {});
+        if (!r.ok) expect(r.error.startsWith('--janitor-socket: ')).toBe(true);
+      }),
+    );
+  });
+
+  it('with a probe, refuses a cluster file it cannot read, naming the flag or variable and the file', () => {
+    const probe = { fileProblem: (path: string) => (path === '/here.yaml' ? undefined : 'no such file') };
+    expect(parseConfig({ source: 'file:/here.yaml' }, {}, probe)).toMatchObject({ ok: true, config: { source: { kind: 'file', path: '/here.yaml' } } });
+    expect(parseConfig({ source: 'file:/gone.yaml' }, {}, probe)).toEqual({ ok: false, error: '--source: "file:/gone.yaml": no such file' });
+    expect(parseConfig({}, { XDS_SOURCE: 'file:/gone.yaml' }, probe)).toEqual({ ok: false, error: 'XDS_SOURCE: "file:/gone.yaml": no such file' });
+    // without a probe (pure), the file is not looked at
+    expect(parseConfig({ source: 'file:/gone.yaml' }, {}).ok).toBe(true);
   });
 
   it('names the environment variable when the bad value came from it', () => {

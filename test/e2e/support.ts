@@ -6,8 +6,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { parseConfig, type RawOptions } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
 import { startJanitor, type Janitor } from '../../src/janitor.js';
 import type { Source } from '../../src/source/types.js';
 
@@ -73,7 +73,7 @@ export async function startTestJanitor(raw: RawOptions, opts: { source?: Source 
   if (!parsed.ok) throw new Error(parsed.error);
   let text = '';
   const sink = new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) });
-  const janitor = await startJanitor(parsed.config, { logger: pino({ level: 'debug' }, sink), ...(opts.source ? { source: opts.source } : {}) });
+  const janitor = await startJanitor(parsed.config, { logger: createLogger('debug', sink), ...(opts.source ? { source: opts.source } : {}) });
   return {
     janitor,
     admin: `http://127.0.0.1:${janitor.ports.admin ?? 0}`,

@@ -58,9 +58,8 @@ describe('anti-entropy', () => {
     await repaired(s.views);
     expect(await s.janitor.janitor.verify()).toEqual({ checked: true, differences: 0 }); // converged
     const metrics = await s.metrics();
-    expect(metrics).toMatch(/^xds_source_events_total\{source="opensvc",event="anti_entropy_repair"\} 2$/m);
-    expect(metrics).toMatch(/^xds_source_events_total\{source="opensvc",event="anti_entropy_check"\} 2$/m);
-    expect(metrics).toMatch(/^xds_source_events_total\{source="opensvc",event="resync"\} 0$/m); // repaired in place, no resync
+    expect(metrics).toMatch(/^xds_source_repairs_total\{source="opensvc"\} 2$/m);
+    expect(metrics).toMatch(/^xds_source_resyncs_total\{source="opensvc"\} 0$/m); // repaired in place, no resync
     expect(s.views.map((v) => v.names(TYPE.listener).includes('0.0.0.0:19999/tcp'))).toEqual([false, false]);
   }, 30_000);
 

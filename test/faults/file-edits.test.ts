@@ -79,7 +79,7 @@ describe('cluster file edits', () => {
     writeFileSync(cluster.file, next.slice(0, cut));
     await until(async () => (await readiness(j.admin)).status === 503, 5000, 'the refusal');
     expect((await readiness(j.admin)).reasons).toEqual([expect.stringMatching(/^source file held: cluster file refused at line 10: .*; the last good state is kept$/)]);
-    expect(await getText(`${j.admin}/metrics`).then((m) => m.body)).toMatch(/^xds_source_events_total\{source="file",event="refused_edit"\} 1$/m);
+    expect(await getText(`${j.admin}/metrics`).then((m) => m.body)).toMatch(/^xds_source_refused_edits_total\{source="file"\} 1$/m);
     appendFileSync(cluster.file, next.slice(cut));
     await until(() => views.every((v) => CLUSTERS.every((c) => port(v, c) === '82')), 5000, 'the complete edit');
     expect(removalsSince(views, marks)).toEqual([]);
@@ -94,7 +94,7 @@ describe('cluster file edits', () => {
     expect((await readiness(j.admin)).reasons).toEqual(['source file held: cluster file refused at line 7: ns/svc/b: expose#0: unknown keyword "listener_prt" (known: cluster_data, filter_config_data, port, protocol, listener_addr, listener_port, sni, lb_policy, gateway, vhosts, listener_certificates, cluster_certificates, cluster_private_key_filename); the last good state is kept']);
     cluster.write(clusterText().replace('listener_port: 7001', 'listener_prt: 7001'));
     await delay(300);
-    expect(await getText(`${j.admin}/metrics`).then((m) => m.body)).toMatch(/^xds_source_events_total\{source="file",event="refused_edit"\} 1$/m);
+    expect(await getText(`${j.admin}/metrics`).then((m) => m.body)).toMatch(/^xds_source_refused_edits_total\{source="file"\} 1$/m);
     cluster.write(clusterText(83));
     await until(() => views.every((v) => CLUSTERS.every((c) => port(v, c) === '83')), 5000, 'the good edit');
     expect((await readiness(j.admin)).status).toBe(200);

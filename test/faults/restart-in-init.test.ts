@@ -34,7 +34,7 @@ describe('a restarting daemon is not believed when it suddenly says nothing', ()
     expect(held.reasons).toEqual([
       `source opensvc held: the daemon status would withdraw 1 of the 1 services with exposes (${WEB1}) while the daemon is not ready (nodes initializing: vm): the last state is kept until it is`,
     ]);
-    expect(await stack.metrics()).toMatch(/^xds_source_events_total\{source="opensvc",event="held"\} 1$/m);
+    expect(await stack.metrics()).toMatch(/^xds_source_state\{source="opensvc",state="held"\} 1$/m);
     expect(removalsSince(stack.views, marks)).toEqual([]);
     expect(stack.views.map(everything)).toEqual(before);
     // a client connecting meanwhile gets the last state too, not an empty one

@@ -89,7 +89,9 @@ describe('janitor on the OpenSVC source', () => {
     await d.stop();
     await until(async () => (await getJson(`${j.admin}/readyz`)).status === 503, 3000, 'not ready');
     expect(((await getJson(`${j.admin}/readyz`)).body as { reasons: string[] }).reasons[0]).toMatch(/^source opensvc stale: /);
-    expect((await getText(`${j.admin}/metrics`)).body).toMatch(/^xds_source_up\{source="opensvc"\} 0$/m);
+    const lost = (await getText(`${j.admin}/metrics`)).body;
+    expect(lost).toMatch(/^xds_source_state\{source="opensvc",state="stale"\} 1$/m);
+    expect(lost).toMatch(/^xds_source_state\{source="opensvc",state="live"\} 0$/m);
     expect(j.log()).toContain('"msg":"source lost: serving the last state"');
     // an Envoy (re)connecting meanwhile still gets the last state, not an empty one
     const c = await client(j);
@@ -106,7 +108,10 @@ describe('janitor on the OpenSVC source', () => {
     const after = await c.nextDelta(TYPE.endpoint, { timeoutMs: 3000 });
     expect(after.resources.map((x) => x.name)).toEqual(['test/svc/web1.expose#0']);
     expect(JSON.stringify(after.resources[0]?.message)).toContain('"port_value":81');
-    expect((await getText(`${j.admin}/metrics`)).body).toMatch(/^xds_source_up\{source="opensvc"\} 1$/m);
+    const back = (await getText(`${j.admin}/metrics`)).body;
+    expect(back).toMatch(/^xds_source_state\{source="opensvc",state="live"\} 1$/m);
+    expect(back).toMatch(/^xds_source_state\{source="opensvc",state="stale"\} 0$/m);
+    expect(back).toMatch(/^xds_source_resyncs_total\{source="opensvc"\} 1$/m);
   });
 
   it('fetches a rotated secret again and pushes it', async () => {

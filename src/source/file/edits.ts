@@ -81,7 +81,7 @@ export function createEditor(h: EditorHooks): Editor {
   function refuse(print: string, problem: { readonly line: number; readonly column: number; readonly message: string }, live = true): void {
     if (refused !== print) {
       h.count('refusedEdits');
-      h.log.error({ line: problem.line, column: problem.column, error: problem.message }, `cluster file refused at line ${problem.line}: ${problem.message}; keeping the last good state`);
+      h.log.error({ line: problem.line, column: problem.column, err: problem.message }, `cluster file refused at line ${problem.line}: ${problem.message}; keeping the last good state`);
     }
     refused = print;
     if (live) hold(`cluster file refused at line ${problem.line}: ${problem.message}; the last good state is kept`);

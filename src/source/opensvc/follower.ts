@@ -173,7 +173,7 @@ export function createFollower(hooks: FollowerHooks): Follower {
   }
 
   function applyError(patch: Patch, failed: { readonly error: string; readonly stanza: number }): void {
-    hooks.log.warn({ id: patch.id, stanza: failed.stanza, error: failed.error }, 'patch does not apply');
+    hooks.log.warn({ id: patch.id, stanza: failed.stanza, err: failed.error }, 'patch does not apply');
     resync('patch apply error', []);
   }
 
