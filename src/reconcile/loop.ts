@@ -31,6 +31,8 @@ export interface ReconcileOptions {
   readonly portWriteBack: { readonly target: 'cluster' | 'memory'; readonly why?: string };
   readonly envoyAdminPort: number;
   readonly secretConcurrency: number;
+  /** Retry delays of a failed secret fetch (default 1 s doubling to 60 s). */
+  readonly secretBackoff?: { readonly minMs: number; readonly maxMs: number };
   readonly logger: Logger;
   readonly remembered?: Remembered;
   readonly hooks?: ReconcileHooks;
@@ -63,6 +65,7 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
     source: o.source,
     logger: log,
     concurrency: o.secretConcurrency,
+    ...(o.secretBackoff !== undefined && { backoff: o.secretBackoff }),
     wanted: (path) => secretUsers(state, path).length > 0,
     onChange: (path) => {
       for (const user of secretUsers(state, path)) due.add(user);
