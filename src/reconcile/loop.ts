@@ -127,13 +127,16 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
   }
 
   async function batch(): Promise<void> {
-    if (!cluster) return;
+    // the state this batch was started for: an event arriving while it awaits is due again and
+    // goes in the next batch (a step on a newer state would miss the secrets that state names)
+    const now = cluster;
+    if (!now) return;
     const started = performance.now();
     const eventAt = oldestEvent ?? started;
     oldestEvent = undefined;
-    const paths = await withSecrets(cluster, [...due].filter((p) => (due.delete(p), true)), first);
-    const envoyPorts = needsAllocation(state, cluster, paths) ? await envoyListenerPorts(o.envoyAdminPort) : [];
-    const result = step(state, { cluster, changed: paths, secrets: (p) => secrets.entry(p), envoyPorts });
+    const paths = await withSecrets(now, [...due].filter((p) => (due.delete(p), true)), first);
+    const envoyPorts = needsAllocation(state, now, paths) ? await envoyListenerPorts(o.envoyAdminPort) : [];
+    const result = step(state, { cluster: now, changed: paths, secrets: (p) => secrets.entry(p), envoyPorts });
     state = result.state;
     o.cache.apply(result.changeSet);
     const wasFirst = first;
