@@ -120,7 +120,11 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
   let rememberedSignature = '';
   function remember(): void {
     const r = remembered(state);
-    const signature = `${r.ages.size}\u0000${JSON.stringify([...r.holders])}`;
+    // a service that comes gets a step number above every age, so when as many go as come in
+    // one batch the sum of the ages still changes
+    let ages = 0;
+    for (const age of r.ages.values()) ages += age;
+    const signature = `${r.ages.size}\u0000${ages}\u0000${JSON.stringify([...r.holders])}`;
     if (signature === rememberedSignature) return;
     rememberedSignature = signature;
     o.hooks?.onRemembered?.(r);
