@@ -32,6 +32,8 @@ export interface ReconcileOptions {
   readonly portWriteBack: { readonly target: 'cluster' | 'memory'; readonly why?: string };
   readonly envoyAdminPort: number;
   readonly secretConcurrency: number;
+  /** Retry delays of a failed secret fetch (default 1 s doubling to 60 s). */
+  readonly secretBackoff?: { readonly minMs: number; readonly maxMs: number };
   readonly logger: Logger;
   readonly remembered?: Remembered;
   readonly hooks?: ReconcileHooks;
@@ -66,6 +68,7 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
     source: o.source,
     logger: log,
     concurrency: o.secretConcurrency,
+    ...(o.secretBackoff !== undefined && { backoff: o.secretBackoff }),
     wanted: (path) => secretUsers(state, path).length > 0,
     onChange: (path) => {
       for (const user of secretUsers(state, path)) due.add(user);
@@ -123,21 +126,39 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
   let rememberedSignature = '';
   function remember(): void {
     const r = remembered(state);
-    const signature = `${r.ages.size}\u0000${JSON.stringify([...r.holders])}`;
+    // a service that comes gets a step number above every age, so when as many go as come in
+    // one batch the sum of the ages still changes
+    let ages = 0;
+    for (const age of r.ages.values()) ages += age;
+    const signature = `${r.ages.size}\u0000${ages}\u0000${JSON.stringify([...r.holders])}`;
     if (signature === rememberedSignature) return;
     rememberedSignature = signature;
     o.hooks?.onRemembered?.(r);
   }
 
   async function batch(): Promise<void> {
-    if (!cluster) return;
+    // the state this batch was started for: an event arriving while it awaits is due again and
+    // goes in the next batch (a step on a newer state would miss the secrets that state names)
+    const now = cluster;
+    if (!now) return;
     const started = performance.now();
     const eventAt = oldestEvent ?? started;
     oldestEvent = undefined;
     snapshotPending = false;
-    const paths = await withSecrets(cluster, [...due].filter((p) => (due.delete(p), true)), first);
-    const envoyPorts = needsAllocation(state, cluster, paths) ? await envoyListenerPorts(o.envoyAdminPort) : [];
-    const result = step(state, { cluster, changed: paths, secrets: (p) => secrets.entry(p), envoyPorts });
+    const fetched = await withSecrets(now, [...due].filter((p) => (due.delete(p), true)), first);
+    // the state is a live view: a service edited during the wait may now name a secret never
+    // fetched; it waits for it (its last state stays served) instead of being built without it
+    const paths = fetched.filter((p) => {
+      const missing = new Map([...secretsNamedBy(state, now, p)].filter(([x]) => secrets.entry(x) === undefined));
+      if (missing.size === 0) return true;
+      void secrets.ensure(missing).then(() => {
+        due.add(p);
+        kick();
+      });
+      return false;
+    });
+    const envoyPorts = needsAllocation(state, now, paths) ? await envoyListenerPorts(o.envoyAdminPort) : [];
+    const result = step(state, { cluster: now, changed: paths, secrets: (p) => secrets.entry(p), envoyPorts });
     state = result.state;
     o.cache.apply(result.changeSet);
     const wasFirst = first;

@@ -49,6 +49,7 @@ export interface MemoryWriter {
 
 export function createMemoryWriter(dir: string, logger: Logger, delayMs = 1000): MemoryWriter {
   const file = path.join(dir, FILE);
+  /** The text the file holds once the queued writes are done. */
   let last = '';
   let pending: string | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -60,8 +61,8 @@ export function createMemoryWriter(dir: string, logger: Logger, delayMs = 1000):
       const tmp = `${file}.${process.pid}.tmp`;
       await writeFile(tmp, text);
       await rename(tmp, file);
-      last = text;
     } catch (error) {
+      if (last === text) last = ''; // written again on the next save
       logger.warn({ file, err: error instanceof Error ? error.message : String(error) }, 'cannot write the state file: a restart may settle conflicts differently');
     }
   }
@@ -72,6 +73,7 @@ export function createMemoryWriter(dir: string, logger: Logger, delayMs = 1000):
     const text = pending;
     pending = undefined;
     if (text === undefined || text === last) return writing;
+    last = text;
     writing = writing.then(() => write(text));
     return writing;
   }
@@ -80,7 +82,10 @@ export function createMemoryWriter(dir: string, logger: Logger, delayMs = 1000):
     save(remembered) {
       const body: StateFile = { version: 1, holders: Object.fromEntries(remembered.holders), ages: Object.fromEntries(remembered.ages) };
       const text = `${JSON.stringify(body)}\n`;
-      if (text === last) return;
+      if (text === last) {
+        pending = undefined; // a change undone before it was written
+        return;
+      }
       pending = text;
       timer ??= setTimeout(() => void flushNow(), delayMs);
       timer.unref();
