@@ -1,0 +1,45 @@
+// Per-stream bounds, checked on every request in O(1): the names one request carries (counted on
+// the wire before anything is decoded), the names the stream subscribes to in total, and the
+// request rate (a token bucket: past the burst, the stream is read no faster than the rate, so a
+// flooding client slows itself down through HTTP/2 flow control instead of the server).
+import type { XdsLimits } from './limits.js';
+import type { NameLoad } from './request.js';
+
+export interface StreamGuard {
+  /** The names one request carries: a sentence when it is over a limit by itself. */
+  checkRequest(load: NameLoad): string | undefined;
+  /** The stream's subscriptions after a request: a sentence when they are over a limit. */
+  checkTotals(count: number, bytes: number): string | undefined;
+  /** Charge one request of `bytes`; the milliseconds to wait before reading the next (0: none). */
+  charge(bytes: number): number;
+}
+
+/** A request costs one token, plus one per 64 KiB it carries. */
+const BYTES_PER_TOKEN = 64 * 1024;
+
+export function createStreamGuard(limits: XdsLimits, now: () => number = () => performance.now()): StreamGuard {
+  let tokens = limits.requestBurst;
+  let last = now();
+
+  const over = (count: number, bytes: number, what: string): string | undefined => {
+    if (count > limits.maxSubscriptions) {
+      return `${what} ${count} resource names, more than the ${limits.maxSubscriptions} a stream may subscribe to`;
+    }
+    if (bytes > limits.maxSubscriptionBytes) {
+      return `${what} ${bytes} bytes of resource names, more than the ${limits.maxSubscriptionBytes} a stream may subscribe to`;
+    }
+    return undefined;
+  };
+
+  return {
+    checkRequest: (load) => over(load.count, load.bytes, 'request carries'),
+    checkTotals: (count, bytes) => over(count, bytes, 'stream subscribes to'),
+    charge(bytes) {
+      const t = now();
+      tokens = Math.min(limits.requestBurst, tokens + ((t - last) * limits.requestsPerSecond) / 1000);
+      last = t;
+      tokens -= 1 + Math.floor(bytes / BYTES_PER_TOKEN);
+      return tokens >= 0 ? 0 : Math.ceil((-tokens * 1000) / limits.requestsPerSecond);
+    },
+  };
+}
