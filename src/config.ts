@@ -2,6 +2,8 @@
 // table-testable. Precedence: command-line flag, then environment variable, then default.
 import { isIP } from 'node:net';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+import { DEFAULT_LIMITS, TEXT_LIMITS, type XdsLimits } from './xds/limits.js';
+import type { TlsFiles } from './xds/tls.js';
 
 export type SourceSpec = { readonly kind: 'opensvc' } | { readonly kind: 'file'; readonly path: string };
 
@@ -33,12 +35,21 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** When set, the bound ports are written there as JSON once the janitor serves. */
   readonly portsFile: string | undefined;
+  /** TLS on the xDS TCP listener; with a CA, client certificates are required (mutual TLS). */
+  readonly tls: TlsFiles | undefined;
+  /** Node ids or node clusters allowed to connect; empty: any node. */
+  readonly allowNodes: readonly string[];
+  /** Serve secrets on TCP streams that neither mutual TLS nor the unix socket protects. */
+  readonly insecureSdsOverTcp: boolean;
+  readonly limits: XdsLimits;
 }
 
 /** One option: its flags, the env var that can set it, its default, its help line. */
 export interface FlagSpec {
   readonly key: keyof RawOptions;
   readonly flags: string;
+  /** `list`: repeatable (the env var takes a comma-separated list); `boolean`: takes no value. */
+  readonly kind?: 'list' | 'boolean';
   readonly env: string;
   readonly defaultValue?: string;
   readonly description: string;
@@ -59,6 +70,17 @@ export interface RawOptions {
   readonly admin?: string;
   readonly logLevel?: string;
   readonly portsFile?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly tlsCa?: string;
+  readonly allowNode?: readonly string[];
+  readonly insecureSdsOverTcp?: boolean;
+  readonly maxConnections?: string;
+  readonly maxStreams?: string;
+  readonly maxStreamsPerConnection?: string;
+  readonly maxRequestBytes?: string;
+  readonly maxSubscriptions?: string;
+  readonly maxSubscriptionBytes?: string;
 }
 
 export const DEFAULT_JANITOR_SOCKET = 'unix:///var/run/xds/xds.sock';
@@ -77,6 +99,17 @@ export const FLAGS: readonly FlagSpec[] = [
   { key: 'admin', flags: '--admin <addr:port>', env: 'XDS_ADMIN', defaultValue: '127.0.0.1:9902', description: 'admin HTTP address: /healthz /readyz /metrics /config_dump /clients /services (none: disabled)' },
   { key: 'logLevel', flags: '--log-level <level>', env: 'XDS_LOG_LEVEL', defaultValue: 'info', description: `log level: ${LOG_LEVELS.join(', ')}` },
   { key: 'portsFile', flags: '--ports-file <path>', env: 'XDS_PORTS_FILE', description: 'write the bound ports as JSON to this file once serving (for scripts and tests)' },
+  { key: 'tlsCert', flags: '--tls-cert <file>', env: 'XDS_TLS_CERT', description: 'PEM certificate of the xDS TCP listener (TLS; reloaded when the file changes)' },
+  { key: 'tlsKey', flags: '--tls-key <file>', env: 'XDS_TLS_KEY', description: 'PEM private key of --tls-cert' },
+  { key: 'tlsCa', flags: '--tls-ca <file>', env: 'XDS_TLS_CA', description: 'PEM CA: xDS TCP clients must present a certificate it signed (mutual TLS)' },
+  { key: 'allowNode', flags: '--allow-node <id>', env: 'XDS_ALLOW_NODE', kind: 'list', description: 'only this node id or node cluster may connect (repeatable; env: comma-separated)' },
+  { key: 'insecureSdsOverTcp', flags: '--insecure-sds-over-tcp', env: 'XDS_INSECURE_SDS_OVER_TCP', kind: 'boolean', description: 'serve private keys on TCP streams without mutual TLS (any local user can read them)' },
+  { key: 'maxConnections', flags: '--max-connections <n>', env: 'XDS_MAX_CONNECTIONS', defaultValue: String(DEFAULT_LIMITS.maxConnections), description: 'open xDS connections (TCP and unix)' },
+  { key: 'maxStreams', flags: '--max-streams <n>', env: 'XDS_MAX_STREAMS', defaultValue: String(DEFAULT_LIMITS.maxStreams), description: 'open xDS streams in total' },
+  { key: 'maxStreamsPerConnection', flags: '--max-streams-per-connection <n>', env: 'XDS_MAX_STREAMS_PER_CONNECTION', defaultValue: String(DEFAULT_LIMITS.maxStreamsPerConnection), description: 'concurrent streams on one connection' },
+  { key: 'maxRequestBytes', flags: '--max-request-bytes <n>', env: 'XDS_MAX_REQUEST_BYTES', defaultValue: String(DEFAULT_LIMITS.maxRequestBytes), description: 'largest xDS request message' },
+  { key: 'maxSubscriptions', flags: '--max-subscriptions <n>', env: 'XDS_MAX_SUBSCRIPTIONS', defaultValue: String(DEFAULT_LIMITS.maxSubscriptions), description: 'resource names one stream may subscribe to' },
+  { key: 'maxSubscriptionBytes', flags: '--max-subscription-bytes <n>', env: 'XDS_MAX_SUBSCRIPTION_BYTES', defaultValue: String(DEFAULT_LIMITS.maxSubscriptionBytes), description: 'total bytes of the names one stream subscribes to' },
 ];
 
 export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly error: string };
@@ -87,7 +120,8 @@ class ConfigError extends Error {}
 
 function pick(raw: RawOptions, env: Env, key: keyof RawOptions): { value: string; origin: string } | undefined {
   const spec = FLAGS.find((f) => f.key === key);
-  const flag = raw[key];
+  const given = raw[key];
+  const flag = typeof given === 'string' ? given : undefined;
   const longFlag = spec?.flags.match(/--[a-z-]+/)?.[0] ?? key;
   if (flag !== undefined) return { value: flag, origin: longFlag };
   const fromEnv = spec ? env[spec.env] : undefined;
@@ -164,6 +198,43 @@ function socketOption(raw: RawOptions, env: Env): string | undefined {
 
 const port = (min: number) => (text: string, origin: string) => parseInteger(text, min, 65535, origin);
 
+function tlsFiles(raw: RawOptions, env: Env): TlsFiles | undefined {
+  const [cert, key, ca] = (['tlsCert', 'tlsKey', 'tlsCa'] as const).map((k) => pick(raw, env, k)?.value || undefined);
+  if (!cert && !key && !ca) return undefined;
+  if (!cert || !key) throw new ConfigError('--tls-cert and --tls-key go together (and --tls-ca needs both: the server proves itself first)');
+  return { cert, key, ca };
+}
+
+function allowNodes(raw: RawOptions, env: Env): string[] {
+  const fromEnv = env['XDS_ALLOW_NODE'];
+  const list = raw.allowNode ?? (fromEnv ? fromEnv.split(',').map((s) => s.trim()).filter(Boolean) : []);
+  for (const id of list) {
+    if (id === '' || id.length > TEXT_LIMITS.identifier) throw new ConfigError(`--allow-node: "${id.slice(0, 40)}" must be 1-${TEXT_LIMITS.identifier} characters`);
+  }
+  return [...list];
+}
+
+function flagOn(raw: RawOptions, env: Env): boolean {
+  if (raw.insecureSdsOverTcp !== undefined) return raw.insecureSdsOverTcp;
+  const text = (env['XDS_INSECURE_SDS_OVER_TCP'] ?? '').toLowerCase();
+  if (['', '0', 'false', 'no'].includes(text)) return false;
+  if (['1', 'true', 'yes'].includes(text)) return true;
+  throw new ConfigError(`XDS_INSECURE_SDS_OVER_TCP: "${text}" is not true or false`);
+}
+
+function limits(raw: RawOptions, env: Env): XdsLimits {
+  const count = (key: keyof RawOptions) => field(raw, env, key, (text, origin) => parseInteger(text, 1, 2 ** 31 - 1, origin));
+  return {
+    ...DEFAULT_LIMITS,
+    maxConnections: count('maxConnections'),
+    maxStreams: count('maxStreams'),
+    maxStreamsPerConnection: count('maxStreamsPerConnection'),
+    maxRequestBytes: count('maxRequestBytes'),
+    maxSubscriptions: count('maxSubscriptions'),
+    maxSubscriptionBytes: count('maxSubscriptionBytes'),
+  };
+}
+
 function build(raw: RawOptions, env: Env): Config {
   const janitorSocket = pick(raw, env, 'janitorSocket')?.value;
   return {
@@ -180,6 +251,10 @@ function build(raw: RawOptions, env: Env): Config {
     admin: field(raw, env, 'admin', (text, origin) => (text === 'none' ? undefined : parseHostPort(text, origin))),
     logLevel: field(raw, env, 'logLevel', parseLogLevel),
     portsFile: pick(raw, env, 'portsFile')?.value || undefined,
+    tls: tlsFiles(raw, env),
+    allowNodes: allowNodes(raw, env),
+    insecureSdsOverTcp: flagOn(raw, env),
+    limits: limits(raw, env),
   };
 }
 

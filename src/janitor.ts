@@ -16,7 +16,9 @@ import { createOpenSvcSource, resolveSocketPath } from './source/opensvc/index.j
 import type { Source, SourceEvent } from './source/types.js';
 import { createResourceCache } from './xds/cache.js';
 import { createXdsServer, type XdsServer } from './xds/server.js';
+import { SocketInUseError } from './xds/listeners.js';
 import { createXdsHooks } from './admin/hooks.js';
+import { createAccessPolicy, securityWarnings } from './access.js';
 import { createLifecycle, type Lifecycle } from './build/lifecycle.js';
 
 export interface Janitor {
@@ -54,7 +56,8 @@ async function listenUnix(xds: XdsServer, config: Config, logger: Logger): Promi
     return config.janitorSocket;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (!config.janitorSocketIsDefault) throw new Error(`cannot listen on unix socket ${config.janitorSocket}: ${message}`);
+    // a live janitor on the socket is never replaced, default path or not
+    if (error instanceof SocketInUseError || !config.janitorSocketIsDefault) throw new Error(`cannot listen on unix socket ${config.janitorSocket}: ${message}`);
     logger.warn({ socket: config.janitorSocket, error: message }, 'default xDS unix socket unavailable, serving over TCP only');
     return undefined;
   }
@@ -67,7 +70,10 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
   const source = deps.source ?? makeSource(config, logger, deps.env ?? process.env);
   const lifecycle = createLifecycle(source.name, metrics, logger);
   // the hooks only run once streams exist, long after `xds` is assigned
-  const xds: XdsServer = createXdsServer({ cache, logger, hooks: createXdsHooks(metrics, logger, lifecycle, () => xds.registry) });
+  const xds: XdsServer = createXdsServer({
+    cache, logger, hooks: createXdsHooks(metrics, logger, lifecycle, () => xds.registry),
+    policy: createAccessPolicy(config), limits: config.limits, tls: config.tls,
+  });
   const scheduler = createScheduler({
     api: createModelApi(config.portRange),
     validate: fullCheck,
@@ -92,8 +98,16 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
     },
   });
 
-  const xdsPort = await xds.listenTcp(tcpAddress(config.listen, config.port));
-  const unixPath = await listenUnix(xds, config, logger);
+  let xdsPort: number;
+  let unixPath: string | undefined;
+  try {
+    xdsPort = await xds.listenTcp(tcpAddress(config.listen, config.port));
+    unixPath = await listenUnix(xds, config, logger);
+  } catch (error) {
+    await xds.close(0);
+    throw error;
+  }
+  for (const w of securityWarnings(config, unixPath)) logger.warn(w.fields, w.message);
   const admin: AdminServerHandle | undefined = config.admin
     ? await createAdminServer(config.admin, { cache, registry: xds.registry, metrics, lifecycle, scheduler })
     : undefined;

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FLAGS, parseConfig, type RawOptions } from '../../src/config.js';
+import { DEFAULT_LIMITS } from '../../src/xds/limits.js';
 
 function ok(raw: RawOptions, env: Record<string, string> = {}) {
   const r = parseConfig(raw, env);
@@ -31,6 +32,10 @@ describe('parseConfig', () => {
       admin: { host: '127.0.0.1', port: 9902 },
       logLevel: 'info',
       portsFile: undefined,
+      tls: undefined,
+      allowNodes: [],
+      insecureSdsOverTcp: false,
+      limits: DEFAULT_LIMITS,
     });
   });
 
@@ -53,6 +58,17 @@ describe('parseConfig', () => {
       XDS_ADMIN: '[::1]:9000',
       XDS_LOG_LEVEL: 'debug',
       XDS_PORTS_FILE: '/tmp/ports.json',
+      XDS_TLS_CERT: '/etc/xds/tls.crt',
+      XDS_TLS_KEY: '/etc/xds/tls.key',
+      XDS_TLS_CA: '/etc/xds/ca.crt',
+      XDS_ALLOW_NODE: 'envoy-a, gw-cluster',
+      XDS_INSECURE_SDS_OVER_TCP: 'true',
+      XDS_MAX_CONNECTIONS: '10',
+      XDS_MAX_STREAMS: '20',
+      XDS_MAX_STREAMS_PER_CONNECTION: '5',
+      XDS_MAX_REQUEST_BYTES: '65536',
+      XDS_MAX_SUBSCRIPTIONS: '100',
+      XDS_MAX_SUBSCRIPTION_BYTES: '4096',
     };
     expect(ok({}, env)).toMatchObject({
       name: 'gw1',
@@ -67,6 +83,10 @@ describe('parseConfig', () => {
       admin: { host: '::1', port: 9000 },
       logLevel: 'debug',
       portsFile: '/tmp/ports.json',
+      tls: { cert: '/etc/xds/tls.crt', key: '/etc/xds/tls.key', ca: '/etc/xds/ca.crt' },
+      allowNodes: ['envoy-a', 'gw-cluster'],
+      insecureSdsOverTcp: true,
+      limits: { ...DEFAULT_LIMITS, maxConnections: 10, maxStreams: 20, maxStreamsPerConnection: 5, maxRequestBytes: 65536, maxSubscriptions: 100, maxSubscriptionBytes: 4096 },
     });
     expect(ok({ name: 'cli', port: '7000' }, env)).toMatchObject({ name: 'cli', port: 7000 });
     // every documented env var is really read
@@ -89,12 +109,24 @@ describe('parseConfig', () => {
     [{ admin: '127.0.0.1' }, '--admin: "127.0.0.1" is not ADDR:PORT (e.g. 127.0.0.1:9902, [::1]:9902)'],
     [{ logLevel: 'loud' }, '--log-level: "loud" is not one of fatal, error, warn, info, debug, trace, silent'],
     [{ name: 'a b' }, '--name: "a b" is not a valid gateway name'],
+    [{ tlsCert: '/c.pem' }, '--tls-cert and --tls-key go together (and --tls-ca needs both: the server proves itself first)'],
+    [{ tlsCa: '/ca.pem' }, '--tls-cert and --tls-key go together (and --tls-ca needs both: the server proves itself first)'],
+    [{ allowNode: [''] }, '--allow-node: "" must be 1-256 characters'],
+    [{ maxStreams: '0' }, '--max-streams: 0 is out of range (1-2147483647)'],
+    [{ maxRequestBytes: 'lots' }, '--max-request-bytes: "lots" is not an integer'],
   ])('refuses %j with one line naming the flag', (raw, message) => {
     expect(error(raw)).toBe(message);
   });
 
   it('names the environment variable when the bad value came from it', () => {
     expect(error({}, { XDS_PORT: 'x' })).toBe('XDS_PORT: "x" is not an integer');
+    expect(error({}, { XDS_INSECURE_SDS_OVER_TCP: 'maybe' })).toBe('XDS_INSECURE_SDS_OVER_TCP: "maybe" is not true or false');
+  });
+
+  it('takes --allow-node repeated, and the flags over their variables', () => {
+    expect(ok({ allowNode: ['a', 'b'] }, { XDS_ALLOW_NODE: 'c' }).allowNodes).toEqual(['a', 'b']);
+    expect(ok({ insecureSdsOverTcp: false }, { XDS_INSECURE_SDS_OVER_TCP: '1' }).insecureSdsOverTcp).toBe(false);
+    expect(ok({ tlsCert: '/c', tlsKey: '/k' }).tls).toEqual({ cert: '/c', key: '/k', ca: undefined });
   });
 
   it('accepts every valid port range and refuses the rest, never throwing', () => {
