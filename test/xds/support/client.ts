@@ -7,7 +7,7 @@
 //   c.request(TYPE.cluster);                       // SotW: wildcard; Delta: c.subscribe(TYPE.cluster, [])
 //   const r = await c.nextResponse(TYPE.cluster);  // r.resources[0].message is a plain object
 //   c.ack(r); c.close();
-import { Client, credentials, type ClientDuplexStream } from '@grpc/grpc-js';
+import { Client, credentials, type ChannelCredentials, type ChannelOptions, type ClientDuplexStream } from '@grpc/grpc-js';
 import { messageType } from '../../../src/proto/root.js';
 import { TYPE, type TypeUrl } from '../../../src/xds/types.js';
 import { checkResponse, type DeltaResponse, type SotwResponse, type XdsResponse } from './decode.js';
@@ -25,6 +25,10 @@ export interface ConnectOptions {
   readonly variant: 'sotw' | 'delta';
   /** Default 'ads'. */
   readonly service?: ServiceKind;
+  /** Default insecure (plaintext). */
+  readonly credentials?: ChannelCredentials;
+  /** Extra channel options, e.g. { 'grpc.use_local_subchannel_pool': 1 } for a connection of its own. */
+  readonly channelOptions?: ChannelOptions;
 }
 
 const SERVICE: Record<ServiceKind, { full: string; noun: string; typeUrl: TypeUrl | undefined }> = {
@@ -81,7 +85,7 @@ interface Waiter {
 export async function connectXds(opts: ConnectOptions): Promise<XdsTestClient> {
   const service = SERVICE[opts.service ?? 'ads'];
   const target = opts.unixPath ? `unix:${opts.unixPath}` : (opts.address ?? '');
-  const client = new Client(target, credentials.createInsecure(), { 'grpc.max_receive_message_length': -1 });
+  const client = new Client(target, opts.credentials ?? credentials.createInsecure(), { 'grpc.max_receive_message_length': -1, ...opts.channelOptions });
   const path = `/${service.full}/${opts.variant === 'sotw' ? 'Stream' : 'Delta'}${service.noun}`;
   const id = (b: Buffer): Buffer => b;
   const call: ClientDuplexStream<Buffer, Buffer> = client.makeBidiStreamRequest(path, id, id);
