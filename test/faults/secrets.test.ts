@@ -53,7 +53,8 @@ async function ask(c: XdsTestClient, variant: 'sotw' | 'delta', names: readonly 
   }
   c.ack(await c.nextResponse(TYPE.listener));
   const secrets = c.received.slice(from).filter((r) => r.typeUrl === TYPE.secret);
-  for (const r of secrets) c.ack(await c.nextResponse(TYPE.secret));
+  // take them off the unread queue (they arrived before the listener response) and ACK them
+  for (let i = 0; i < secrets.length; i++) c.ack(await c.nextResponse(TYPE.secret));
   return secrets.flatMap((r) => r.resources.map((x) => x.name));
 }
 

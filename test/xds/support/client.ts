@@ -29,6 +29,10 @@ export interface ConnectOptions {
   readonly credentials?: ChannelCredentials;
   /** Extra channel options, e.g. { 'grpc.use_local_subchannel_pool': 1 } for a connection of its own. */
   readonly channelOptions?: ChannelOptions;
+  /** More fields of the first request's Node (metadata, locality, ...). */
+  readonly nodeExtra?: Record<string, unknown>;
+  /** The user agent the node declares (default xds-test-client). */
+  readonly userAgent?: string;
 }
 
 const SERVICE: Record<ServiceKind, { full: string; noun: string; typeUrl: TypeUrl | undefined }> = {
@@ -122,7 +126,7 @@ export async function connectXds(opts: ConnectOptions): Promise<XdsTestClient> {
   const node = (): Record<string, unknown> | undefined => {
     if (sentNode) return undefined;
     sentNode = true;
-    return { id: opts.nodeId, cluster: opts.nodeCluster ?? 'test-cluster', user_agent_name: 'xds-test-client' };
+    return { id: opts.nodeId, cluster: opts.nodeCluster ?? 'test-cluster', user_agent_name: opts.userAgent ?? 'xds-test-client', ...opts.nodeExtra };
   };
   const errorDetail = (o?: RequestOptions) => (o?.errorMessage !== undefined ? { code: 3, message: o.errorMessage } : undefined);
 

@@ -1,0 +1,111 @@
+// What one client may cost the server, over real gRPC: names per request and per stream, request
+// size, streams in total, streams per connection, connections in total. Past a per-stream bound
+// the stream ends with RESOURCE_EXHAUSTED and a sentence naming the bound; past a server bound
+// the newcomer is refused and the others carry on.
+import { status } from '@grpc/grpc-js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TYPE } from '../../src/xds/types.js';
+import { type XdsTestClient } from '../xds/support/client.js';
+import { startHarness, type Harness, type HarnessOptions } from '../xds/support/harness.js';
+import { cla, cluster, ep } from '../xds/support/resources.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const OWN_CONNECTION = { 'grpc.use_local_subchannel_pool': 1 };
+const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+
+async function harness(limits: HarnessOptions['limits']): Promise<Harness> {
+  h = await startHarness({ limits });
+  h.put(cluster('a'), cla('a', ep('10.0.0.1')));
+  return h;
+}
+
+/** A stream that asks for the Clusters and got them (proof it is served). */
+async function served(hh: Harness, nodeId: string, channelOptions = {}): Promise<XdsTestClient> {
+  const c = await hh.connect({ nodeId, variant: 'delta', channelOptions });
+  c.subscribe(TYPE.cluster, []);
+  c.ack(await c.nextDelta(TYPE.cluster));
+  return c;
+}
+
+describe.each(['sotw', 'delta'] as const)('%s: resource names per stream', (variant) => {
+  const ask = (c: XdsTestClient, typeUrl: typeof TYPE.endpoint | typeof TYPE.route, list: readonly string[]) =>
+    variant === 'sotw' ? c.request(typeUrl, list) : c.subscribe(typeUrl, list);
+
+  it('one request naming more than --max-subscriptions ends the stream with RESOURCE_EXHAUSTED; others carry on', async () => {
+    const hh = await harness({ maxSubscriptions: 10 });
+    const other = await served(hh, 'bystander');
+    const c = await hh.connect({ nodeId: 'greedy', variant });
+    ask(c, TYPE.endpoint, names('cla', 11));
+    expect(await c.ended).toEqual({ code: status.RESOURCE_EXHAUSTED, details: 'request carries 11 resource names, more than the 10 a stream may subscribe to' });
+    hh.put(cluster('b'));
+    expect((await other.nextDelta(TYPE.cluster)).resources.map((r) => r.name)).toEqual(['b']);
+  });
+
+  it('names added over several requests and types count together', async () => {
+    const hh = await harness({ maxSubscriptions: 10 });
+    const c = await hh.connect({ nodeId: 'creeping', variant });
+    ask(c, TYPE.endpoint, ['a', ...names('cla', 5)]);
+    c.ack(await c.nextResponse(TYPE.endpoint));
+    ask(c, TYPE.route, names('route', 6));
+    expect(await c.ended).toEqual({ code: status.RESOURCE_EXHAUSTED, details: 'stream subscribes to 12 resource names, more than the 10 a stream may subscribe to' });
+  });
+
+  it('names longer in total than --max-subscription-bytes end the stream', async () => {
+    const hh = await harness({ maxSubscriptionBytes: 100 });
+    const c = await hh.connect({ nodeId: 'long', variant });
+    ask(c, TYPE.endpoint, ['x'.repeat(101)]);
+    expect(await c.ended).toMatchObject({ code: status.RESOURCE_EXHAUSTED, details: expect.stringContaining('101 bytes of resource names, more than the 100') });
+  });
+
+  it('a request larger than --max-request-bytes is refused by gRPC with RESOURCE_EXHAUSTED', async () => {
+    const hh = await harness({ maxRequestBytes: 1024 });
+    const c = await hh.connect({ nodeId: 'big', variant });
+    ask(c, TYPE.endpoint, names('cla-with-a-long-name', 100));
+    expect((await c.ended).code).toBe(status.RESOURCE_EXHAUSTED);
+  });
+});
+
+describe('server bounds', () => {
+  it('past --max-streams a new stream is refused with RESOURCE_EXHAUSTED; one closing makes room', async () => {
+    const hh = await harness({ maxStreams: 3 });
+    const first = await served(hh, 's1');
+    await served(hh, 's2');
+    await served(hh, 's3');
+    const late = await hh.connect({ nodeId: 's4', variant: 'delta' });
+    late.subscribe(TYPE.cluster, []);
+    expect(await late.ended).toEqual({ code: status.RESOURCE_EXHAUSTED, details: 'the server already has 3 xDS streams open, its limit' });
+    first.close();
+    await hh.until(() => hh.server.registry.size() === 2);
+    await served(hh, 's5');
+  });
+
+  it('past --max-streams-per-connection a stream waits for room on its connection', async () => {
+    const hh = await harness({ maxStreamsPerConnection: 2 });
+    const shared = { 'grpc.use_local_subchannel_pool': 0, 'grpc.primary_user_agent': 'per-connection-test' };
+    const first = await served(hh, 'c1', shared);
+    await served(hh, 'c2', shared);
+    const third = await hh.connect({ nodeId: 'c3', variant: 'delta', channelOptions: shared });
+    third.subscribe(TYPE.cluster, []);
+    // on another connection a stream is served at once: the server is not full, that connection is
+    await served(hh, 'elsewhere', OWN_CONNECTION);
+    expect(hh.server.registry.list().map((c) => c.nodeId).sort()).toEqual(['c1', 'c2', 'elsewhere']);
+    first.close();
+    expect((await third.nextDelta(TYPE.cluster, { timeoutMs: 10_000 })).resources.map((r) => r.name)).toEqual(['a']);
+  });
+
+  it('past --max-connections a new connection is closed; the open ones are served', async () => {
+    const hh = await harness({ maxConnections: 2 });
+    const one = await served(hh, 'k1', OWN_CONNECTION);
+    await served(hh, 'k2', OWN_CONNECTION);
+    const third = await hh.connect({ nodeId: 'k3', variant: 'delta', channelOptions: OWN_CONNECTION });
+    third.subscribe(TYPE.cluster, []);
+    expect((await third.ended).code).toBe(status.UNAVAILABLE);
+    hh.put(cluster('b'));
+    expect((await one.nextDelta(TYPE.cluster)).resources.map((r) => r.name)).toEqual(['b']);
+  });
+});
