@@ -3,9 +3,11 @@
 // request rate (a token bucket: past the burst, the stream is read no faster than the rate, so a
 // flooding client slows itself down through HTTP/2 flow control instead of the server).
 import type { XdsLimits } from './limits.js';
-import type { NameLoad } from './request.js';
+import type { NameBudget, NameLoad } from './request.js';
 
 export interface StreamGuard {
+  /** What one request may carry: reading its names stops past this. */
+  readonly budget: NameBudget;
   /** The names one request carries: a sentence when it is over a limit by itself. */
   checkRequest(load: NameLoad): string | undefined;
   /** The stream's subscriptions after a request: a sentence when they are over a limit. */
@@ -14,25 +16,30 @@ export interface StreamGuard {
   charge(bytes: number): number;
 }
 
-/** A request costs one token, plus one per 64 KiB it carries. */
-const BYTES_PER_TOKEN = 64 * 1024;
+/** A request costs one token, plus one per 16 KiB it carries (a big request costs more to read). */
+const BYTES_PER_TOKEN = 16 * 1024;
 
 export function createStreamGuard(limits: XdsLimits, now: () => number = () => performance.now()): StreamGuard {
   let tokens = limits.requestBurst;
   let last = now();
 
-  const over = (count: number, bytes: number, what: string): string | undefined => {
+  const over = (count: number, bytes: number, what: string, complete = true): string | undefined => {
     if (count > limits.maxSubscriptions) {
-      return `${what} ${count} resource names, more than the ${limits.maxSubscriptions} a stream may subscribe to`;
+      return complete
+        ? `${what} ${count} resource names, more than the ${limits.maxSubscriptions} a stream may subscribe to`
+        : `${what} more than ${limits.maxSubscriptions} resource names, the most a stream may subscribe to`;
     }
     if (bytes > limits.maxSubscriptionBytes) {
-      return `${what} ${bytes} bytes of resource names, more than the ${limits.maxSubscriptionBytes} a stream may subscribe to`;
+      return complete
+        ? `${what} ${bytes} bytes of resource names, more than the ${limits.maxSubscriptionBytes} a stream may subscribe to`
+        : `${what} more than ${limits.maxSubscriptionBytes} bytes of resource names, the most a stream may subscribe to`;
     }
     return undefined;
   };
 
   return {
-    checkRequest: (load) => over(load.count, load.bytes, 'request carries'),
+    budget: { maxCount: limits.maxSubscriptions, maxBytes: limits.maxSubscriptionBytes },
+    checkRequest: (load) => over(load.count, load.bytes, 'request carries', load.complete),
     checkTotals: (count, bytes) => over(count, bytes, 'stream subscribes to'),
     charge(bytes) {
       const t = now();

@@ -22,6 +22,32 @@ export interface ErrorDetail {
 export interface NameLoad {
   readonly count: number;
   readonly bytes: number;
+  /** False when reading stopped past the budget: the request carries even more. */
+  readonly complete: boolean;
+}
+
+/** Past these, names are not even counted further: the request is refused anyway. */
+export interface NameBudget {
+  readonly maxCount: number;
+  readonly maxBytes: number;
+}
+
+const UNBOUNDED: NameBudget = { maxCount: Infinity, maxBytes: Infinity };
+
+/** Counts names as they are read; false once past the budget. */
+function nameCounter(budget: NameBudget): { add(bytes: number): boolean; load(): NameLoad } {
+  let count = 0;
+  let bytes = 0;
+  let complete = true;
+  return {
+    add(n) {
+      count++;
+      bytes += n;
+      if (count > budget.maxCount || bytes > budget.maxBytes) complete = false;
+      return complete;
+    },
+    load: () => ({ count, bytes, complete }),
+  };
 }
 
 export interface SotwRequest {
@@ -82,8 +108,8 @@ function varint(buf: Uint8Array, at: number): [number, number] {
   }
 }
 
-/** Visit each top-level length-delimited field: (field number, field start, value start, end). */
-function walkFields(buf: Uint8Array, visit: (fieldNo: number, start: number, valueStart: number, end: number) => void): void {
+/** Visit each top-level length-delimited field: (field number, field start, value start, end); false stops. */
+function walkFields(buf: Uint8Array, visit: (fieldNo: number, start: number, valueStart: number, end: number) => boolean | void): void {
   let pos = 0;
   while (pos < buf.length) {
     const start = pos;
@@ -96,7 +122,7 @@ function walkFields(buf: Uint8Array, visit: (fieldNo: number, start: number, val
       const [len, p2] = varint(buf, p1);
       pos = p2 + len;
       if (pos > buf.length) throw new Error('truncated field');
-      visit(Math.floor(tag / 8), start, p2, pos);
+      if (visit(Math.floor(tag / 8), start, p2, pos) === false) return;
     } else throw new Error(`unsupported wire type ${wire}`);
   }
 }
@@ -105,24 +131,22 @@ function walkFields(buf: Uint8Array, visit: (fieldNo: number, start: number, val
 const DELTA_NAME_FIELDS = new Set([3, 4, 5]);
 
 /** How many names a Delta request carries, read from the wire without decoding it. */
-export function deltaNameLoad(buf: Uint8Array): NameLoad {
-  let count = 0;
-  let bytes = 0;
-  walkFields(buf, (fieldNo, _start, valueStart, end) => {
-    if (!DELTA_NAME_FIELDS.has(fieldNo)) return;
-    count++;
-    bytes += end - valueStart;
-  });
-  return { count, bytes };
+export function deltaNameLoad(buf: Uint8Array, budget: NameBudget = UNBOUNDED): NameLoad {
+  const names = nameCounter(budget);
+  walkFields(buf, (fieldNo, _start, valueStart, end) => !DELTA_NAME_FIELDS.has(fieldNo) || names.add(end - valueStart));
+  return names.load();
 }
 
-/** DiscoveryRequest: version_info 1, node 2, resource_names 3, type_url 4, response_nonce 5, error_detail 6. */
-export function decodeSotwRequest(buf: Buffer): SotwRequest {
+/**
+ * DiscoveryRequest: version_info 1, node 2, resource_names 3, type_url 4, response_nonce 5,
+ * error_detail 6. Reading stops once the names exceed the budget (`names.complete` false).
+ */
+export function decodeSotwRequest(buf: Buffer, budget: NameBudget = UNBOUNDED): SotwRequest {
   const strings = new Map<number, string>();
   /** start, end offsets of each resource_names field (tag included) */
   const ranges: number[] = [];
+  const counter = nameCounter(budget);
   let contiguous = true;
-  let nameBytes = 0;
   let node: NodeInfo | undefined;
   let errorDetail: ErrorDetail | undefined;
   walkFields(buf, (fieldNo, start, valueStart, end) => {
@@ -130,7 +154,7 @@ export function decodeSotwRequest(buf: Buffer): SotwRequest {
     if (fieldNo === 3) {
       if (ranges.length > 0 && ranges[ranges.length - 1] !== start) contiguous = false;
       ranges.push(start, end);
-      nameBytes += end - valueStart;
+      return counter.add(end - valueStart);
     } else if (fieldNo === 2) node = toNode(decodeObject('envoy.config.core.v3.Node', bytes));
     else if (fieldNo === 6) errorDetail = toError(decodeObject('google.rpc.Status', bytes));
     else strings.set(fieldNo, bytes.toString('utf8'));
@@ -146,7 +170,7 @@ export function decodeSotwRequest(buf: Buffer): SotwRequest {
     versionInfo: bounded(strings.get(1) ?? '', TEXT_LIMITS.identifier),
     node,
     namesKey,
-    names: { count: ranges.length / 2, bytes: nameBytes },
+    names: counter.load(),
     resourceNames: () => slices().map((n) => n.subarray(varint(n, varint(n, 0)[1])[1]).toString('utf8')),
     typeUrl: bounded(strings.get(4) ?? '', TEXT_LIMITS.identifier),
     responseNonce: bounded(strings.get(5) ?? '', TEXT_LIMITS.identifier),

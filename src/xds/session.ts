@@ -180,13 +180,13 @@ export function startSession(o: SessionOptions): Session {
 
   const handle = (buf: Buffer): void => {
     if (o.variant === 'sotw') {
-      const req = decodeSotwRequest(buf);
+      const req = decodeSotwRequest(buf, guard.budget);
       const over = guard.checkRequest(req.names);
       if (over !== undefined) return fail(GrpcStatus.RESOURCE_EXHAUSTED, over);
       if (!identify(req.node)) return;
       (stateFor(req.typeUrl) as SotwState | undefined)?.onRequest(req);
     } else {
-      const over = guard.checkRequest(deltaNameLoad(buf));
+      const over = guard.checkRequest(deltaNameLoad(buf, guard.budget));
       if (over !== undefined) return fail(GrpcStatus.RESOURCE_EXHAUSTED, over);
       const req = decodeDeltaRequest(buf);
       if (!identify(req.node)) return;
