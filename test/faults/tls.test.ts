@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TYPE } from '../../src/xds/types.js';
 import { startTestJanitor, tempCluster, until, type RunningJanitor, type TempCluster } from '../e2e/support.js';
 import { connectAds, type XdsTestClient } from '../xds/support/client.js';
+import { connectCsds } from '../xds/support/csds.js';
 import { createPki, type KeyPair, type Pki } from './support/pki.js';
 
 const SECRET = 'tls_certificate/demo/sec/web-cert';
@@ -71,7 +72,10 @@ describe('mutual TLS (--tls-cert, --tls-key, --tls-ca)', () => {
       clusters(await connect(j, 'other-ca', tlsClient(stranger))),
     ]);
     expect(refused).toEqual([{ code: 14 }, { code: 14 }, { code: 14 }]);
-    expect(j.janitor.ports.xds).toBeGreaterThan(0);
+    // the client status service on the same port asks the same proof
+    const csds = connectCsds(`127.0.0.1:${j.janitor.ports.xds}`, tlsClient(undefined), OWN_CONNECTION);
+    await expect(csds.fetch()).rejects.toMatchObject({ code: 14 });
+    csds.close();
     expect(j.log()).not.toContain('"node":"no-cert"');
     expect(j.log()).not.toContain('"node":"other-ca"');
   });
@@ -83,6 +87,9 @@ describe('mutual TLS (--tls-cert, --tls-key, --tls-ca)', () => {
     const secret = await c.nextDelta(TYPE.secret, { timeoutMs: 5000 });
     expect(secret.resources.map((r) => r.name)).toEqual([SECRET]);
     expect(j.log()).toMatch(/"authenticated":true.*"msg":"client connected"/);
+    const csds = connectCsds(`127.0.0.1:${j.janitor.ports.xds}`, tlsClient(good), OWN_CONNECTION);
+    expect((await csds.fetch()).map((n) => n.node?.id)).toContain('good');
+    csds.close();
   });
 
   it('new connections see a certificate replaced on disk; a half-done rotation keeps the last good one', async () => {
