@@ -44,7 +44,7 @@ const isLoopback = (host: string): boolean =>
 export function securityWarnings(config: Pick<Config, 'listen' | 'port' | 'tls' | 'insecureSdsOverTcp'>, unixSocket: string | undefined): Warning[] {
   const mutual = config.tls?.ca !== undefined;
   const out: Warning[] = [];
-  if (!isLoopback(config.listen) && !mutual) {
+  if (config.port !== undefined && !isLoopback(config.listen) && !mutual) {
     out.push({
       message: `xDS listens on ${config.listen}, beyond this host, without mutual TLS: anyone who reaches port ${config.port} can read the gateway's listeners, routes and clusters${config.insecureSdsOverTcp ? ' AND EVERY PRIVATE KEY' : ''}; use --tls-cert/--tls-key/--tls-ca or listen on loopback`,
       fields: { listen: config.listen, port: config.port, risk: 'configuration disclosure' },

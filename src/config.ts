@@ -15,8 +15,8 @@ export interface HostPort {
 export interface Config {
   /** Gateway name: exposes whose `gateway` is absent or equal to it are served. */
   readonly name: string;
-  /** xDS TCP port (0: any free port, for tests). */
-  readonly port: number;
+  /** xDS TCP port (0: any free port, for tests); undefined when disabled (`none`: unix socket only). */
+  readonly port: number | undefined;
   /** xDS TCP bind address. */
   readonly listen: string;
   /** Envoy admin port, asked for Envoy's own listeners before allocating a port. */
@@ -87,7 +87,7 @@ export const DEFAULT_JANITOR_SOCKET = 'unix:///var/run/xds/xds.sock';
 
 export const FLAGS: readonly FlagSpec[] = [
   { key: 'name', flags: '-n, --name <name>', env: 'XDS_NAME', defaultValue: 'envoy', description: 'gateway name: serve exposes whose gateway keyword is empty or equal to it' },
-  { key: 'port', flags: '-p, --port <port>', env: 'XDS_PORT', defaultValue: '50051', description: 'xDS gRPC TCP port (0: any free port)' },
+  { key: 'port', flags: '-p, --port <port>', env: 'XDS_PORT', defaultValue: '50051', description: 'xDS gRPC TCP port (0: any free port; none: no TCP listener, unix socket only)' },
   { key: 'listen', flags: '--listen <addr>', env: 'XDS_LISTEN', defaultValue: '127.0.0.1', description: 'xDS gRPC TCP bind address (loopback unless told otherwise: SDS carries private keys)' },
   { key: 'envoyPort', flags: '-P, --envoy-port <port>', env: 'XDS_ENVOY_PORT', defaultValue: '9901', description: 'Envoy admin port on 127.0.0.1, asked for its own listeners before allocating ports' },
   { key: 'portRange', flags: '-r, --port-range <min-max>', env: 'XDS_PORT_RANGE', defaultValue: '1025-65535', description: 'range for listener_port = 0 allocations' },
@@ -104,8 +104,8 @@ export const FLAGS: readonly FlagSpec[] = [
   { key: 'tlsCa', flags: '--tls-ca <file>', env: 'XDS_TLS_CA', description: 'PEM CA: xDS TCP clients must present a certificate it signed (mutual TLS)' },
   { key: 'allowNode', flags: '--allow-node <id>', env: 'XDS_ALLOW_NODE', kind: 'list', description: 'only this node id or node cluster may connect (repeatable; env: comma-separated)' },
   { key: 'insecureSdsOverTcp', flags: '--insecure-sds-over-tcp', env: 'XDS_INSECURE_SDS_OVER_TCP', kind: 'boolean', description: 'serve private keys on TCP streams without mutual TLS (any local user can read them)' },
-  { key: 'maxConnections', flags: '--max-connections <n>', env: 'XDS_MAX_CONNECTIONS', defaultValue: String(DEFAULT_LIMITS.maxConnections), description: 'open xDS connections (TCP and unix)' },
-  { key: 'maxStreams', flags: '--max-streams <n>', env: 'XDS_MAX_STREAMS', defaultValue: String(DEFAULT_LIMITS.maxStreams), description: 'open xDS streams in total' },
+  { key: 'maxConnections', flags: '--max-connections <n>', env: 'XDS_MAX_CONNECTIONS', defaultValue: String(DEFAULT_LIMITS.maxConnections), description: 'open xDS connections, per transport (TCP, unix socket)' },
+  { key: 'maxStreams', flags: '--max-streams <n>', env: 'XDS_MAX_STREAMS', defaultValue: String(DEFAULT_LIMITS.maxStreams), description: 'open xDS streams, per transport (TCP, unix socket)' },
   { key: 'maxStreamsPerConnection', flags: '--max-streams-per-connection <n>', env: 'XDS_MAX_STREAMS_PER_CONNECTION', defaultValue: String(DEFAULT_LIMITS.maxStreamsPerConnection), description: 'concurrent streams on one connection' },
   { key: 'maxRequestBytes', flags: '--max-request-bytes <n>', env: 'XDS_MAX_REQUEST_BYTES', defaultValue: String(DEFAULT_LIMITS.maxRequestBytes), description: 'largest xDS request message' },
   { key: 'maxSubscriptions', flags: '--max-subscriptions <n>', env: 'XDS_MAX_SUBSCRIPTIONS', defaultValue: String(DEFAULT_LIMITS.maxSubscriptions), description: 'resource names one stream may subscribe to' },
@@ -239,7 +239,7 @@ function build(raw: RawOptions, env: Env): Config {
   const janitorSocket = pick(raw, env, 'janitorSocket')?.value;
   return {
     name: field(raw, env, 'name', parseName),
-    port: field(raw, env, 'port', port(0)),
+    port: field(raw, env, 'port', (text, origin) => (text === 'none' ? undefined : port(0)(text, origin))),
     listen: field(raw, env, 'listen', checkHost),
     envoyPort: field(raw, env, 'envoyPort', port(1)),
     portRange: field(raw, env, 'portRange', parsePortRange),

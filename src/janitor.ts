@@ -22,7 +22,8 @@ import { createAccessPolicy, securityWarnings } from './access.js';
 import { createLifecycle, type Lifecycle } from './build/lifecycle.js';
 
 export interface Janitor {
-  readonly ports: { readonly xds: number; readonly admin: number | undefined };
+  /** xds: undefined when the TCP listener is disabled (`--port none`). */
+  readonly ports: { readonly xds: number | undefined; readonly admin: number | undefined };
   readonly lifecycle: Lifecycle;
   /** Resolves once the first snapshot is built and served. */
   readonly ready: Promise<void>;
@@ -98,11 +99,12 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
     },
   });
 
-  let xdsPort: number;
+  let xdsPort: number | undefined;
   let unixPath: string | undefined;
   try {
-    xdsPort = await xds.listenTcp(tcpAddress(config.listen, config.port));
+    if (config.port !== undefined) xdsPort = await xds.listenTcp(tcpAddress(config.listen, config.port));
     unixPath = await listenUnix(xds, config, logger);
+    if (xdsPort === undefined && unixPath === undefined) throw new Error('no xDS listener: --port none needs a unix socket (--janitor-socket)');
   } catch (error) {
     await xds.close(0);
     throw error;
@@ -111,7 +113,7 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
   const admin: AdminServerHandle | undefined = config.admin
     ? await createAdminServer(config.admin, { cache, registry: xds.registry, metrics, lifecycle, scheduler })
     : undefined;
-  logger.info({ xds: tcpAddress(config.listen, xdsPort), unix: unixPath, admin: admin ? tcpAddress(config.admin?.host ?? '', admin.port) : undefined, gateway: config.name }, 'listening');
+  logger.info({ xds: xdsPort === undefined ? undefined : tcpAddress(config.listen, xdsPort), unix: unixPath, admin: admin ? tcpAddress(config.admin?.host ?? '', admin.port) : undefined, gateway: config.name }, 'listening');
 
   const onEvent = (event: SourceEvent): void => {
     if (event.kind === 'stale') {

@@ -4,9 +4,9 @@
 // few hundred characters before it is stored or logged.
 
 export interface XdsLimits {
-  /** Open connections (TCP and unix together); past it a new connection is closed at once. */
+  /** Open connections per transport (TCP, unix); past it a new connection is closed at once. */
   readonly maxConnections: number;
-  /** Open xDS streams in total; past it a new stream ends with RESOURCE_EXHAUSTED. */
+  /** Open xDS streams per transport; past it a new stream ends with RESOURCE_EXHAUSTED. */
   readonly maxStreams: number;
   /** Streams one HTTP/2 connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS). */
   readonly maxStreamsPerConnection: number;

@@ -2,6 +2,8 @@
 // status service, on TCP and/or a unix socket, all streams served from one ResourceCache.
 // One gRPC server per transport, so a stream always knows how it arrived (the unix socket, or
 // TCP with or without a verified client certificate); the sockets are ours (listeners.ts).
+// Connection and stream bounds count per transport: clients on TCP can never use up the room
+// of the unix socket, the transport the local Envoy is meant to use.
 import { Server, ServerCredentials, status as GrpcStatus, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Server as NetServer, Socket } from 'node:net';
 import { unlink } from 'node:fs/promises';
@@ -67,7 +69,9 @@ export function createXdsServer(opts: XdsServerOptions): XdsServer {
   const limits: XdsLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const registry = createClientRegistry();
   const sessions = new Map<number, Session>();
-  const pool = createConnectionPool(limits.maxConnections, opts.logger);
+  const pools = { tcp: createConnectionPool(limits.maxConnections, opts.logger), unix: createConnectionPool(limits.maxConnections, opts.logger) };
+  const streams = { tcp: 0, unix: 0 };
+  const atStreamLimit = { tcp: false, unix: false };
   const grpcServers: Server[] = [];
   const listening: Promise<void>[] = [];
   const netServers: NetServer[] = [];
@@ -75,24 +79,27 @@ export function createXdsServer(opts: XdsServerOptions): XdsServer {
   let tls: TlsCredentials | undefined;
   let nextId = 0;
   let closing = false;
-  let atStreamLimit = false;
 
   const refuse = (call: XdsCall, code: GrpcStatus, details: string): void => void call.emit('error', { code, details });
 
   const open = (transport: Transport, method: (typeof XDS_SERVICES)[number]['methods'][number]) => (call: XdsCall) => {
     if (closing) return refuse(call, GrpcStatus.UNAVAILABLE, 'server shutting down');
-    if (sessions.size >= limits.maxStreams) {
-      if (!atStreamLimit) opts.logger?.warn({ limit: limits.maxStreams }, 'xDS stream limit reached: new streams are refused until one ends');
-      atStreamLimit = true;
-      return refuse(call, GrpcStatus.RESOURCE_EXHAUSTED, `the server already has ${limits.maxStreams} xDS streams open, its limit`);
+    if (streams[transport] >= limits.maxStreams) {
+      if (!atStreamLimit[transport]) opts.logger?.warn({ limit: limits.maxStreams, transport }, 'xDS stream limit reached: new streams are refused until one ends');
+      atStreamLimit[transport] = true;
+      return refuse(call, GrpcStatus.RESOURCE_EXHAUSTED, `the server already has ${limits.maxStreams} xDS streams open on ${transport}, its limit`);
     }
-    atStreamLimit = false;
+    atStreamLimit[transport] = false;
+    streams[transport]++;
     const id = ++nextId;
     const authenticated = transport === 'tcp' && call.getAuthContext().sslPeerCertificate !== undefined;
     sessions.set(id, startSession({
       id, call, variant: method.variant, service: method.service, fixedType: method.fixedType, transport, authenticated,
       cache: opts.cache, registry, hooks: opts.hooks ?? {}, policy: opts.policy ?? {}, limits, logger: opts.logger,
-      onClose: () => sessions.delete(id),
+      onClose: () => {
+        sessions.delete(id);
+        streams[transport]--;
+      },
     }));
   };
 
@@ -108,7 +115,7 @@ export function createXdsServer(opts: XdsServerOptions): XdsServer {
     grpcServers.push(server);
     const injector = server.createConnectionInjector(credentials);
     return (socket) => {
-      if (pool.admit(socket)) injector.injectConnection(socket);
+      if (pools[transport].admit(socket)) injector.injectConnection(socket);
     };
   };
 
@@ -136,7 +143,10 @@ export function createXdsServer(opts: XdsServerOptions): XdsServer {
       const graceful = await Promise.race([done.then(() => true), sleep(graceMs).then(() => false)]);
       if (!graceful) for (const s of grpcServers) s.forceShutdown();
       // the sockets gRPC closed (or not): anything left is destroyed, so the listeners close
-      if (!(await Promise.race([Promise.all(listening).then(() => true), sleep(graceful ? 500 : 0).then(() => false)]))) pool.destroyAll();
+      if (!(await Promise.race([Promise.all(listening).then(() => true), sleep(graceful ? 500 : 0).then(() => false)]))) {
+        pools.tcp.destroyAll();
+        pools.unix.destroyAll();
+      }
       await Promise.all(listening);
       await Promise.all(unixPaths.map((p) => unlink(p).catch(() => undefined)));
       await tls?.close();

@@ -93,8 +93,9 @@ describe('parseConfig', () => {
     for (const flag of FLAGS) expect(Object.keys(env).includes(flag.env) || flag.env === 'XDS_SOCKET').toBe(true);
   });
 
-  it('disables the unix socket and the admin server with none', () => {
+  it('disables the unix socket, the admin server and the xDS TCP port with none', () => {
     expect(ok({ janitorSocket: 'none', admin: 'none' })).toMatchObject({ janitorSocket: undefined, admin: undefined });
+    expect(ok({ port: 'none' }).port).toBeUndefined();
   });
 
   it.each([

@@ -93,16 +93,20 @@ describe('request pace', () => {
 });
 
 describe('server bounds', () => {
-  it('past --max-streams a new stream is refused with RESOURCE_EXHAUSTED; one closing makes room', async () => {
+  it('past --max-streams a new TCP stream is refused with RESOURCE_EXHAUSTED; the unix socket has its own room', async () => {
     const hh = await harness({ maxStreams: 3 });
     const first = await served(hh, 's1');
     await served(hh, 's2');
     await served(hh, 's3');
     const late = await hh.connect({ nodeId: 's4', variant: 'delta' });
     late.subscribe(TYPE.cluster, []);
-    expect(await late.ended).toEqual({ code: status.RESOURCE_EXHAUSTED, details: 'the server already has 3 xDS streams open, its limit' });
+    expect(await late.ended).toEqual({ code: status.RESOURCE_EXHAUSTED, details: 'the server already has 3 xDS streams open on tcp, its limit' });
+    // TCP clients cannot take the unix socket's room
+    const local = await hh.connect({ nodeId: 'local-envoy', variant: 'delta', transport: 'unix' });
+    local.subscribe(TYPE.cluster, []);
+    expect((await local.nextDelta(TYPE.cluster)).resources.map((r) => r.name)).toEqual(['a']);
     first.close();
-    await hh.until(() => hh.server.registry.size() === 2);
+    await hh.until(() => hh.server.registry.size() === 3);
     await served(hh, 's5');
   });
 
@@ -120,7 +124,7 @@ describe('server bounds', () => {
     expect((await third.nextDelta(TYPE.cluster, { timeoutMs: 10_000 })).resources.map((r) => r.name)).toEqual(['a']);
   });
 
-  it('past --max-connections a new connection is closed; the open ones are served', async () => {
+  it('past --max-connections a new TCP connection is closed; the open ones and the unix socket are served', async () => {
     const hh = await harness({ maxConnections: 2 });
     const one = await served(hh, 'k1', OWN_CONNECTION);
     await served(hh, 'k2', OWN_CONNECTION);
@@ -129,5 +133,9 @@ describe('server bounds', () => {
     expect((await third.ended).code).toBe(status.UNAVAILABLE);
     hh.put(cluster('b'));
     expect((await one.nextDelta(TYPE.cluster)).resources.map((r) => r.name)).toEqual(['b']);
+    // the unix socket counts its own connections
+    const local = await hh.connect({ nodeId: 'local-envoy', variant: 'delta', transport: 'unix' });
+    local.subscribe(TYPE.cluster, []);
+    expect((await local.nextDelta(TYPE.cluster)).resources.map((r) => r.name)).toEqual(['a', 'b']);
   });
 });

@@ -1,11 +1,11 @@
 // The xDS unix socket belongs to one janitor: a second janitor started on the same path refuses
 // to start (the socket answers) and the first keeps serving on it; a socket left by a killed
-// janitor (nobody answers) is taken over.
+// janitor (nobody answers) is taken over. `--port none` leaves the unix socket as the only door.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { TYPE } from '../../src/xds/types.js';
-import { spawnCli, tempCluster, type Spawned } from '../e2e/support.js';
+import { spawnCli, startTestJanitor, tempCluster, type Spawned } from '../e2e/support.js';
 import { connectAds } from '../xds/support/client.js';
 import { within } from './support/streams.js';
 
@@ -53,3 +53,23 @@ it('a second janitor on a live socket exits 1 and names it; the first keeps serv
   third.child.kill('SIGTERM');
   expect(await third.exit).toEqual({ code: 0, signal: null });
 }, 90_000);
+
+it('--port none: no TCP listener, the unix socket serves everything, secrets included', async () => {
+  const only = path.join(cluster.dir, 'only.sock');
+  const j = await startTestJanitor({ source: `file:${cluster.file}`, port: 'none', janitorSocket: only });
+  try {
+    await j.janitor.ready;
+    expect(j.janitor.ports.xds).toBeUndefined();
+    expect(j.log()).not.toContain('"risk"');
+    const c = await connectAds({ unixPath: only, nodeId: 'unix-only', variant: 'delta' });
+    c.subscribe(TYPE.secret, ['tls_certificate/demo/sec/web-cert']);
+    expect((await c.nextDelta(TYPE.secret)).resources.map((r) => r.name)).toEqual(['tls_certificate/demo/sec/web-cert']);
+    c.close();
+  } finally {
+    await j.close();
+  }
+});
+
+it('--port none without a unix socket is refused at start', async () => {
+  await expect(startTestJanitor({ source: `file:${cluster.file}`, port: 'none', janitorSocket: 'none' })).rejects.toThrow('no xDS listener: --port none needs a unix socket (--janitor-socket)');
+});
