@@ -41,7 +41,7 @@ export function addClientStatusService(server: Server, ctx: ClientStatusContext)
 
   const answer = (req: ClientStatusRequest): Buffer | Failure => {
     if (ctx.closing()) return { code: GrpcStatus.UNAVAILABLE, details: 'server shutting down' };
-    if (rate.charge(0) > 0) return { code: GrpcStatus.RESOURCE_EXHAUSTED, details: `more than ${ANSWERS_PER_SECOND} client status requests per second: retry later` };
+    if (!rate.take()) return { code: GrpcStatus.RESOURCE_EXHAUSTED, details: `more than ${ANSWERS_PER_SECOND} client status requests per second: retry later` };
     const matchers = parseNodeMatchers(req.node_matchers ?? []);
     if (typeof matchers === 'string') return { code: GrpcStatus.INVALID_ARGUMENT, details: matchers };
     return encode(clientStatus(ctx.registry.records(), ctx.cache, matchers));

@@ -14,6 +14,8 @@ export interface StreamGuard {
   checkTotals(count: number, bytes: number): string | undefined;
   /** Charge one request of `bytes`; the milliseconds to wait before reading the next (0: none). */
   charge(bytes: number): number;
+  /** Take one token if there is one (for what is refused rather than delayed: no debt). */
+  take(): boolean;
 }
 
 /** A request costs one token, plus one per 16 KiB it carries (a big request costs more to read). */
@@ -22,6 +24,11 @@ const BYTES_PER_TOKEN = 16 * 1024;
 export function createStreamGuard(limits: XdsLimits, now: () => number = () => performance.now()): StreamGuard {
   let tokens = limits.requestBurst;
   let last = now();
+  const refill = (): void => {
+    const t = now();
+    tokens = Math.min(limits.requestBurst, tokens + ((t - last) * limits.requestsPerSecond) / 1000);
+    last = t;
+  };
 
   const over = (count: number, bytes: number, what: string, complete = true): string | undefined => {
     if (count > limits.maxSubscriptions) {
@@ -42,11 +49,15 @@ export function createStreamGuard(limits: XdsLimits, now: () => number = () => p
     checkRequest: (load) => over(load.count, load.bytes, 'request carries', load.complete),
     checkTotals: (count, bytes) => over(count, bytes, 'stream subscribes to'),
     charge(bytes) {
-      const t = now();
-      tokens = Math.min(limits.requestBurst, tokens + ((t - last) * limits.requestsPerSecond) / 1000);
-      last = t;
+      refill();
       tokens -= 1 + Math.floor(bytes / BYTES_PER_TOKEN);
       return tokens >= 0 ? 0 : Math.ceil((-tokens * 1000) / limits.requestsPerSecond);
+    },
+    take() {
+      refill();
+      if (tokens < 1) return false;
+      tokens -= 1;
+      return true;
     },
   };
 }

@@ -12,6 +12,7 @@ import type { ResourceCache } from './cache.js';
 import { addClientStatusService } from './csds.js';
 import type { XdsHooks } from './hooks.js';
 import { DEFAULT_LIMITS, type XdsLimits } from './limits.js';
+import { createStreamGuard } from './guard.js';
 import { createConnectionPool, listenTcp, listenUnix } from './listeners.js';
 import type { AccessPolicy } from './policy.js';
 import { createClientRegistry, type ClientRegistry, type Transport } from './registry.js';
@@ -62,6 +63,25 @@ function parseAddress(address: string): { host: string; port: number } {
   return { host: m[1] ?? '', port: Number(m[2]) };
 }
 
+/** Warnings clients can cause, all streams together: a burst, then a few per second. */
+const WARN_BURST = 100;
+const WARNS_PER_SECOND = 20;
+
+/**
+ * A log budget for client-caused warnings: a client reconnecting in a loop or NACKing on purpose
+ * cannot flood the log. Lines past the budget are counted, and the count rides on the next line.
+ */
+function budgetedWarn(logger: Logger | undefined): (fields: Record<string, unknown>, message: string) => void {
+  const budget = createStreamGuard({ ...DEFAULT_LIMITS, requestBurst: WARN_BURST, requestsPerSecond: WARNS_PER_SECOND });
+  let suppressed = 0;
+  return (fields, message) => {
+    if (!logger) return;
+    if (!budget.take()) return void suppressed++;
+    logger.warn(suppressed > 0 ? { ...fields, suppressedBefore: suppressed } : fields, message);
+    suppressed = 0;
+  };
+}
+
 const closed = (server: NetServer): Promise<void> => new Promise((resolve) => server.close(() => resolve()));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
@@ -77,6 +97,7 @@ export function createXdsServer(opts: XdsServerOptions): XdsServer {
   const netServers: NetServer[] = [];
   const unixPaths: string[] = [];
   let tls: TlsCredentials | undefined;
+  const warn = budgetedWarn(opts.logger);
   let nextId = 0;
   let closing = false;
 
@@ -95,7 +116,7 @@ export function createXdsServer(opts: XdsServerOptions): XdsServer {
     const authenticated = transport === 'tcp' && call.getAuthContext().sslPeerCertificate !== undefined;
     sessions.set(id, startSession({
       id, call, variant: method.variant, service: method.service, fixedType: method.fixedType, transport, authenticated,
-      cache: opts.cache, registry, hooks: opts.hooks ?? {}, policy: opts.policy ?? {}, limits, logger: opts.logger,
+      cache: opts.cache, registry, hooks: opts.hooks ?? {}, policy: opts.policy ?? {}, limits, logger: opts.logger, warn,
       onClose: () => {
         sessions.delete(id);
         streams[transport]--;

@@ -38,6 +38,8 @@ export interface SessionOptions {
   readonly policy: AccessPolicy;
   readonly limits: XdsLimits;
   readonly logger: Logger | undefined;
+  /** Warnings a client can cause (refusals, withheld resources, NACKs), within the server's log budget. */
+  readonly warn: (fields: Record<string, unknown>, message: string) => void;
   /** Called once when the stream ends, whatever ended it. */
   readonly onClose: () => void;
 }
@@ -116,7 +118,7 @@ export function startSession(o: SessionOptions): Session {
   };
 
   const fail = (code: GrpcStatus, details: string): void => {
-    o.logger?.warn({ stream: o.id, node: info.nodeId, cluster: info.nodeCluster, peer, code: GrpcStatus[code], details }, 'xDS stream refused');
+    o.warn({ stream: o.id, node: info.nodeId, cluster: info.nodeCluster, peer, code: GrpcStatus[code], details }, 'xDS stream refused');
     call.emit('error', { code, details });
     cleanup();
   };
@@ -126,7 +128,7 @@ export function startSession(o: SessionOptions): Session {
     if (reason === undefined) return true;
     if (!withheldTypes.has(typeUrl)) {
       withheldTypes.add(typeUrl);
-      o.logger?.warn({ stream: o.id, node: info.nodeId, peer, typeUrl, name: bounded(name, TEXT_LIMITS.identifier), reason }, 'xDS resource withheld');
+      o.warn({ stream: o.id, node: info.nodeId, peer, typeUrl, name: bounded(name, TEXT_LIMITS.identifier), reason }, 'xDS resource withheld');
     }
     return false;
   };
@@ -134,7 +136,7 @@ export function startSession(o: SessionOptions): Session {
   const typeHooks = {
     ack: (t: TypeUrl, v: string) => o.hooks.onAck?.(t, info.nodeId, v),
     nack: (t: TypeUrl, v: string, error: string) => {
-      o.logger?.warn({ stream: o.id, node: info.nodeId, typeUrl: t, version: v, error }, 'xDS NACK');
+      o.warn({ stream: o.id, node: info.nodeId, typeUrl: t, version: v, error }, 'xDS NACK');
       o.hooks.onNack?.(t, info.nodeId, v, error);
     },
   };

@@ -1,12 +1,17 @@
 // Who a client says it is: the node allow-list (--allow-node, by node id or node cluster) refuses
 // outsiders at their first request, and what a client says about itself (node id, cluster, user
-// agent, metadata, NACK messages) is bounded in what the janitor stores, shows and logs.
+// agent, metadata, NACK messages) is bounded in what the janitor stores, shows and logs, and in
+// how many lines it can make the janitor write.
+import { Writable } from 'node:stream';
 import { status } from '@grpc/grpc-js';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEXT_LIMITS } from '../../src/xds/limits.js';
 import { TYPE } from '../../src/xds/types.js';
 import { getJson, getText, startTestJanitor, tempCluster, until, type RunningJanitor, type TempCluster } from '../e2e/support.js';
 import { connectAds, type XdsTestClient } from '../xds/support/client.js';
+import { startHarness } from '../xds/support/harness.js';
+import { cluster as clusterResource } from '../xds/support/resources.js';
 
 let cluster: TempCluster;
 const clients: XdsTestClient[] = [];
@@ -86,6 +91,34 @@ describe('what a client says about itself is bounded', () => {
       expect((await getJson(`${j.admin}/readyz`)).status).toBe(200);
     } finally {
       await j.close();
+    }
+  });
+});
+
+describe('client-caused warnings share a log budget', () => {
+  it('2,000 NACKs from one client: every one counted, a bounded number logged, the rest counted on the next line', async () => {
+    let text = '';
+    const logger = pino({ level: 'warn' }, new Writable({ write: (c, _e, done) => ((text += String(c)), done()) }));
+    let nacks = 0;
+    const h = await startHarness({ logger, hooks: { onNack: () => void nacks++ } });
+    try {
+      h.put(clusterResource('a'));
+      const c = await h.connect({ nodeId: 'nagger', variant: 'delta' });
+      c.subscribe(TYPE.cluster, []);
+      await c.nextDelta(TYPE.cluster);
+      const started = Date.now();
+      for (let i = 0; i < 2000; i++) c.subscribe(TYPE.cluster, [], { nonce: 'no-such-nonce', errorMessage: `complaint ${i}` });
+      await h.until(() => nacks === 2000, 20_000);
+      const logged = () => text.split('\n').filter((l) => l.includes('"msg":"xDS NACK"'));
+      // a burst of 100, then 20 a second
+      expect(logged().length).toBeLessThanOrEqual(100 + 20 * Math.ceil((Date.now() - started) / 1000 + 1));
+      expect(logged().length).toBeLessThan(2000);
+      await new Promise((r) => setTimeout(r, 200));
+      c.subscribe(TYPE.cluster, [], { nonce: 'no-such-nonce', errorMessage: 'one more' });
+      await h.until(() => text.includes('one more'), 5000);
+      expect(JSON.parse(logged().at(-1) ?? '{}')).toMatchObject({ error: 'one more', suppressedBefore: expect.any(Number) });
+    } finally {
+      await h.close();
     }
   });
 });

@@ -31,3 +31,13 @@ it('names the bound a request or a stream is over', () => {
   expect(g.checkTotals(3, 51)).toBe('stream subscribes to 51 bytes of resource names, more than the 50 a stream may subscribe to');
   expect(g.budget).toEqual({ maxCount: 5, maxBytes: 50 });
 });
+
+it('take() refuses without running into debt: a flood of refusals does not silence the next second', () => {
+  let now = 0;
+  const g = createStreamGuard(limits, () => now);
+  let taken = 0;
+  for (let i = 0; i < 1000; i++) if (g.take()) taken++;
+  expect(taken).toBe(10);
+  now += 20; // two tokens at 100/s
+  expect([g.take(), g.take(), g.take()]).toEqual([true, true, false]);
+});
