@@ -209,7 +209,7 @@ function allowNodes(raw: RawOptions, env: Env): string[] {
   const fromEnv = env['XDS_ALLOW_NODE'];
   const list = raw.allowNode ?? (fromEnv ? fromEnv.split(',').map((s) => s.trim()).filter(Boolean) : []);
   for (const id of list) {
-    if (id === '' || id.length > TEXT_LIMITS.identifier) throw new ConfigError(`--allow-node: "${id.slice(0, 40)}" must be 1-${TEXT_LIMITS.identifier} characters`);
+    if (id === '' || id.length > TEXT_LIMITS.identifier) throw new ConfigError(`--allow-node: ${JSON.stringify(id.slice(0, 40))} must be 1-${TEXT_LIMITS.identifier} characters`);
   }
   return [...list];
 }

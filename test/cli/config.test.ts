@@ -130,6 +130,18 @@ describe('parseConfig', () => {
     expect(ok({ tlsCert: '/c', tlsKey: '/k' }).tls).toEqual({ cert: '/c', key: '/k', ca: undefined });
   });
 
+  it('takes any text for a limit or an allowed node: a value, or one line naming the flag, never a throw', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300, unit: 'binary' }), fc.string({ maxLength: 20 }), (node, limit) => {
+        for (const r of [parseConfig({ allowNode: [node] }, {}), parseConfig({ maxSubscriptions: limit }, {}), parseConfig({}, { XDS_ALLOW_NODE: node })]) {
+          if (!r.ok) expect(r.error).toMatch(/^(--allow-node|--max-subscriptions): [^\n]+$/);
+        }
+        const byFlag = parseConfig({ allowNode: [node] }, {});
+        expect(byFlag.ok).toBe(node.length >= 1 && node.length <= 256);
+      }),
+    );
+  });
+
   it('accepts every valid port range and refuses the rest, never throwing', () => {
     fc.assert(
       fc.property(fc.integer({ min: -5, max: 70000 }), fc.integer({ min: -5, max: 70000 }), (a, b) => {
