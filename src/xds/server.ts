@@ -93,7 +93,6 @@ export function createXdsServer(opts: XdsServerOptions): XdsServer {
   const streams = { tcp: 0, unix: 0 };
   const atStreamLimit = { tcp: false, unix: false };
   const grpcServers: Server[] = [];
-  const listening: Promise<void>[] = [];
   const netServers: NetServer[] = [];
   const unixPaths: string[] = [];
   let tls: TlsCredentials | undefined;
@@ -158,7 +157,7 @@ export function createXdsServer(opts: XdsServerOptions): XdsServer {
     },
     async close(graceMs = 2000) {
       closing = true;
-      listening.push(...netServers.map(closed));
+      const listening = netServers.map(closed);
       const done = Promise.all(grpcServers.map((s) => new Promise<void>((resolve) => s.tryShutdown(() => resolve()))));
       for (const s of [...sessions.values()]) s.end();
       const graceful = await Promise.race([done.then(() => true), sleep(graceMs).then(() => false)]);

@@ -57,9 +57,14 @@ async function load(files: TlsFiles): Promise<Loaded> {
   return { cert, key, ca, fingerprint };
 }
 
+/** Subject, expiry and fingerprint of the (first) certificate, for the log; {} if it will not parse alone. */
 function describe(loaded: Loaded): Record<string, string> {
-  const x = new X509Certificate(loaded.cert);
-  return { subject: x.subject.replace(/\n/g, ', '), notAfter: x.validTo, fingerprint: x.fingerprint256 };
+  try {
+    const x = new X509Certificate(loaded.cert);
+    return { subject: x.subject.replace(/\n/g, ', '), notAfter: x.validTo, fingerprint: x.fingerprint256 };
+  } catch {
+    return {};
+  }
 }
 
 /** Load the files (a bad set is an error now), then watch their folders and reload on change. */
