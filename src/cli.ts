@@ -53,7 +53,9 @@ export function buildProgram(errors: string[]): Command {
     .addHelpText('after', helpFooter());
   for (const flag of FLAGS) {
     const suffix = [flag.defaultValue !== undefined ? `default: ${flag.defaultValue}` : '', `env: ${flag.env}`].filter(Boolean).join(', ');
-    program.addOption(new Option(flag.flags, `${flag.description} (${suffix})`));
+    const option = new Option(flag.flags, `${flag.description} (${suffix})`);
+    if (flag.kind === 'list') option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+    program.addOption(option);
   }
   return program;
 }

@@ -3,6 +3,8 @@
 // environment variable, then default.
 import { isIP } from 'node:net';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+import { DEFAULT_LIMITS, TEXT_LIMITS, type XdsLimits } from './xds/limits.js';
+import type { TlsFiles } from './xds/tls.js';
 
 export type SourceSpec = { readonly kind: 'opensvc' } | { readonly kind: 'file'; readonly path: string };
 
@@ -14,8 +16,8 @@ export interface HostPort {
 export interface Config {
   /** Gateway name: exposes whose `gateway` is absent or equal to it are served. */
   readonly name: string;
-  /** xDS TCP port (0: any free port, for tests). */
-  readonly port: number;
+  /** xDS TCP port (0: any free port, for tests); undefined when disabled (`none`: unix socket only). */
+  readonly port: number | undefined;
   /** xDS TCP bind address. */
   readonly listen: string;
   /** Envoy admin port, asked for Envoy's own listeners before allocating a port. */
@@ -40,12 +42,21 @@ export interface Config {
   readonly readOnly: boolean;
   /** Seconds between anti-entropy checks of the source (0: only on SIGHUP). */
   readonly antiEntropySeconds: number;
+  /** TLS on the xDS TCP listener; with a CA, client certificates are required (mutual TLS). */
+  readonly tls: TlsFiles | undefined;
+  /** Node ids or node clusters allowed to connect; empty: any node. */
+  readonly allowNodes: readonly string[];
+  /** Serve secrets on TCP streams that neither mutual TLS nor the unix socket protects. */
+  readonly insecureSdsOverTcp: boolean;
+  readonly limits: XdsLimits;
 }
 
 /** One option: its flags, the env var that can set it, its default, its help line. */
 export interface FlagSpec {
   readonly key: keyof RawOptions;
   readonly flags: string;
+  /** `list`: repeatable (the env var takes a comma-separated list); `boolean`: takes no value. */
+  readonly kind?: 'list' | 'boolean';
   readonly env: string;
   readonly defaultValue?: string;
   readonly description: string;
@@ -69,13 +80,24 @@ export interface RawOptions {
   readonly stateDir?: string;
   readonly readOnly?: string | boolean;
   readonly antiEntropyInterval?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly tlsCa?: string;
+  readonly allowNode?: readonly string[];
+  readonly insecureSdsOverTcp?: boolean;
+  readonly maxConnections?: string;
+  readonly maxStreams?: string;
+  readonly maxStreamsPerConnection?: string;
+  readonly maxRequestBytes?: string;
+  readonly maxSubscriptions?: string;
+  readonly maxSubscriptionBytes?: string;
 }
 
 export const DEFAULT_JANITOR_SOCKET = 'unix:///var/run/xds/xds.sock';
 
 export const FLAGS: readonly FlagSpec[] = [
   { key: 'name', flags: '-n, --name <name>', env: 'XDS_NAME', defaultValue: 'envoy', description: 'gateway name: serve exposes whose gateway keyword is empty or equal to it' },
-  { key: 'port', flags: '-p, --port <port>', env: 'XDS_PORT', defaultValue: '50051', description: 'xDS gRPC TCP port (0: any free port)' },
+  { key: 'port', flags: '-p, --port <port>', env: 'XDS_PORT', defaultValue: '50051', description: 'xDS gRPC TCP port (0: any free port; none: no TCP listener, unix socket only)' },
   { key: 'listen', flags: '--listen <addr>', env: 'XDS_LISTEN', defaultValue: '127.0.0.1', description: 'xDS gRPC TCP bind address (loopback unless told otherwise: SDS carries private keys)' },
   { key: 'envoyPort', flags: '-P, --envoy-port <port>', env: 'XDS_ENVOY_PORT', defaultValue: '9901', description: 'Envoy admin port on 127.0.0.1, asked for its own listeners before allocating ports' },
   { key: 'portRange', flags: '-r, --port-range <min-max>', env: 'XDS_PORT_RANGE', defaultValue: '1025-65535', description: 'range for listener_port = 0 allocations' },
@@ -90,6 +112,17 @@ export const FLAGS: readonly FlagSpec[] = [
   { key: 'stateDir', flags: '--state-dir <dir>', env: 'XDS_STATE_DIR', description: 'keep what decides conflicts across restarts (who holds a contested port, name or route; when each service was first seen) in <dir>/xds-state.json' },
   { key: 'readOnly', flags: '--read-only', env: 'XDS_READ_ONLY', description: 'never write to the cluster: allocated listener ports stay in memory (a second, staging or dry-run janitor)' },
   { key: 'antiEntropyInterval', flags: '--anti-entropy-interval <seconds>', env: 'XDS_ANTI_ENTROPY_INTERVAL', defaultValue: '300', description: 'seconds between comparisons of the followed cluster with a fresh read, differences repaired (0: only on SIGHUP)' },
+  { key: 'tlsCert', flags: '--tls-cert <file>', env: 'XDS_TLS_CERT', description: 'PEM certificate of the xDS TCP listener (TLS; reloaded when the file changes)' },
+  { key: 'tlsKey', flags: '--tls-key <file>', env: 'XDS_TLS_KEY', description: 'PEM private key of --tls-cert' },
+  { key: 'tlsCa', flags: '--tls-ca <file>', env: 'XDS_TLS_CA', description: 'PEM CA: xDS TCP clients must present a certificate it signed (mutual TLS)' },
+  { key: 'allowNode', flags: '--allow-node <id>', env: 'XDS_ALLOW_NODE', kind: 'list', description: 'only this node id or node cluster may connect (repeatable; env: comma-separated)' },
+  { key: 'insecureSdsOverTcp', flags: '--insecure-sds-over-tcp', env: 'XDS_INSECURE_SDS_OVER_TCP', kind: 'boolean', description: 'serve private keys on TCP streams without mutual TLS (any local user can read them)' },
+  { key: 'maxConnections', flags: '--max-connections <n>', env: 'XDS_MAX_CONNECTIONS', defaultValue: String(DEFAULT_LIMITS.maxConnections), description: 'open xDS connections, per transport (TCP, unix socket)' },
+  { key: 'maxStreams', flags: '--max-streams <n>', env: 'XDS_MAX_STREAMS', defaultValue: String(DEFAULT_LIMITS.maxStreams), description: 'open xDS streams, per transport (TCP, unix socket)' },
+  { key: 'maxStreamsPerConnection', flags: '--max-streams-per-connection <n>', env: 'XDS_MAX_STREAMS_PER_CONNECTION', defaultValue: String(DEFAULT_LIMITS.maxStreamsPerConnection), description: 'concurrent streams on one connection' },
+  { key: 'maxRequestBytes', flags: '--max-request-bytes <n>', env: 'XDS_MAX_REQUEST_BYTES', defaultValue: String(DEFAULT_LIMITS.maxRequestBytes), description: 'largest xDS request message' },
+  { key: 'maxSubscriptions', flags: '--max-subscriptions <n>', env: 'XDS_MAX_SUBSCRIPTIONS', defaultValue: String(DEFAULT_LIMITS.maxSubscriptions), description: 'resource names one stream may subscribe to' },
+  { key: 'maxSubscriptionBytes', flags: '--max-subscription-bytes <n>', env: 'XDS_MAX_SUBSCRIPTION_BYTES', defaultValue: String(DEFAULT_LIMITS.maxSubscriptionBytes), description: 'total bytes of the names one stream subscribes to' },
 ];
 
 export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly error: string };
@@ -100,7 +133,8 @@ class ConfigError extends Error {}
 
 function pick(raw: RawOptions, env: Env, key: keyof RawOptions): { value: string; origin: string } | undefined {
   const spec = FLAGS.find((f) => f.key === key);
-  const flag = raw[key];
+  const given = raw[key];
+  const flag = typeof given === 'string' ? given : undefined;
   const longFlag = spec?.flags.match(/--[a-z-]+/)?.[0] ?? key;
   if (flag !== undefined) return { value: String(flag), origin: longFlag };
   const fromEnv = spec ? env[spec.env] : undefined;
@@ -203,11 +237,48 @@ function parseFlagBoolean(flag: string | boolean | undefined, fromEnv: string | 
 
 const port = (min: number) => (text: string, origin: string) => parseInteger(text, min, 65535, origin);
 
+function tlsFiles(raw: RawOptions, env: Env): TlsFiles | undefined {
+  const [cert, key, ca] = (['tlsCert', 'tlsKey', 'tlsCa'] as const).map((k) => pick(raw, env, k)?.value || undefined);
+  if (!cert && !key && !ca) return undefined;
+  if (!cert || !key) throw new ConfigError('--tls-cert and --tls-key go together (and --tls-ca needs both: the server proves itself first)');
+  return { cert, key, ca };
+}
+
+function allowNodes(raw: RawOptions, env: Env): string[] {
+  const fromEnv = env['XDS_ALLOW_NODE'];
+  const list = raw.allowNode ?? (fromEnv ? fromEnv.split(',').map((s) => s.trim()).filter(Boolean) : []);
+  for (const id of list) {
+    if (id === '' || id.length > TEXT_LIMITS.identifier) throw new ConfigError(`--allow-node: ${JSON.stringify(id.slice(0, 40))} must be 1-${TEXT_LIMITS.identifier} characters`);
+  }
+  return [...list];
+}
+
+function flagOn(raw: RawOptions, env: Env): boolean {
+  if (raw.insecureSdsOverTcp !== undefined) return raw.insecureSdsOverTcp;
+  const text = (env['XDS_INSECURE_SDS_OVER_TCP'] ?? '').toLowerCase();
+  if (['', '0', 'false', 'no'].includes(text)) return false;
+  if (['1', 'true', 'yes'].includes(text)) return true;
+  throw new ConfigError(`XDS_INSECURE_SDS_OVER_TCP: "${text}" is not true or false`);
+}
+
+function limits(raw: RawOptions, env: Env): XdsLimits {
+  const count = (key: keyof RawOptions) => field(raw, env, key, (text, origin) => parseInteger(text, 1, 2 ** 31 - 1, origin));
+  return {
+    ...DEFAULT_LIMITS,
+    maxConnections: count('maxConnections'),
+    maxStreams: count('maxStreams'),
+    maxStreamsPerConnection: count('maxStreamsPerConnection'),
+    maxRequestBytes: count('maxRequestBytes'),
+    maxSubscriptions: count('maxSubscriptions'),
+    maxSubscriptionBytes: count('maxSubscriptionBytes'),
+  };
+}
+
 function build(raw: RawOptions, env: Env, probe: ConfigProbe | undefined): Config {
   const janitorSocket = pick(raw, env, 'janitorSocket')?.value;
   return {
     name: field(raw, env, 'name', parseName),
-    port: field(raw, env, 'port', port(0)),
+    port: field(raw, env, 'port', (text, origin) => (text === 'none' ? undefined : port(0)(text, origin))),
     listen: field(raw, env, 'listen', checkHost),
     envoyPort: field(raw, env, 'envoyPort', port(1)),
     portRange: field(raw, env, 'portRange', parsePortRange),
@@ -222,6 +293,10 @@ function build(raw: RawOptions, env: Env, probe: ConfigProbe | undefined): Confi
     stateDir: pick(raw, env, 'stateDir')?.value || undefined,
     readOnly: parseFlagBoolean(raw.readOnly, env['XDS_READ_ONLY'], '--read-only / XDS_READ_ONLY'),
     antiEntropySeconds: field(raw, env, 'antiEntropyInterval', (text, origin) => parseInteger(text, 0, 86_400, origin)),
+    tls: tlsFiles(raw, env),
+    allowNodes: allowNodes(raw, env),
+    insecureSdsOverTcp: flagOn(raw, env),
+    limits: limits(raw, env),
   };
 }
 

@@ -21,9 +21,12 @@ import { createResourceCache, type ResourceCache } from './xds/cache.js';
 import { createXdsServer, type XdsServer } from './xds/server.js';
 import { ADS_ORDER } from './xds/types.js';
 import { trackCertificateExpiry } from './admin/certificates.js';
+import { SocketInUseError } from './xds/listeners.js';
+import { createAccessPolicy, securityWarnings } from './access.js';
 
 export interface Janitor {
-  readonly ports: { readonly xds: number; readonly admin: number | undefined };
+  /** xds: undefined when the TCP listener is disabled (`--port none`). */
+  readonly ports: { readonly xds: number | undefined; readonly admin: number | undefined };
   readonly lifecycle: Lifecycle;
   /** Resolves once the first snapshot is built and served. */
   readonly ready: Promise<void>;
@@ -79,7 +82,8 @@ async function listenUnix(xds: XdsServer, config: Config, logger: Logger): Promi
     return socket;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (!config.janitorSocketIsDefault) throw new Error(`cannot listen on unix socket ${socket}: ${message}`);
+    // a live janitor on the socket is never replaced, default path or not
+    if (error instanceof SocketInUseError || !config.janitorSocketIsDefault) throw new Error(`cannot listen on unix socket ${socket}: ${message}`);
     logger.warn({ socket, err: error }, `xDS unix socket ${socket} not created; serving over TCP only (set --janitor-socket PATH, or --janitor-socket none)`);
     return undefined;
   }
@@ -120,7 +124,10 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
   const lifecycle = createLifecycle(source.name, logger, (state) => metrics.setSourceState(source.name, state));
   metrics.trackSource(source.name, () => source.counts?.());
   // the hooks only run once streams exist, long after `xds` is assigned
-  const xds: XdsServer = createXdsServer({ cache, logger, hooks: createXdsHooks(metrics, logger, () => lifecycle.takePendingPush(), () => xds.registry) });
+  const xds: XdsServer = createXdsServer({
+    cache, logger, hooks: createXdsHooks(metrics, logger, () => lifecycle.takePendingPush(), () => xds.registry),
+    policy: createAccessPolicy(config), limits: config.limits, tls: config.tls,
+  });
   const memory = config.stateDir === undefined ? undefined : createMemoryWriter(config.stateDir, logger);
   const remembered = config.stateDir === undefined ? undefined : await loadRemembered(config.stateDir, logger);
   const reconciler: Reconciler = createReconciler({
@@ -135,12 +142,21 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
     hooks: reconcileHooks(cache, metrics, lifecycle, () => xds, logger, memory && ((r) => memory.save(r))),
   });
 
-  const xdsPort = await xds.listenTcp(tcpAddress(config.listen, config.port));
-  const unixPath = await listenUnix(xds, config, logger);
+  let xdsPort: number | undefined;
+  let unixPath: string | undefined;
+  try {
+    if (config.port !== undefined) xdsPort = await xds.listenTcp(tcpAddress(config.listen, config.port));
+    unixPath = await listenUnix(xds, config, logger);
+    if (xdsPort === undefined && unixPath === undefined) throw new Error('no xDS listener: --port none needs a unix socket (--janitor-socket)');
+  } catch (error) {
+    await xds.close(0);
+    throw error;
+  }
+  for (const w of securityWarnings(config, unixPath)) logger.warn(w.fields, w.message);
   const admin: AdminServerHandle | undefined = config.admin
     ? await createAdminServer(config.admin, { cache, registry: xds.registry, metrics, readiness: () => lifecycle.readiness(), services: () => reconciler.statuses() })
     : undefined;
-  logger.info({ xds: tcpAddress(config.listen, xdsPort), unix: unixPath, admin: admin ? tcpAddress(config.admin?.host ?? '', admin.port) : undefined, gateway: config.name }, 'listening');
+  logger.info({ xds: xdsPort === undefined ? undefined : tcpAddress(config.listen, xdsPort), unix: unixPath, admin: admin ? tcpAddress(config.admin?.host ?? '', admin.port) : undefined, gateway: config.name }, 'listening');
 
   const onEvent = (event: SourceEvent): void => {
     if (event.kind === 'stale') return lifecycle.stale(event.reason);

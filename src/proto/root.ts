@@ -34,6 +34,7 @@ export const ENTRY_FILES: readonly string[] = [
   'envoy/service/cluster/v3/cds.proto',
   'envoy/service/endpoint/v3/eds.proto',
   'envoy/service/secret/v3/sds.proto',
+  'envoy/service/status/v3/csds.proto',
   'envoy/config/listener/v3/listener.proto',
   'envoy/config/route/v3/route.proto',
   'envoy/config/cluster/v3/cluster.proto',

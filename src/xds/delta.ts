@@ -9,8 +9,9 @@ import { WILDCARD_TYPES } from './types.js';
 import { deltaBody, entriesKey, namesKey, sharedBody, withNonce } from './wire.js';
 import type { DeltaRequest } from './request.js';
 import { applyDeltaChange, describeSubscription, isSubscribed, newSubscription } from './subscription.js';
+import { createResourceBook } from './status.js';
 import {
-  clearDirty, isDirty, markChange, newAckBook, newDirty, recordAck, recordNack,
+  clearDirty, isDirty, markChange, newAckBook, newDirty, recordAck, recordNack, visible,
   type Plan, type Prepared, type TypeContext, type TypeState,
 } from './state.js';
 
@@ -27,7 +28,9 @@ export function createDeltaState(ctx: TypeContext): DeltaState {
   const held = new Map<string, string | null>();
   const dirty = newDirty();
   const book = newAckBook();
-  const nonces = new Map<string, string>();
+  const resources = createResourceBook();
+  /** nonce → the version and seq of the response it named */
+  const nonces = new Map<string, { version: string; seq: number }>();
   let requested = false;
 
   const prepare = (resources: readonly CachedResource[], removed: readonly string[]): Prepared => {
@@ -46,42 +49,56 @@ export function createDeltaState(ctx: TypeContext): DeltaState {
     return names;
   };
 
-  /** Decide one name: a resource to send, a name to remove, or nothing. */
+  const forget = (name: string): void => {
+    held.delete(name);
+    resources.drop(name);
+  };
+
+  /**
+   * Decide one name: a resource to send, a name to remove, or nothing. A name the policy
+   * withholds is treated as a name that does not exist.
+   */
   const decide = (name: string, upserts: CachedResource[], removed: string[]): void => {
-    if (!isSubscribed(sub, name)) {
-      held.delete(name);
-      return;
-    }
-    const r = cache.get(typeUrl, name);
+    if (!isSubscribed(sub, name)) return forget(name);
+    const r = visible(ctx, sub, name);
     const had = held.get(name);
     const forced = dirty.forced.has(name);
     if (r) {
       if (forced || had !== r.version) {
         upserts.push(r);
         held.set(name, r.version);
+        resources.carry(name, r.version);
       }
       return;
     }
     const explicit = sub.names.has(name);
     if (forced || typeof had === 'string' || (had === undefined && explicit)) removed.push(name);
-    if (explicit) held.set(name, null);
-    else held.delete(name);
+    if (explicit) {
+      held.set(name, null);
+      resources.drop(name);
+    } else forget(name);
   };
 
   return {
     typeUrl,
     onRequest(req) {
       if (req.responseNonce !== '') {
-        const version = nonces.get(req.responseNonce);
-        if (version !== undefined) {
-          if (req.errorDetail) recordNack(book, ctx, version, req.errorDetail.message);
-          else recordAck(book, ctx, version);
+        const answered = nonces.get(req.responseNonce);
+        if (answered !== undefined) {
+          if (req.errorDetail) resources.nack(answered.seq, recordNack(book, ctx, answered.version, req.errorDetail.message));
+          else {
+            recordAck(book, ctx, answered.version);
+            resources.ack(answered.seq);
+          }
         } else if (req.errorDetail) recordNack(book, ctx, '', req.errorDetail.message);
       }
       const first = !requested;
       if (first) {
         requested = true;
-        for (const [name, version] of req.initialVersions) held.set(name, version);
+        for (const [name, version] of req.initialVersions) {
+          held.set(name, version);
+          resources.claim(name, version);
+        }
         dirty.all = true;
       }
       const change = applyDeltaChange(sub, req.subscribe, req.unsubscribe);
@@ -89,7 +106,7 @@ export function createDeltaState(ctx: TypeContext): DeltaState {
       // a newly subscribed name is sent even if held; on a reconnect the initial versions stand
       for (const n of change.added) (first && held.has(n) ? dirty.names : dirty.forced).add(n);
       for (const n of change.removed) {
-        held.delete(n);
+        forget(n);
         // still covered by the wildcard: the client dropped it, send it again (or say it is gone)
         if (sub.wildcard) dirty.forced.add(n);
       }
@@ -111,7 +128,7 @@ export function createDeltaState(ctx: TypeContext): DeltaState {
       };
     },
     sent(nonce, version) {
-      nonces.set(nonce, version);
+      nonces.set(nonce, { version, seq: resources.sent() });
       if (nonces.size > NONCE_MEMORY) {
         const oldest = nonces.keys().next().value;
         if (oldest !== undefined) nonces.delete(oldest);
@@ -120,5 +137,7 @@ export function createDeltaState(ctx: TypeContext): DeltaState {
       book.responses++;
     },
     status: () => ({ ...describeSubscription(sub), ...book }),
+    resources: () => resources.view(sub.names),
+    load: () => ({ count: sub.names.size, bytes: sub.bytes }),
   };
 }

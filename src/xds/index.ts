@@ -5,6 +5,12 @@ export type { CacheChange, CacheEvent, CacheListener, CachedResource, ResourceCa
 export { createXdsServer } from './server.js';
 export type { XdsServer, XdsServerOptions } from './server.js';
 export type { XdsHooks } from './hooks.js';
-export type { ClientInfo, ClientRegistry, NackInfo, ServiceKind, Transport, TypeStatus, Variant } from './registry.js';
+export type { ClientInfo, ClientRegistry, NackInfo, ServiceKind, StreamInfo, StreamRecord, Transport, TypeResources, TypeStatus, Variant } from './registry.js';
+export type { AccessPolicy, Via } from './policy.js';
+export { DEFAULT_LIMITS, TEXT_LIMITS } from './limits.js';
+export type { XdsLimits } from './limits.js';
+export { SocketInUseError } from './listeners.js';
+export type { TlsFiles } from './tls.js';
+export type { ResourceState, ResourceStatus } from './status.js';
 export { ADS_ORDER, FULL_STATE_TYPES, TYPE, WILDCARD_TYPES, isTypeUrl } from './types.js';
 export type { ChangeSet, EncodedResource, TypeKey, TypeUrl } from './types.js';

@@ -4,17 +4,22 @@
 // plan and writes upserts in ADS_ORDER, then removals in reverse order. A flush starts only when
 // everything written before has reached the socket, so a client that does not read holds at most
 // one flush of responses in memory and gets the latest state, not every version in between.
+// The first request names the node: the access policy admits the stream or refuses it. Every
+// request passes the stream guard (limits.ts) before it is decoded further.
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { CacheEvent, ResourceCache } from './cache.js';
-import type { ClientInfo, MutableRegistry, ServiceKind, TypeStatus, Variant } from './registry.js';
-import type { Prepared, TypeState } from './state.js';
+import { createStreamGuard } from './guard.js';
 import type { XdsHooks } from './hooks.js';
-import { ADS_ORDER, TYPE, isTypeUrl, type TypeUrl } from './types.js';
-import { decodeDeltaRequest, decodeSotwRequest, type NodeInfo } from './request.js';
-import { createSotwState, type SotwState } from './sotw.js';
+import { TEXT_LIMITS, bounded, type XdsLimits } from './limits.js';
+import type { AccessPolicy, Via } from './policy.js';
+import type { ClientInfo, MutableRegistry, ServiceKind, StreamInfo, Transport, TypeStatus, Variant } from './registry.js';
+import { decodeDeltaRequest, decodeSotwRequest, deltaNameLoad, type NodeInfo } from './request.js';
 import { createDeltaState, type DeltaState } from './delta.js';
+import { createSotwState, type SotwState } from './sotw.js';
+import type { Prepared, TypeContext, TypeState } from './state.js';
+import { ADS_ORDER, TYPE, isTypeUrl, type TypeUrl } from './types.js';
 
 export type XdsCall = ServerDuplexStream<Buffer, Buffer>;
 
@@ -25,10 +30,18 @@ export interface SessionOptions {
   readonly service: ServiceKind;
   /** Per-type services: requests may omit type_url. ADS: undefined, type_url required. */
   readonly fixedType: TypeUrl | undefined;
+  readonly transport: Transport;
+  readonly authenticated: boolean;
   readonly cache: ResourceCache;
   readonly registry: MutableRegistry;
   readonly hooks: XdsHooks;
+  readonly policy: AccessPolicy;
+  readonly limits: XdsLimits;
   readonly logger: Logger | undefined;
+  /** Warnings a client can cause (refusals, withheld resources, NACKs), within the server's log budget. */
+  readonly warn: (fields: Record<string, unknown>, message: string) => void;
+  /** Called once when the stream ends, whatever ended it. */
+  readonly onClose: () => void;
 }
 
 export interface Session {
@@ -39,26 +52,28 @@ export interface Session {
 type AnyState = SotwState | DeltaState;
 
 export function startSession(o: SessionOptions): Session {
-  const { call, cache } = o;
+  const { call, cache, policy } = o;
   const states = new Map<TypeUrl, AnyState>();
-  const peer = call.getPeer();
-  const connectedSince = new Date().toISOString();
+  const guard = createStreamGuard(o.limits);
+  const withheldTypes = new Set<TypeUrl>();
+  const peer = o.transport === 'unix' ? 'unix' : call.getPeer();
+  let info: StreamInfo = {
+    streamId: o.id, nodeId: '', nodeCluster: '', userAgent: '', service: o.service, variant: o.variant,
+    transport: o.transport, authenticated: o.authenticated, peer, connectedSince: new Date().toISOString(),
+  };
   let node: NodeInfo | undefined;
   let nonce = 0;
   let inFlight = 0;
   let scheduled = false;
   let closed = false;
-  const nodeId = (): string => node?.id ?? '';
+  let throttle: NodeJS.Timeout | undefined;
 
   const describe = (): ClientInfo => {
     const types: Record<string, TypeStatus> = {};
     for (const [t, s] of states) types[t] = s.status();
-    return {
-      streamId: o.id, nodeId: nodeId(), nodeCluster: node?.cluster ?? '', userAgent: node?.userAgent ?? '',
-      service: o.service, variant: o.variant, transport: peer === 'unknown' ? 'unix' : 'tcp', peer: peer === 'unknown' ? 'unix' : peer,
-      connectedSince, queuedWrites: inFlight, types,
-    };
+    return { ...info, queuedWrites: inFlight, types };
   };
+  const resources = () => [...states].map(([typeUrl, s]) => ({ typeUrl, resources: s.resources() }));
 
   const write = (state: TypeState, p: Prepared): void => {
     const n = String(++nonce);
@@ -69,7 +84,7 @@ export function startSession(o: SessionOptions): Session {
       inFlight--;
       if (inFlight === 0) schedule();
     });
-    o.hooks.onResponse?.(state.typeUrl, nodeId(), p.count, Date.now());
+    o.hooks.onResponse?.(state.typeUrl, info.nodeId, p.count, Date.now());
   };
 
   const flush = (): void => {
@@ -103,9 +118,27 @@ export function startSession(o: SessionOptions): Session {
   };
 
   const fail = (code: GrpcStatus, details: string): void => {
-    o.logger?.warn({ streamId: o.id, node: nodeId(), details }, 'xDS stream rejected');
+    o.warn({ stream: o.id, node: info.nodeId, cluster: info.nodeCluster, peer, code: GrpcStatus[code], details }, 'xDS stream refused');
     call.emit('error', { code, details });
     cleanup();
+  };
+
+  const allowed = (typeUrl: TypeUrl) => (name: string, via: Via): boolean => {
+    const reason = policy.withhold?.(info, typeUrl, name, via);
+    if (reason === undefined) return true;
+    if (!withheldTypes.has(typeUrl)) {
+      withheldTypes.add(typeUrl);
+      o.warn({ stream: o.id, node: info.nodeId, peer, typeUrl, name: bounded(name, TEXT_LIMITS.identifier), reason }, 'xDS resource withheld');
+    }
+    return false;
+  };
+
+  const typeHooks = {
+    ack: (t: TypeUrl, v: string) => o.hooks.onAck?.(t, info.nodeId, v),
+    nack: (t: TypeUrl, v: string, error: string) => {
+      o.warn({ stream: o.id, node: info.nodeId, typeUrl: t, version: v, err: error }, 'xDS NACK');
+      o.hooks.onNack?.(t, info.nodeId, v, error);
+    },
   };
 
   const stateFor = (typeUrl: string): AnyState | undefined => {
@@ -113,59 +146,91 @@ export function startSession(o: SessionOptions): Session {
     if (t === undefined) return void fail(GrpcStatus.INVALID_ARGUMENT, 'type URL is required for ADS');
     if (o.fixedType && t !== o.fixedType) return void fail(GrpcStatus.INVALID_ARGUMENT, `type URL ${t} on a ${o.service} stream`);
     if (!isTypeUrl(t)) {
-      o.logger?.debug({ streamId: o.id, typeUrl: t }, 'request for a type this server does not serve');
+      o.logger?.debug({ stream: o.id, typeUrl: t }, 'request for a type this server does not serve');
       return undefined;
     }
     let s = states.get(t);
     if (!s) {
-      const ctx = { cache, typeUrl: t, hooks: typeHooks };
+      const ctx: TypeContext = { cache, typeUrl: t, hooks: typeHooks, allowed: allowed(t) };
       s = o.variant === 'sotw' ? createSotwState(ctx) : createDeltaState(ctx);
       states.set(t, s);
     }
     return s;
   };
 
-  const typeHooks = {
-    ack: (t: TypeUrl, v: string) => o.hooks.onAck?.(t, nodeId(), v),
-    nack: (t: TypeUrl, v: string, error: string) => {
-      o.logger?.warn({ streamId: o.id, node: nodeId(), typeUrl: t, version: v, err: error }, 'xDS NACK');
-      o.hooks.onNack?.(t, nodeId(), v, error);
-    },
+  /** The first request names the node: admit the stream, or refuse it. */
+  const identify = (first: NodeInfo | undefined): boolean => {
+    if (node) return true;
+    node = first ?? { id: '', cluster: '', userAgent: '' };
+    info = { ...info, nodeId: node.id, nodeCluster: node.cluster, userAgent: node.userAgent };
+    const refusal = policy.admit?.(info);
+    if (refusal !== undefined) return void fail(GrpcStatus.PERMISSION_DENIED, refusal), false;
+    o.hooks.onNodeIdentified?.(info);
+    return true;
+  };
+
+  /** Past the burst, read this stream no faster than the allowed rate. */
+  const pace = (bytes: number): void => {
+    const wait = guard.charge(bytes);
+    if (wait === 0 || throttle) return;
+    call.pause();
+    throttle = setTimeout(() => {
+      throttle = undefined;
+      if (!closed) call.resume();
+    }, wait);
+  };
+
+  const handle = (buf: Buffer): void => {
+    if (o.variant === 'sotw') {
+      const req = decodeSotwRequest(buf, guard.budget);
+      const over = guard.checkRequest(req.names);
+      if (over !== undefined) return fail(GrpcStatus.RESOURCE_EXHAUSTED, over);
+      if (!identify(req.node)) return;
+      (stateFor(req.typeUrl) as SotwState | undefined)?.onRequest(req);
+    } else {
+      const over = guard.checkRequest(deltaNameLoad(buf, guard.budget));
+      if (over !== undefined) return fail(GrpcStatus.RESOURCE_EXHAUSTED, over);
+      const req = decodeDeltaRequest(buf);
+      if (!identify(req.node)) return;
+      (stateFor(req.typeUrl) as DeltaState | undefined)?.onRequest(req);
+    }
+    if (closed) return;
+    let count = 0;
+    let bytes = 0;
+    for (const s of states.values()) {
+      const load = s.load();
+      count += load.count;
+      bytes += load.bytes;
+    }
+    const over = guard.checkTotals(count, bytes);
+    if (over !== undefined) return fail(GrpcStatus.RESOURCE_EXHAUSTED, over);
+    schedule();
   };
 
   const onData = (buf: Buffer): void => {
     if (closed) return;
+    pace(buf.length);
     try {
-      if (o.variant === 'sotw') {
-        const req = decodeSotwRequest(buf);
-        node ??= req.node;
-        const s = stateFor(req.typeUrl);
-        if (s) (s as SotwState).onRequest(req);
-      } else {
-        const req = decodeDeltaRequest(buf);
-        node ??= req.node;
-        const s = stateFor(req.typeUrl);
-        if (s) (s as DeltaState).onRequest(req);
-      }
+      handle(buf);
     } catch (err) {
-      return fail(GrpcStatus.INVALID_ARGUMENT, `bad request: ${err instanceof Error ? err.message : String(err)}`);
+      fail(GrpcStatus.INVALID_ARGUMENT, `bad request: ${bounded(err instanceof Error ? err.message : String(err), TEXT_LIMITS.identifier)}`);
     }
-    schedule();
   };
 
   const unsubscribe = cache.subscribe(onCache);
-  o.registry.add(o.id, describe);
-  o.hooks.onStreamOpen?.(describe());
-  o.logger?.debug({ streamId: o.id, service: o.service, variant: o.variant, peer }, 'xDS stream open');
+  o.registry.add(o.id, { info: () => info, describe, resources });
+  o.hooks.onStreamOpen?.(info);
+  o.logger?.debug({ stream: o.id, service: o.service, variant: o.variant, transport: o.transport, peer }, 'xDS stream open');
 
   function cleanup(): void {
     if (closed) return;
-    const info = describe();
     closed = true;
+    clearTimeout(throttle);
     unsubscribe();
     o.registry.remove(o.id);
     o.hooks.onStreamClose?.(info);
-    o.logger?.debug({ streamId: o.id, node: info.nodeId }, 'xDS stream closed');
+    o.onClose();
+    o.logger?.debug({ stream: o.id, node: info.nodeId }, 'xDS stream closed');
   }
 
   call.on('data', onData);

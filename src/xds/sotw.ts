@@ -12,8 +12,9 @@ import { FULL_STATE_TYPES, WILDCARD_TYPES } from './types.js';
 import { addDigest, digestVersion, entriesKey, sharedBody, sotwBody, subDigest, withNonce } from './wire.js';
 import type { SotwRequest } from './request.js';
 import { isSubscribed, newSubscription, setSotwNames, describeSubscription } from './subscription.js';
+import { createResourceBook } from './status.js';
 import {
-  clearDirty, isDirty, markChange, newAckBook, newDirty, recordAck, recordNack,
+  clearDirty, isDirty, markChange, newAckBook, newDirty, recordAck, recordNack, visible,
   type Plan, type Prepared, type TypeContext, type TypeState,
 } from './state.js';
 
@@ -41,7 +42,9 @@ export function createSotwState(ctx: TypeContext): SotwState {
   let heldSum = 0;
   const dirty = newDirty();
   const book = newAckBook();
+  const resources = createResourceBook();
   let lastNonce = '';
+  let lastSeq = 0;
   /** The client answered (ACK or NACK) our latest response: nothing of ours is unread. */
   let caughtUp = true;
   let requested = false;
@@ -55,12 +58,14 @@ export function createSotwState(ctx: TypeContext): SotwState {
     if (old) heldSum = subDigest(heldSum, old.digest);
     held.set(r.name, r);
     heldSum = addDigest(heldSum, r.digest);
+    resources.carry(r.name, r.version);
   };
   const drop = (name: string): CachedResource | undefined => {
     const old = held.get(name);
     if (old) {
       held.delete(name);
       heldSum = subDigest(heldSum, old.digest);
+      resources.drop(name);
     }
     return old;
   };
@@ -89,7 +94,7 @@ export function createSotwState(ctx: TypeContext): SotwState {
     let adds = 0;
     const removes: string[] = [];
     for (const name of candidates()) {
-      const r = isSubscribed(sub, name) ? cache.get(typeUrl, name) : undefined;
+      const r = visible(ctx, sub, name);
       if (r && held.get(name)?.version !== r.version) {
         hold(r);
         adds++;
@@ -97,6 +102,7 @@ export function createSotwState(ctx: TypeContext): SotwState {
     }
     if (!answered && clientVersion !== '' && removes.length === 0 && clientVersion === digestVersion(heldSum)) {
       answered = true; // reconnect: the client already holds exactly this set
+      resources.assumeAccepted();
       return undefined;
     }
     if (adds === 0 && removes.length === 0 && answered) return undefined;
@@ -112,7 +118,7 @@ export function createSotwState(ctx: TypeContext): SotwState {
     const out: CachedResource[] = [];
     for (const name of candidates()) {
       if (!isSubscribed(sub, name)) continue;
-      const r = cache.get(typeUrl, name);
+      const r = visible(ctx, sub, name);
       if (!r) drop(name);
       else if (held.get(name)?.version !== r.version || dirty.forced.has(name)) {
         hold(r);
@@ -134,8 +140,11 @@ export function createSotwState(ctx: TypeContext): SotwState {
       const current = req.responseNonce === lastNonce;
       if (!current && !caughtUp) return;
       if (current) caughtUp = true;
-      if (current && req.errorDetail) recordNack(book, ctx, book.sentVersion, req.errorDetail.message);
-      else if (current && lastNonce !== '') recordAck(book, ctx, req.versionInfo);
+      if (current && req.errorDetail) resources.nack(lastSeq, recordNack(book, ctx, book.sentVersion, req.errorDetail.message));
+      else if (current && lastNonce !== '') {
+        recordAck(book, ctx, req.versionInfo);
+        resources.ack(lastSeq);
+      }
       if (!requested) {
         requested = true;
         clientVersion = req.versionInfo;
@@ -162,10 +171,13 @@ export function createSotwState(ctx: TypeContext): SotwState {
     },
     sent(nonce, version) {
       lastNonce = nonce;
+      lastSeq = resources.sent();
       caughtUp = false;
       book.sentVersion = version;
       book.responses++;
     },
     status: () => ({ ...describeSubscription(sub), ...book }),
+    resources: () => resources.view(sub.names),
+    load: () => ({ count: sub.names.size, bytes: sub.bytes }),
   };
 }

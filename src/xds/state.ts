@@ -1,7 +1,10 @@
 // What the stream session needs from a per-type protocol state (SotW or Delta), and the small
 // pieces both variants share: dirty tracking and ACK/NACK bookkeeping.
-import type { CacheChange, ResourceCache } from './cache.js';
+import type { CacheChange, CachedResource, ResourceCache } from './cache.js';
+import type { Via } from './policy.js';
 import type { NackInfo, TypeStatus } from './registry.js';
+import type { ResourceStatus } from './status.js';
+import { viaOf, type Subscription } from './subscription.js';
 import type { TypeUrl } from './types.js';
 
 /** One response ready to go: only the nonce is missing. */
@@ -29,6 +32,14 @@ export interface TypeContext {
   readonly cache: ResourceCache;
   readonly typeUrl: TypeUrl;
   readonly hooks: TypeHooks;
+  /** The access policy's answer for this stream: may it receive this name, asked for this way? */
+  readonly allowed: (name: string, via: Via) => boolean;
+}
+
+/** The resource to send for a name the subscription covers and the policy allows, if it exists. */
+export function visible(ctx: TypeContext, sub: Subscription, name: string): CachedResource | undefined {
+  const via = viaOf(sub, name);
+  return via !== undefined && ctx.allowed(name, via) ? ctx.cache.get(ctx.typeUrl, name) : undefined;
 }
 
 export interface TypeState {
@@ -44,6 +55,10 @@ export interface TypeState {
   /** A prepared response was written with this nonce. */
   sent(nonce: string, version: string): void;
   status(): TypeStatus;
+  /** Per resource: what was sent and what the client did with it. */
+  resources(): ResourceStatus[];
+  /** Names subscribed to, and their total UTF-8 length, for the per-stream limits. */
+  load(): { readonly count: number; readonly bytes: number };
 }
 
 /** Names to look at on the next flush. */
@@ -75,9 +90,11 @@ export interface AckBook {
 
 export const newAckBook = (): AckBook => ({ ackedVersion: '', sentVersion: '', responses: 0, lastNack: null });
 
-export function recordNack(book: AckBook, ctx: TypeContext, version: string, error: string): void {
-  book.lastNack = { version, error, at: new Date().toISOString() };
+export function recordNack(book: AckBook, ctx: TypeContext, version: string, error: string): NackInfo {
+  const info = { version, error, at: new Date().toISOString() };
+  book.lastNack = info;
   ctx.hooks.nack(ctx.typeUrl, version, error);
+  return info;
 }
 
 export function recordAck(book: AckBook, ctx: TypeContext, version: string): void {

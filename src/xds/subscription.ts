@@ -12,6 +12,8 @@ export interface Subscription {
   /** True until the client names something for this type on this stream. */
   legacyAllowed: boolean;
   readonly names: Set<string>;
+  /** Total UTF-8 length of the names, kept for the per-stream limits. */
+  bytes: number;
 }
 
 export interface SubscriptionDelta {
@@ -26,11 +28,16 @@ export const WILDCARD = '*';
 
 /** legacyWildcard: an empty first request means "everything" (LDS, CDS), else "nothing". */
 export function newSubscription(legacyWildcard: boolean): Subscription {
-  return { wildcard: false, legacyAllowed: legacyWildcard, names: new Set() };
+  return { wildcard: false, legacyAllowed: legacyWildcard, names: new Set(), bytes: 0 };
 }
 
 export function isSubscribed(sub: Subscription, name: string): boolean {
   return sub.wildcard || sub.names.has(name);
+}
+
+/** How the subscription covers a name: by the name itself first, else by the wildcard. */
+export function viaOf(sub: Subscription, name: string): 'name' | 'wildcard' | undefined {
+  return sub.names.has(name) ? 'name' : sub.wildcard ? 'wildcard' : undefined;
 }
 
 /** SotW: the request's resource_names replace the previous list. */
@@ -48,9 +55,15 @@ export function setSotwNames(sub: Subscription, names: readonly string[]): Subsc
   let removed: string[] = [];
   if (next.size - added.length !== sub.names.size) {
     removed = [...sub.names].filter((n) => !next.has(n));
-    for (const n of removed) sub.names.delete(n);
+    for (const n of removed) {
+      sub.names.delete(n);
+      sub.bytes -= Buffer.byteLength(n);
+    }
   }
-  for (const n of added) sub.names.add(n);
+  for (const n of added) {
+    sub.names.add(n);
+    sub.bytes += Buffer.byteLength(n);
+  }
   return { added, removed, wildcardOn: sub.wildcard && !wasWildcard, wildcardOff: wasWildcard && !sub.wildcard };
 }
 
@@ -73,12 +86,16 @@ export function applyDeltaChange(
     else {
       // re-subscribing a held name counts as added: the server must send it again
       added.push(n);
+      if (!sub.names.has(n)) sub.bytes += Buffer.byteLength(n);
       sub.names.add(n);
     }
   }
   for (const n of unsubscribe) {
     if (n === WILDCARD) sub.wildcard = false;
-    else if (sub.names.delete(n)) removed.push(n);
+    else if (sub.names.delete(n)) {
+      removed.push(n);
+      sub.bytes -= Buffer.byteLength(n);
+    }
   }
   return { added, removed, wildcardOn: sub.wildcard && !wasWildcard, wildcardOff: wasWildcard && !sub.wildcard };
 }

@@ -11,7 +11,7 @@ function status(sent: string, acked: string, nackedVersion?: string): TypeStatus
 }
 
 function client(nodeId: string, types: Record<string, TypeStatus>, queuedWrites = 0): ClientInfo {
-  return { streamId: 1, nodeId, nodeCluster: '', userAgent: '', service: 'ads', variant: 'sotw', transport: 'tcp', peer: '', connectedSince: '', queuedWrites, types };
+  return { streamId: 1, nodeId, nodeCluster: '', userAgent: '', service: 'ads', variant: 'sotw', transport: 'tcp', authenticated: false, peer: '', connectedSince: '', queuedWrites, types };
 }
 
 describe('typeSyncState', () => {

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FLAGS, parseConfig, type RawOptions } from '../../src/config.js';
+import { DEFAULT_LIMITS } from '../../src/xds/limits.js';
 
 function ok(raw: RawOptions, env: Record<string, string> = {}) {
   const r = parseConfig(raw, env);
@@ -34,6 +35,10 @@ describe('parseConfig', () => {
       stateDir: undefined,
       readOnly: false,
       antiEntropySeconds: 300,
+      tls: undefined,
+      allowNodes: [],
+      insecureSdsOverTcp: false,
+      limits: DEFAULT_LIMITS,
     });
   });
 
@@ -66,6 +71,17 @@ describe('parseConfig', () => {
       XDS_STATE_DIR: '/var/lib/xds',
       XDS_READ_ONLY: 'yes',
       XDS_ANTI_ENTROPY_INTERVAL: '30',
+      XDS_TLS_CERT: '/etc/xds/tls.crt',
+      XDS_TLS_KEY: '/etc/xds/tls.key',
+      XDS_TLS_CA: '/etc/xds/ca.crt',
+      XDS_ALLOW_NODE: 'envoy-a, gw-cluster',
+      XDS_INSECURE_SDS_OVER_TCP: 'true',
+      XDS_MAX_CONNECTIONS: '10',
+      XDS_MAX_STREAMS: '20',
+      XDS_MAX_STREAMS_PER_CONNECTION: '5',
+      XDS_MAX_REQUEST_BYTES: '65536',
+      XDS_MAX_SUBSCRIPTIONS: '100',
+      XDS_MAX_SUBSCRIPTION_BYTES: '4096',
     };
     expect(ok({}, env)).toMatchObject({
       name: 'gw1',
@@ -83,14 +99,19 @@ describe('parseConfig', () => {
       stateDir: '/var/lib/xds',
       readOnly: true,
       antiEntropySeconds: 30,
+      tls: { cert: '/etc/xds/tls.crt', key: '/etc/xds/tls.key', ca: '/etc/xds/ca.crt' },
+      allowNodes: ['envoy-a', 'gw-cluster'],
+      insecureSdsOverTcp: true,
+      limits: { ...DEFAULT_LIMITS, maxConnections: 10, maxStreams: 20, maxStreamsPerConnection: 5, maxRequestBytes: 65536, maxSubscriptions: 100, maxSubscriptionBytes: 4096 },
     });
     expect(ok({ name: 'cli', port: '7000' }, env)).toMatchObject({ name: 'cli', port: 7000 });
     // every documented env var is really read
     for (const flag of FLAGS) expect(Object.keys(env).includes(flag.env) || flag.env === 'XDS_SOCKET').toBe(true);
   });
 
-  it('disables the unix socket and the admin server with none', () => {
+  it('disables the unix socket, the admin server and the xDS TCP port with none', () => {
     expect(ok({ janitorSocket: 'none', admin: 'none' })).toMatchObject({ janitorSocket: undefined, admin: undefined });
+    expect(ok({ port: 'none' }).port).toBeUndefined();
   });
 
   it.each([
@@ -108,6 +129,11 @@ describe('parseConfig', () => {
     [{ janitorSocket: 'tcp://127.0.0.1:50051' }, '--janitor-socket: "tcp://127.0.0.1:50051" is not a unix socket (unix:///path, a path, or none; TCP is --port and --listen)'],
     [{ janitorSocket: 'http://localhost/xds' }, '--janitor-socket: "http://localhost/xds" is not a unix socket (unix:///path, a path, or none; TCP is --port and --listen)'],
     [{ janitorSocket: 'unix://' }, '--janitor-socket: "unix://" is not a unix socket path'],
+    [{ tlsCert: '/c.pem' }, '--tls-cert and --tls-key go together (and --tls-ca needs both: the server proves itself first)'],
+    [{ tlsCa: '/ca.pem' }, '--tls-cert and --tls-key go together (and --tls-ca needs both: the server proves itself first)'],
+    [{ allowNode: [''] }, '--allow-node: "" must be 1-256 characters'],
+    [{ maxStreams: '0' }, '--max-streams: 0 is out of range (1-2147483647)'],
+    [{ maxRequestBytes: 'lots' }, '--max-request-bytes: "lots" is not an integer'],
   ])('refuses %j with one line naming the flag', (raw, message) => {
     expect(error(raw)).toBe(message);
   });
@@ -150,6 +176,25 @@ describe('parseConfig', () => {
 
   it('names the environment variable when the bad value came from it', () => {
     expect(error({}, { XDS_PORT: 'x' })).toBe('XDS_PORT: "x" is not an integer');
+    expect(error({}, { XDS_INSECURE_SDS_OVER_TCP: 'maybe' })).toBe('XDS_INSECURE_SDS_OVER_TCP: "maybe" is not true or false');
+  });
+
+  it('takes --allow-node repeated, and the flags over their variables', () => {
+    expect(ok({ allowNode: ['a', 'b'] }, { XDS_ALLOW_NODE: 'c' }).allowNodes).toEqual(['a', 'b']);
+    expect(ok({ insecureSdsOverTcp: false }, { XDS_INSECURE_SDS_OVER_TCP: '1' }).insecureSdsOverTcp).toBe(false);
+    expect(ok({ tlsCert: '/c', tlsKey: '/k' }).tls).toEqual({ cert: '/c', key: '/k', ca: undefined });
+  });
+
+  it('takes any text for a limit or an allowed node: a value, or one line naming the flag, never a throw', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300, unit: 'binary' }), fc.string({ maxLength: 20 }), (node, limit) => {
+        for (const r of [parseConfig({ allowNode: [node] }, {}), parseConfig({ maxSubscriptions: limit }, {}), parseConfig({}, { XDS_ALLOW_NODE: node })]) {
+          if (!r.ok) expect(r.error).toMatch(/^(--allow-node|--max-subscriptions): [^\n]+$/);
+        }
+        const byFlag = parseConfig({ allowNode: [node] }, {});
+        expect(byFlag.ok).toBe(node.length >= 1 && node.length <= 256);
+      }),
+    );
   });
 
   it('accepts every valid port range and refuses the rest, never throwing', () => {

@@ -64,7 +64,11 @@ describe('the CLI log lines', () => {
     const all = lines(run);
     const serious = all.filter((l) => SERIOUS.has(l.level) && l.component !== 'grpc');
     const expected = ['cannot reach the OpenSVC daemon, retrying'];
-    if (!existsSync('/var/run/xds')) expected.push('xDS unix socket /var/run/xds/xds.sock not created: folder /var/run/xds does not exist; serving over TCP only (create the folder, or set --janitor-socket PATH, or --janitor-socket none)');
+    if (!existsSync('/var/run/xds')) {
+      expected.push('xDS unix socket /var/run/xds/xds.sock not created: folder /var/run/xds does not exist; serving over TCP only (create the folder, or set --janitor-socket PATH, or --janitor-socket none)');
+      // and with neither the socket nor mutual TLS, nothing may carry private keys: said once at startup
+      expected.push('no xDS transport may carry secrets (no unix socket, no mutual TLS): TLS listeners will not get their certificates');
+    }
     expect(serious.map((l) => l.msg).sort()).toEqual(expected.sort());
     // the gRPC library really spoke (all its tracers on), and only through the logger
     expect(all.filter((l) => l.component === 'grpc').length).toBeGreaterThan(0);
@@ -94,7 +98,8 @@ describe('the CLI log lines', () => {
     });
 
     it('is logged once while the janitor retries, and its return once', async () => {
-      const run = spawnCli(['--sock', socket.path, '-p', '0', '--admin', '127.0.0.1:0', '-P', String(await closedPort()), '--janitor-socket', 'none', '--log-level', 'debug'], { env: GRPC_ALL });
+      // a unix socket of its own: a transport that may carry secrets, so no startup warning either
+      const run = spawnCli(['--sock', socket.path, '-p', '0', '--admin', '127.0.0.1:0', '-P', String(await closedPort()), '--janitor-socket', `unix://${socket.path}.xds`, '--log-level', 'debug'], { env: GRPC_ALL });
       runs.push(run);
       const admin = `http://127.0.0.1:${(await run.ports()).admin ?? 0}`;
       await until(async () => (await getJson(`${admin}/readyz`)).status === 200, 30_000, 'ready');

@@ -80,7 +80,7 @@ describe('anti-entropy', () => {
   }, 30_000);
 
   async function spawned(daemon: FakeDaemon, extra: string[]) {
-    const cli = spawnCli(['--sock', daemon.socketPath, '--name', 'gw', '--port', '0', '--admin', '127.0.0.1:0', '--janitor-socket', 'none', '--envoy-port', String(await closedPort()), ...extra]);
+    const cli = spawnCli(['--sock', daemon.socketPath, '--name', 'gw', '--port', '0', '--admin', '127.0.0.1:0', '--janitor-socket', 'none', '--envoy-port', String(await closedPort()), '--insecure-sds-over-tcp', ...extra]);
     cleanups.push(async () => {
       cli.child.kill('SIGTERM');
       await cli.exit;

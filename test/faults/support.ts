@@ -54,11 +54,12 @@ export interface OpenSvcStack {
   close(): Promise<void>;
 }
 
-export async function startOpenSvcStack(status: Status, options: Partial<OpenSvcSourceOptions> = {}, flags: Record<string, string> = {}): Promise<OpenSvcStack> {
+export async function startOpenSvcStack(status: Status, options: Partial<OpenSvcSourceOptions> = {}, flags: Record<string, string | boolean> = {}): Promise<OpenSvcStack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'xds-faults-'));
   const daemon = await startFakeDaemon({ socketPath: path.join(dir, 'lsnr.sock'), status, secrets: SECRETS });
   const source = createOpenSvcSource({ socketPath: daemon.socketPath, logger: pino({ level: 'silent' }), backoff: { minMs: 20, maxMs: 100 }, ...options });
-  const janitor = await startTestJanitor({ name: 'gw', ...flags }, { source });
+  // these tests are about the source: their clients read secrets over plain loopback TCP
+  const janitor = await startTestJanitor({ name: 'gw', insecureSdsOverTcp: true, ...flags }, { source });
   await janitor.janitor.ready;
   const views = [await connectEnvoyView(janitor.xds, 'envoy-delta', 'delta'), await connectEnvoyView(janitor.xds, 'envoy-sotw', 'sotw')];
   const stack: OpenSvcStack = {

@@ -58,7 +58,8 @@ describe('janitor on the OpenSVC source', () => {
     const startDaemon = () => startFakeDaemon({ socketPath: sock.path, status: opts.initial ?? status(), secrets });
     if (opts.daemonUp !== false) daemon = await startDaemon();
     const source = createOpenSvcSource({ socketPath: sock.path, logger: pino({ level: 'silent' }), backoff: { minMs: 20, maxMs: 100 } });
-    j = await startTestJanitor({ name: 'gw', ...(opts.envoyPort ? { envoyPort: String(opts.envoyPort) } : {}), ...(opts.range ? { portRange: opts.range } : {}) }, { source });
+    // the test client reads secrets over TCP without mutual TLS: the operator's explicit opt-in
+    j = await startTestJanitor({ name: 'gw', insecureSdsOverTcp: true, ...(opts.envoyPort ? { envoyPort: String(opts.envoyPort) } : {}), ...(opts.range ? { portRange: opts.range } : {}) }, { source });
     return { j, startDaemon };
   }
 

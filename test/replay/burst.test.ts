@@ -26,7 +26,9 @@ function daemonPort(status: unknown): number | undefined {
 }
 
 async function spawnJanitor(sock: string): Promise<{ cli: Spawned; xds: string; admin: string }> {
-  const args = ['--sock', sock, '--name', 'gw1', '--port', '0', '--admin', '127.0.0.1:0', '--janitor-socket', 'none', '--envoy-port', String(await closedPort()), '--port-range', '1025-65535', '--log-level', 'info'];
+  const args = ['--sock', sock, '--name', 'gw1', '--port', '0', '--admin', '127.0.0.1:0', '--janitor-socket', 'none', '--envoy-port', String(await closedPort()), '--port-range', '1025-65535', '--log-level', 'info',
+    // the Envoy-like client reads the secret over TCP without mutual TLS: the operator's opt-in
+    '--insecure-sds-over-tcp'];
   const cli = spawnCli(args);
   cleanups.push(async () => {
     cli.child.kill('SIGTERM');

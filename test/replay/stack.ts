@@ -51,7 +51,8 @@ export async function startStack(status: unknown, secrets: typeof SECRETS): Prom
   const side = await startDaemonSide(status, secrets);
   // the flags an operator gives (`--sock`: the spelling of the OpenSVC templates); no gateway keyword
   // in the recorded exposes, so any name serves them; Envoy's admin port is a closed one
-  const janitor = await startTestJanitor({ sock: side.shim.socketPath, name: 'gw1', portRange: '1025-65535' });
+  // the Envoy-like clients read secrets over TCP without mutual TLS: the operator's explicit opt-in
+  const janitor = await startTestJanitor({ sock: side.shim.socketPath, name: 'gw1', portRange: '1025-65535', insecureSdsOverTcp: true });
   await janitor.janitor.ready;
   const views = [await connectEnvoyView(janitor.xds, 'envoy-delta', 'delta'), await connectEnvoyView(janitor.xds, 'envoy-sotw', 'sotw')];
   return {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Client } from '@grpc/grpc-js';
 import { register } from '@grpc/grpc-js-xds';
 import { TYPE } from '../../src/xds/types.js';
+import { connectCsds } from './support/csds.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { apiListener, cla, cluster, routeConfig } from './support/resources.js';
 import { newClient, startBackend, who, type Backend } from './support/backend.js';
@@ -70,6 +71,7 @@ test('follows an endpoint change to backend 2 without restarting', async () => {
 
 test('a CLA without locality is NACKed, recorded, not resent; the next good one is accepted', async () => {
   const before = grpcClient()?.types[TYPE.endpoint]?.ackedVersion;
+  const accepted = h.cache.get(TYPE.endpoint, 'whoami-cluster')?.version;
   h.put(cla('whoami-cluster', [b1], { locality: false }));
   const rejected = h.cache.get(TYPE.endpoint, 'whoami-cluster');
   await until(() => grpcClient()?.types[TYPE.endpoint]?.lastNack != null);
@@ -78,6 +80,13 @@ test('a CLA without locality is NACKed, recorded, not resent; the next good one 
   expect(eds?.ackedVersion).toBe(before);
   expect(eds?.lastNack?.version).toBe(eds?.sentVersion);
   expect(rejected).toBeDefined();
+  // the client status service tells the same: NACKED, the error, the version still in use
+  const csds = connectCsds(`127.0.0.1:${h.port}`);
+  const seen = async () => (await csds.fetch({ node_matchers: [{ node_id: { exact: 'grpc-client-1' } }] }))[0]?.generic_xds_configs?.find((g) => g.type_url === TYPE.endpoint);
+  expect(await seen()).toMatchObject({
+    name: 'whoami-cluster', client_status: 'NACKED', config_status: 'ERROR', version_info: accepted,
+    error_state: { details: expect.stringMatching(/locality/), version_info: eds?.sentVersion },
+  });
   // no NACK loop: nothing more is sent for EDS while the cache does not change
   const sent = edsResponses.length;
   await new Promise((r) => setTimeout(r, 1000));
@@ -88,4 +97,6 @@ test('a CLA without locality is NACKed, recorded, not resent; the next good one 
   h.put(cla('whoami-cluster', [b1]));
   await until(async () => (await who(client)) === 'backend-1');
   await until(() => grpcClient()?.types[TYPE.endpoint]?.ackedVersion === grpcClient()?.types[TYPE.endpoint]?.sentVersion);
+  expect(await seen()).toMatchObject({ client_status: 'ACKED', config_status: 'SYNCED', version_info: h.cache.get(TYPE.endpoint, 'whoami-cluster')?.version });
+  csds.close();
 });

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { messageType } from '../../src/proto/root.js';
-import { decodeDeltaRequest, decodeSotwRequest } from '../../src/xds/request.js';
+import { decodeDeltaRequest, decodeSotwRequest, deltaNameLoad } from '../../src/xds/request.js';
 
 const text = fc.string({ maxLength: 30, unit: 'grapheme' });
 
@@ -48,4 +48,36 @@ test('Delta requests decode subscribe, unsubscribe, initial versions, nonce and 
     }),
     { numRuns: 100 },
   );
+});
+
+test('names are counted on the wire, and counting stops just past the budget', () => {
+  const sotw = messageType('envoy.service.discovery.v3.DiscoveryRequest');
+  const delta = messageType('envoy.service.discovery.v3.DeltaDiscoveryRequest');
+  fc.assert(
+    fc.property(fc.array(text, { maxLength: 30 }), fc.array(text, { maxLength: 10 }), fc.integer({ min: 0, max: 40 }), (names, unsub, maxCount) => {
+      const bytes = (list: string[]) => list.reduce((n, x) => n + Buffer.byteLength(x), 0);
+      const budget = { maxCount, maxBytes: Infinity };
+      const s = decodeSotwRequest(Buffer.from(sotw.encode(sotw.fromObject({ resource_names: names, type_url: 't' })).finish()), budget);
+      const all = [...names, ...unsub];
+      const d = deltaNameLoad(delta.encode(delta.fromObject({ resource_names_subscribe: names, resource_names_unsubscribe: unsub })).finish(), budget);
+      for (const [load, list] of [[s.names, names], [d, all]] as const) {
+        if (list.length <= maxCount) expect(load).toEqual({ count: list.length, bytes: bytes([...list]), complete: true });
+        else expect(load).toMatchObject({ count: maxCount + 1, complete: false });
+      }
+    }),
+    { numRuns: 100 },
+  );
+});
+
+test('client text is bounded as it is decoded: node fields, type URL, NACK message', () => {
+  const t = messageType('envoy.service.discovery.v3.DiscoveryRequest');
+  const long = 'z'.repeat(100_000);
+  const r = decodeSotwRequest(Buffer.from(t.encode(t.fromObject({
+    version_info: long, type_url: long, response_nonce: long,
+    node: { id: long, cluster: long, user_agent_name: long }, error_detail: { code: 3, message: long },
+  })).finish()));
+  for (const v of [r.versionInfo, r.typeUrl, r.responseNonce, r.node?.id, r.node?.cluster, r.node?.userAgent]) {
+    expect(v).toBe(`${'z'.repeat(256)}…(+${100_000 - 256} chars)`);
+  }
+  expect(r.errorDetail?.message).toBe(`${'z'.repeat(4096)}…(+${100_000 - 4096} chars)`);
 });

@@ -7,7 +7,7 @@
 //   c.request(TYPE.cluster);                       // SotW: wildcard; Delta: c.subscribe(TYPE.cluster, [])
 //   const r = await c.nextResponse(TYPE.cluster);  // r.resources[0].message is a plain object
 //   c.ack(r); c.close();
-import { Client, credentials, type ClientDuplexStream } from '@grpc/grpc-js';
+import { Client, credentials, type ChannelCredentials, type ChannelOptions, type ClientDuplexStream } from '@grpc/grpc-js';
 import { messageType } from '../../../src/proto/root.js';
 import { TYPE, type TypeUrl } from '../../../src/xds/types.js';
 import { checkResponse, type DeltaResponse, type SotwResponse, type XdsResponse } from './decode.js';
@@ -25,6 +25,14 @@ export interface ConnectOptions {
   readonly variant: 'sotw' | 'delta';
   /** Default 'ads'. */
   readonly service?: ServiceKind;
+  /** Default insecure (plaintext). */
+  readonly credentials?: ChannelCredentials;
+  /** Extra channel options, e.g. { 'grpc.use_local_subchannel_pool': 1 } for a connection of its own. */
+  readonly channelOptions?: ChannelOptions;
+  /** More fields of the first request's Node (metadata, locality, ...). */
+  readonly nodeExtra?: Record<string, unknown>;
+  /** The user agent the node declares (default xds-test-client). */
+  readonly userAgent?: string;
 }
 
 const SERVICE: Record<ServiceKind, { full: string; noun: string; typeUrl: TypeUrl | undefined }> = {
@@ -81,7 +89,7 @@ interface Waiter {
 export async function connectXds(opts: ConnectOptions): Promise<XdsTestClient> {
   const service = SERVICE[opts.service ?? 'ads'];
   const target = opts.unixPath ? `unix:${opts.unixPath}` : (opts.address ?? '');
-  const client = new Client(target, credentials.createInsecure(), { 'grpc.max_receive_message_length': -1 });
+  const client = new Client(target, opts.credentials ?? credentials.createInsecure(), { 'grpc.max_receive_message_length': -1, ...opts.channelOptions });
   const path = `/${service.full}/${opts.variant === 'sotw' ? 'Stream' : 'Delta'}${service.noun}`;
   const id = (b: Buffer): Buffer => b;
   const call: ClientDuplexStream<Buffer, Buffer> = client.makeBidiStreamRequest(path, id, id);
@@ -118,7 +126,7 @@ export async function connectXds(opts: ConnectOptions): Promise<XdsTestClient> {
   const node = (): Record<string, unknown> | undefined => {
     if (sentNode) return undefined;
     sentNode = true;
-    return { id: opts.nodeId, cluster: opts.nodeCluster ?? 'test-cluster', user_agent_name: 'xds-test-client' };
+    return { id: opts.nodeId, cluster: opts.nodeCluster ?? 'test-cluster', user_agent_name: opts.userAgent ?? 'xds-test-client', ...opts.nodeExtra };
   };
   const errorDetail = (o?: RequestOptions) => (o?.errorMessage !== undefined ? { code: 3, message: o.errorMessage } : undefined);
 

@@ -5,6 +5,9 @@ import path from 'node:path';
 import { createResourceCache, type ResourceCache } from '../../../src/xds/cache.js';
 import { createXdsServer, type XdsServer } from '../../../src/xds/server.js';
 import type { XdsHooks } from '../../../src/xds/hooks.js';
+import type { XdsLimits } from '../../../src/xds/limits.js';
+import type { AccessPolicy } from '../../../src/xds/policy.js';
+import type { Logger } from 'pino';
 import { TYPE, type ChangeSet, type EncodedResource, type TypeUrl } from '../../../src/xds/types.js';
 import { connectXds, type ConnectOptions, type ServiceKind, type XdsTestClient } from './client.js';
 
@@ -47,11 +50,19 @@ export async function until(pred: () => boolean, timeoutMs = 3000): Promise<void
   }
 }
 
-export async function startHarness(opts: { ready?: boolean; hooks?: XdsHooks } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  readonly ready?: boolean;
+  readonly hooks?: XdsHooks;
+  readonly limits?: Partial<XdsLimits>;
+  readonly policy?: AccessPolicy;
+  readonly logger?: Logger;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'xds-test-'));
   const unixPath = path.join(dir, 'xds.sock');
   const cache = createResourceCache();
-  const server = createXdsServer({ cache, hooks: opts.hooks });
+  const server = createXdsServer({ cache, hooks: opts.hooks, limits: opts.limits, policy: opts.policy, logger: opts.logger });
   const port = await server.listenTcp('127.0.0.1:0');
   await server.listenUnix(unixPath);
   if (opts.ready !== false) cache.markReady();
