@@ -37,7 +37,7 @@ const CANDIDATES: Record<string, readonly unknown[]> = {
 // JSON values only: that is what the daemon (and the file source) can hand over.
 const junk = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Object.is(x, -0)), fc.boolean(), fc.constant(null), fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 4 }), fc.integer(), { maxKeys: 2 }));
 
-function keywordValue(kw: string): fc.Arbitrary<unknown> {
+export function keywordValue(kw: string): fc.Arbitrary<unknown> {
   const candidates = CANDIDATES[kw] ?? [];
   return fc.oneof({ arbitrary: fc.constantFrom(undefined, ...candidates), weight: 4 }, { arbitrary: junk, weight: 1 });
 }
