@@ -92,16 +92,21 @@ export function releaseUnit(s: ConflictState, unit: string, freed: Set<string>):
   s.lost.delete(unit);
 }
 
-function register(s: ConflictState, c: Candidate): { claim: Claim; holder: string }[] {
+function register(s: ConflictState, c: Candidate, reserved: ReadonlyMap<string, string>): { claim: Claim; holder: string }[] {
   const kept: Claim[] = [];
   const lost: { claim: Claim; holder: string }[] = [];
   for (const claim of c.claims) {
     const h = s.holders.get(claim.key);
+    // a route key reserved for its holder before a restart is left out like a held one
+    const reservedBy = claim.mode === 'route' && h === undefined ? reserved.get(claim.key) : undefined;
     if (claim.mode === 'join') {
       if (h?.members !== undefined) h.members.set(c.unit, claim.content);
       else s.holders.set(claim.key, { unit: c.unit, members: new Map([[c.unit, claim.content]]) });
     } else if (h !== undefined && h.unit !== c.unit) {
       lost.push({ claim, holder: h.unit });
+      continue;
+    } else if (reservedBy !== undefined && reservedBy !== c.unit) {
+      lost.push({ claim, holder: reservedBy });
       continue;
     } else {
       s.holders.set(claim.key, { unit: c.unit });
@@ -173,7 +178,7 @@ export function resolve(s: ConflictState, removed: Iterable<string>, candidates:
     const before = new Map((s.held.get(c.unit) ?? []).map((claim) => [claim.key, claim.content]));
     const released = new Set<string>();
     releaseUnit(s, c.unit, released);
-    const lost = register(s, c);
+    const lost = register(s, c, active);
     const kept = new Map((s.held.get(c.unit) ?? []).map((claim) => [claim.key, claim.content]));
     // a key counts as freed when this unit no longer holds it, or a shared chain's data changed
     for (const key of released) if (!kept.has(key) || kept.get(key) !== before.get(key)) freed.add(key);
