@@ -157,6 +157,16 @@ describe('an incumbent\'s edit that collides', () => {
     expect(st.problems[0]?.message).toContain('the version of expose#0 served before this edit is kept');
   });
 
+  it('the edit is served once the holder lets the key go, and the earlier version goes', () => {
+    const g = new Gateway();
+    g.set(start);
+    g.set(edited);
+    const out = g.set({ [a]: svc('10.0.0.1', l4(0, 2001)), [b]: svc('10.0.0.2', l4(0, 2002)) });
+    expect(status(out.statuses, a)).toMatchObject({ valid: true, problems: [], listeners: ['0.0.0.0:2001/tcp'] });
+    expect(g.names('listener')).toEqual(['0.0.0.0:2001/tcp', '0.0.0.0:2002/tcp']);
+    expect(removed(out.changeSet)).toEqual(['listener 0.0.0.0:2000/tcp']);
+  });
+
   it('an SNI name taken by an edit stays with its holder; the earlier version keeps its own names', () => {
     const g = new Gateway();
     g.set({ [a]: svc('10.0.0.1', l4(0, 8443, { sni: ['a.org'] })), [b]: svc('10.0.0.2', l4(0, 8443, { sni: ['b.org'] })) });
@@ -201,6 +211,26 @@ describe('a route match on a shared host name', () => {
       [{ prefix: '/new' }, `${NEWCOMER}.expose#0`],
     ]);
     expect(out.conflicts).toEqual([{ loser: `${NEWCOMER}.expose#0`, holder: `${HOLDER}.expose#0`, what: 'listener 0.0.0.0:80/tcp host shop.org route match_prefix /api' }]);
+  });
+});
+
+describe('a route match after a restart', () => {
+  const OLD = 'test/svc/old';
+  const API = 'test/svc/api';
+  const shop = (routes: Record<string, unknown>[], ip: string): ServiceSpec => svc(ip, web(0, { domains: ['shop.org'], routes }));
+
+  it('stays with its holder, though the service that lost it is older', () => {
+    const g = new Gateway();
+    g.set({ [OLD]: shop([{ match_prefix: '/' }], '10.0.0.1') });
+    g.set({ [OLD]: shop([{ match_prefix: '/' }], '10.0.0.1'), [API]: shop([{ match_prefix: '/api' }], '10.0.0.2') });
+    // the older service adds the match the younger one already routes: its route is left out
+    const out = g.set({ [OLD]: shop([{ match_prefix: '/' }, { match_prefix: '/api' }], '10.0.0.1'), [API]: shop([{ match_prefix: '/api' }], '10.0.0.2') });
+    expect(status(out.statuses, OLD).exposes[0]?.lostRoutes).toEqual([{ hostname: 'shop.org', route: 'route#01', holder: `${API} expose#0` }]);
+    const restarted = new Gateway({ remembered: remembered(g.state) });
+    const again = restarted.apply(g.cluster);
+    expect(status(again.statuses, OLD).exposes[0]?.lostRoutes).toEqual([{ hostname: 'shop.org', route: 'route#01', holder: `${API} expose#0` }]);
+    expect(status(again.statuses, API)).toMatchObject({ valid: true, problems: [] });
+    expect(restarted.snapshot()).toEqual(g.snapshot());
   });
 });
 
