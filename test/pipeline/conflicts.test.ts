@@ -234,6 +234,42 @@ describe('a route match after a restart', () => {
   });
 });
 
+describe('a shared plain-HTTP chain after a restart', () => {
+  const DATA = 'test/svc/data';
+  const OLD = 'test/svc/old';
+  const fcd = (seconds: number): Record<string, unknown> => ({ filter_config_data: `{"stream_idle_timeout": "${seconds}s"}` });
+
+  it('still admits members bringing no data or the same data, and refuses other data', () => {
+    const g = new Gateway();
+    g.set({ [DATA]: svc('10.0.0.1', web(0, { domains: ['a.org'], expose: fcd(60) })) });
+    const all = {
+      [DATA]: svc('10.0.0.1', web(0, { domains: ['a.org'], expose: fcd(60) })),
+      'test/svc/plain': svc('10.0.0.2', web(0, { domains: ['b.org'] })),
+      'test/svc/same': svc('10.0.0.3', web(0, { domains: ['c.org'], expose: fcd(60) })),
+      'test/svc/other': svc('10.0.0.4', web(0, { domains: ['d.org'], expose: fcd(600) })),
+    };
+    const out = g.set(all);
+    expect([...out.statuses].map(([p, st]) => [p, st?.valid])).toEqual([['test/svc/other', false], ['test/svc/plain', true], ['test/svc/same', true]]);
+    const restarted = new Gateway({ remembered: remembered(g.state) });
+    const again = restarted.apply(g.cluster);
+    expect([...again.statuses].map(([p, st]) => [p, st?.valid])).toEqual([[DATA, true], ['test/svc/other', false], ['test/svc/plain', true], ['test/svc/same', true]]);
+    expect(restarted.snapshot()).toEqual(g.snapshot());
+  });
+
+  it('keeps the data of the member that brought it, though an older service joined it without', () => {
+    const g = new Gateway();
+    g.set({ [OLD]: svc('10.0.0.1', l4(0, 2000)) });
+    g.set({ [OLD]: svc('10.0.0.1', l4(0, 2000)), [DATA]: svc('10.0.0.2', web(0, { domains: ['a.org'], expose: fcd(60) })) });
+    const joined = g.set({ [OLD]: svc('10.0.0.1', l4(0, 2000), web(1, { domains: ['b.org'] })), [DATA]: svc('10.0.0.2', web(0, { domains: ['a.org'], expose: fcd(60) })) });
+    expect(status(joined.statuses, OLD)).toMatchObject({ valid: true });
+    const restarted = new Gateway({ remembered: remembered(g.state) });
+    const again = restarted.apply(g.cluster);
+    expect(status(again.statuses, DATA)).toMatchObject({ valid: true, served: true });
+    expect(status(again.statuses, OLD)).toMatchObject({ valid: true, served: true });
+    expect(restarted.snapshot()).toEqual(g.snapshot());
+  });
+});
+
 describe('a first snapshot', () => {
   const pool: Services = {
     'test/svc/a': svc('10.0.0.1', l4(0, 2000)),
