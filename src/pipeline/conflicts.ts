@@ -31,6 +31,8 @@ export interface ConflictState {
   readonly lost: Map<string, ReadonlyMap<string, string>>;
   /** Restart record: contested key → its holder then. Used by the next resolve, then cleared. */
   recorded: ReadonlyMap<string, string>;
+  /** The join keys held (shared plain-HTTP chains): few, one per listener. */
+  readonly shared: Set<string>;
 }
 
 export type Decision =
@@ -38,7 +40,7 @@ export type Decision =
   | { readonly kind: 'refused'; readonly candidate: Candidate; readonly claim: Claim; readonly holder: string };
 
 export function createConflictState(recorded: ReadonlyMap<string, string> = new Map()): ConflictState {
-  return { holders: new Map(), held: new Map(), waiting: new Map(), waitersByKey: new Map(), lost: new Map(), recorded };
+  return { holders: new Map(), held: new Map(), waiting: new Map(), waitersByKey: new Map(), lost: new Map(), recorded, shared: new Set() };
 }
 
 /** The content of a join key without `unit`: the data its other members share ('' if none brings any). */
@@ -85,7 +87,10 @@ function releaseKey(s: ConflictState, claim: Claim, unit: string, freed: Set<str
   if (h.members !== undefined) {
     if (!h.members.delete(unit)) return;
     freed.add(claim.key);
-    if (h.members.size === 0) s.holders.delete(claim.key);
+    if (h.members.size === 0) {
+      s.holders.delete(claim.key);
+      s.shared.delete(claim.key);
+    }
     else if (h.unit === unit) s.holders.set(claim.key, { unit: h.members.keys().next().value ?? unit, members: h.members });
     return;
   }
@@ -110,7 +115,10 @@ function register(s: ConflictState, c: Candidate, reserved: ReadonlyMap<string, 
     const reservedBy = claim.mode === 'route' && h === undefined ? reserved.get(claim.key)?.unit : undefined;
     if (claim.mode === 'join') {
       if (h?.members !== undefined) h.members.set(c.unit, claim.content);
-      else s.holders.set(claim.key, { unit: c.unit, members: new Map([[c.unit, claim.content]]) });
+      else {
+        s.holders.set(claim.key, { unit: c.unit, members: new Map([[c.unit, claim.content]]) });
+        s.shared.add(claim.key);
+      }
     } else if (h !== undefined && h.unit !== c.unit) {
       lost.push({ claim, holder: h.unit });
       continue;
@@ -167,8 +175,9 @@ export function contestedHolders(s: ConflictState): Map<string, string> {
     const h = s.holders.get(key);
     if (h !== undefined) out.set(key, h.unit);
   }
-  for (const [key, h] of s.holders) {
-    const bringer = dataBringer(h);
+  for (const key of s.shared) {
+    const h = s.holders.get(key);
+    const bringer = h === undefined ? undefined : dataBringer(h);
     if (bringer !== undefined) out.set(key, bringer);
   }
   return out;
