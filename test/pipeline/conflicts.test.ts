@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { remembered, type ServiceStatus } from '../../src/pipeline/index.js';
 import type { ClusterState } from '../../src/source/types.js';
-import { changeSetText, fileCluster, Gateway, removed, upserted, type ServiceSpec, type Services } from './support/gateway.js';
+import { changeSetText, fileCluster, Gateway, removed, statusOf, upserted, type ServiceSpec, type Services } from './support/gateway.js';
 import { SECRETS, l4, svc, udp, web } from './support/specs.js';
 
 const HOLDER = 'test/svc/zzz';
@@ -45,12 +45,6 @@ function withOwn(spec: ServiceSpec, ip: string, ownPort: number): ServiceSpec {
   return svc(ip, spec, l4(1, ownPort));
 }
 
-function status(statuses: ReadonlyMap<string, ServiceStatus | undefined>, path: string): ServiceStatus {
-  const st = statuses.get(path);
-  if (st === undefined) throw new Error(`no status for ${path}`);
-  return st;
-}
-
 /** Expose rid → served, for a service. */
 function servedExposes(st: ServiceStatus): Record<string, boolean> {
   return Object.fromEntries(st.exposes.map((e) => [e.rid, e.served]));
@@ -83,7 +77,7 @@ describe.each(KINDS)('$name', (k) => {
     expect(others(g)).toEqual(before);
     expect(upserted(out.changeSet)).toEqual([`cluster ${NEWCOMER}.expose#1`, `endpoint ${NEWCOMER}.expose#1`, 'listener 0.0.0.0:2100/tcp']);
     expect(removed(out.changeSet)).toEqual([]);
-    const st = status(out.statuses, NEWCOMER);
+    const st = statusOf(out.statuses, NEWCOMER);
     expect(st).toMatchObject({ valid: false, served: true, listeners: ['0.0.0.0:2100/tcp'], clusters: [`${NEWCOMER}.expose#1`] });
     expect(servedExposes(st)).toEqual({ 'expose#0': false, 'expose#1': true });
     expect(st.exposes[0]?.conflict).toEqual({ holder: `${HOLDER} expose#0`, what: k.what });
@@ -99,7 +93,7 @@ describe.each(KINDS)('$name', (k) => {
     const out = g.set({ [NEWCOMER]: both[NEWCOMER] ?? {} });
     expect(upserted(out.changeSet)).toContain(`cluster ${NEWCOMER}.expose#0`);
     expect(removed(out.changeSet)).toContain(`cluster ${HOLDER}.expose#0`);
-    expect(status(out.statuses, NEWCOMER)).toMatchObject({ valid: true, problems: [] });
+    expect(statusOf(out.statuses, NEWCOMER)).toMatchObject({ valid: true, problems: [] });
     expect(g.names('cluster')).toEqual([`${NEWCOMER}.expose#0`, `${NEWCOMER}.expose#1`]);
   });
 
@@ -110,8 +104,8 @@ describe.each(KINDS)('$name', (k) => {
     const moved = svc('10.0.0.1', k.holder, { 'expose#0': { ...holder, listener_port: 2999 } }, l4(1, 2200));
     const out = g.set({ ...both, [HOLDER]: moved });
     expect(upserted(out.changeSet)).toContain(`cluster ${NEWCOMER}.expose#0`);
-    expect(status(out.statuses, NEWCOMER)).toMatchObject({ valid: true, problems: [] });
-    expect(status(out.statuses, HOLDER)).toMatchObject({ valid: true, problems: [] });
+    expect(statusOf(out.statuses, NEWCOMER)).toMatchObject({ valid: true, problems: [] });
+    expect(statusOf(out.statuses, HOLDER)).toMatchObject({ valid: true, problems: [] });
     expect(g.names('listener')).toContain(`0.0.0.0:2999/${holder['protocol'] === 'udp' ? 'udp' : 'tcp'}`);
   });
 
@@ -119,11 +113,11 @@ describe.each(KINDS)('$name', (k) => {
     const ages = new Map([[HOLDER, 1]]);
     const older = new Gateway({ remembered: { holders: new Map(), ages }, secrets: SECRETS });
     const out = older.apply(together(k));
-    expect(servedExposes(status(out.statuses, HOLDER))).toEqual({ 'expose#0': true, 'expose#1': true });
-    expect(servedExposes(status(out.statuses, NEWCOMER))).toEqual({ 'expose#0': false, 'expose#1': true });
+    expect(servedExposes(statusOf(out.statuses, HOLDER))).toEqual({ 'expose#0': true, 'expose#1': true });
+    expect(servedExposes(statusOf(out.statuses, NEWCOMER))).toEqual({ 'expose#0': false, 'expose#1': true });
     const unknown = new Gateway({ secrets: SECRETS }).apply(together(k));
-    expect(servedExposes(status(unknown.statuses, NEWCOMER))).toEqual({ 'expose#0': true, 'expose#1': true });
-    expect(servedExposes(status(unknown.statuses, HOLDER))).toEqual({ 'expose#0': false, 'expose#1': true });
+    expect(servedExposes(statusOf(unknown.statuses, NEWCOMER))).toEqual({ 'expose#0': true, 'expose#1': true });
+    expect(servedExposes(statusOf(unknown.statuses, HOLDER))).toEqual({ 'expose#0': false, 'expose#1': true });
   });
 
   it('a restart keeps the winner where path order would flip it, with the same bytes', () => {
@@ -131,8 +125,8 @@ describe.each(KINDS)('$name', (k) => {
     g.set(both);
     const restarted = new Gateway({ remembered: remembered(g.state), secrets: SECRETS });
     const out = restarted.apply(g.cluster);
-    expect(servedExposes(status(out.statuses, HOLDER))).toEqual({ 'expose#0': true, 'expose#1': true });
-    expect(servedExposes(status(out.statuses, NEWCOMER))).toEqual({ 'expose#0': false, 'expose#1': true });
+    expect(servedExposes(statusOf(out.statuses, HOLDER))).toEqual({ 'expose#0': true, 'expose#1': true });
+    expect(servedExposes(statusOf(out.statuses, NEWCOMER))).toEqual({ 'expose#0': false, 'expose#1': true });
     expect(restarted.snapshot()).toEqual(g.snapshot());
   });
 });
@@ -150,7 +144,7 @@ describe('an incumbent\'s edit that collides', () => {
     const out = g.set(edited);
     expect(changeSetText(out.changeSet)).toEqual([]);
     expect(g.snapshot()).toEqual(before);
-    const st = status(out.statuses, a);
+    const st = statusOf(out.statuses, a);
     expect(st).toMatchObject({ valid: false, served: true, listeners: ['0.0.0.0:2000/tcp'] });
     expect(st.exposes).toEqual([expect.objectContaining({ rid: 'expose#0', served: true, current: false, listener: '0.0.0.0:2001/tcp', conflict: { holder: `${b} expose#0`, what: 'listener 0.0.0.0:2001/tcp default filter chain (the one without server names)' } })]);
     expect(st.problems).toHaveLength(1);
@@ -162,7 +156,7 @@ describe('an incumbent\'s edit that collides', () => {
     g.set(start);
     g.set(edited);
     const out = g.set({ [a]: svc('10.0.0.1', l4(0, 2001)), [b]: svc('10.0.0.2', l4(0, 2002)) });
-    expect(status(out.statuses, a)).toMatchObject({ valid: true, problems: [], listeners: ['0.0.0.0:2001/tcp'] });
+    expect(statusOf(out.statuses, a)).toMatchObject({ valid: true, problems: [], listeners: ['0.0.0.0:2001/tcp'] });
     expect(g.names('listener')).toEqual(['0.0.0.0:2001/tcp', '0.0.0.0:2002/tcp']);
     expect(removed(out.changeSet)).toEqual(['listener 0.0.0.0:2000/tcp']);
   });
@@ -177,7 +171,7 @@ describe('an incumbent\'s edit that collides', () => {
       [`${a}.expose#0`, { server_names: ['a.org'] }],
       [`${b}.expose#0`, { server_names: ['b.org'] }],
     ]);
-    expect(status(out.statuses, a).exposes[0]).toMatchObject({ served: true, current: false, conflict: { holder: `${b} expose#0` } });
+    expect(statusOf(out.statuses, a).exposes[0]).toMatchObject({ served: true, current: false, conflict: { holder: `${b} expose#0` } });
   });
 
   it('after a restart the record keeps the key with its holder, though the editor is older', () => {
@@ -189,11 +183,11 @@ describe('an incumbent\'s edit that collides', () => {
     expect(memory.ages.get(a)).toBeLessThan(memory.ages.get(b) ?? 0);
     const restarted = new Gateway({ remembered: memory });
     const out = restarted.apply(g.cluster);
-    expect(servedExposes(status(out.statuses, b))).toEqual({ 'expose#0': true });
-    expect(servedExposes(status(out.statuses, a))).toEqual({ 'expose#0': false });
+    expect(servedExposes(statusOf(out.statuses, b))).toEqual({ 'expose#0': true });
+    expect(servedExposes(statusOf(out.statuses, a))).toEqual({ 'expose#0': false });
     // without the record of contested keys, age alone would hand it to the editor
     const forgetful = new Gateway({ remembered: { holders: new Map(), ages: memory.ages } });
-    expect(servedExposes(status(forgetful.apply(g.cluster).statuses, a))).toEqual({ 'expose#0': true });
+    expect(servedExposes(statusOf(forgetful.apply(g.cluster).statuses, a))).toEqual({ 'expose#0': true });
   });
 });
 
@@ -211,62 +205,6 @@ describe('a route match on a shared host name', () => {
       [{ prefix: '/new' }, `${NEWCOMER}.expose#0`],
     ]);
     expect(out.conflicts).toEqual([{ loser: `${NEWCOMER}.expose#0`, holder: `${HOLDER}.expose#0`, what: 'listener 0.0.0.0:80/tcp host shop.org route match_prefix /api' }]);
-  });
-});
-
-describe('a route match after a restart', () => {
-  const OLD = 'test/svc/old';
-  const API = 'test/svc/api';
-  const shop = (routes: Record<string, unknown>[], ip: string): ServiceSpec => svc(ip, web(0, { domains: ['shop.org'], routes }));
-
-  it('stays with its holder, though the service that lost it is older', () => {
-    const g = new Gateway();
-    g.set({ [OLD]: shop([{ match_prefix: '/' }], '10.0.0.1') });
-    g.set({ [OLD]: shop([{ match_prefix: '/' }], '10.0.0.1'), [API]: shop([{ match_prefix: '/api' }], '10.0.0.2') });
-    // the older service adds the match the younger one already routes: its route is left out
-    const out = g.set({ [OLD]: shop([{ match_prefix: '/' }, { match_prefix: '/api' }], '10.0.0.1'), [API]: shop([{ match_prefix: '/api' }], '10.0.0.2') });
-    expect(status(out.statuses, OLD).exposes[0]?.lostRoutes).toEqual([{ hostname: 'shop.org', route: 'route#01', holder: `${API} expose#0` }]);
-    const restarted = new Gateway({ remembered: remembered(g.state) });
-    const again = restarted.apply(g.cluster);
-    expect(status(again.statuses, OLD).exposes[0]?.lostRoutes).toEqual([{ hostname: 'shop.org', route: 'route#01', holder: `${API} expose#0` }]);
-    expect(status(again.statuses, API)).toMatchObject({ valid: true, problems: [] });
-    expect(restarted.snapshot()).toEqual(g.snapshot());
-  });
-});
-
-describe('a shared plain-HTTP chain after a restart', () => {
-  const DATA = 'test/svc/data';
-  const OLD = 'test/svc/old';
-  const fcd = (seconds: number): Record<string, unknown> => ({ filter_config_data: `{"stream_idle_timeout": "${seconds}s"}` });
-
-  it('still admits members bringing no data or the same data, and refuses other data', () => {
-    const g = new Gateway();
-    g.set({ [DATA]: svc('10.0.0.1', web(0, { domains: ['a.org'], expose: fcd(60) })) });
-    const all = {
-      [DATA]: svc('10.0.0.1', web(0, { domains: ['a.org'], expose: fcd(60) })),
-      'test/svc/plain': svc('10.0.0.2', web(0, { domains: ['b.org'] })),
-      'test/svc/same': svc('10.0.0.3', web(0, { domains: ['c.org'], expose: fcd(60) })),
-      'test/svc/other': svc('10.0.0.4', web(0, { domains: ['d.org'], expose: fcd(600) })),
-    };
-    const out = g.set(all);
-    expect([...out.statuses].map(([p, st]) => [p, st?.valid])).toEqual([['test/svc/other', false], ['test/svc/plain', true], ['test/svc/same', true]]);
-    const restarted = new Gateway({ remembered: remembered(g.state) });
-    const again = restarted.apply(g.cluster);
-    expect([...again.statuses].map(([p, st]) => [p, st?.valid])).toEqual([[DATA, true], ['test/svc/other', false], ['test/svc/plain', true], ['test/svc/same', true]]);
-    expect(restarted.snapshot()).toEqual(g.snapshot());
-  });
-
-  it('keeps the data of the member that brought it, though an older service joined it without', () => {
-    const g = new Gateway();
-    g.set({ [OLD]: svc('10.0.0.1', l4(0, 2000)) });
-    g.set({ [OLD]: svc('10.0.0.1', l4(0, 2000)), [DATA]: svc('10.0.0.2', web(0, { domains: ['a.org'], expose: fcd(60) })) });
-    const joined = g.set({ [OLD]: svc('10.0.0.1', l4(0, 2000), web(1, { domains: ['b.org'] })), [DATA]: svc('10.0.0.2', web(0, { domains: ['a.org'], expose: fcd(60) })) });
-    expect(status(joined.statuses, OLD)).toMatchObject({ valid: true });
-    const restarted = new Gateway({ remembered: remembered(g.state) });
-    const again = restarted.apply(g.cluster);
-    expect(status(again.statuses, DATA)).toMatchObject({ valid: true, served: true });
-    expect(status(again.statuses, OLD)).toMatchObject({ valid: true, served: true });
-    expect(restarted.snapshot()).toEqual(g.snapshot());
   });
 });
 

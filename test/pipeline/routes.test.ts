@@ -2,8 +2,7 @@
 // routes merge into one `shared/<host>` virtual host, most specific match first; an identical
 // match stays with the service that had it, and comes back to the other when it lets it go.
 import { describe, expect, it } from 'vitest';
-import type { ServiceStatus } from '../../src/pipeline/index.js';
-import { Gateway, type Json, type Services } from './support/gateway.js';
+import { Gateway, statusOf, type Json, type Services } from './support/gateway.js';
 import { svc, web } from './support/specs.js';
 
 const WEB = 'test/svc/web';
@@ -42,12 +41,6 @@ function routing(v: Json): string[] {
   });
 }
 
-function status(statuses: ReadonlyMap<string, ServiceStatus | undefined>, path: string): ServiceStatus {
-  const st = statuses.get(path);
-  if (st === undefined) throw new Error(`no status for ${path}`);
-  return st;
-}
-
 describe('a host name shared by plain-HTTP services', () => {
   it('gets one merged virtual host, exact paths first, then longer prefixes first', () => {
     const g = new Gateway();
@@ -77,7 +70,7 @@ describe('a host name shared by plain-HTTP services', () => {
     expect(merged).toContain(`prefix /shop → ${LATE}.expose#0`);
     expect(merged).toContain(`prefix /api → ${API}.expose#0`);
     expect(merged.filter((r) => r.startsWith('prefix /api '))).toHaveLength(1);
-    const st = status(joined.statuses, LATE);
+    const st = statusOf(joined.statuses, LATE);
     expect(st).toMatchObject({ valid: false, served: true, clusters: [`${LATE}.expose#0`] });
     expect(st.exposes).toEqual([expect.objectContaining({ rid: 'expose#0', served: true, current: true, lostRoutes: [{ hostname: HOST, route: 'route#00', holder: `${API} expose#0` }] })]);
     expect(st.problems).toEqual([expect.objectContaining({ service: LATE, section: 'route#00', keyword: 'match_prefix', value: '/api', reason: 'Conflict' })]);
@@ -92,7 +85,7 @@ describe('a host name shared by plain-HTTP services', () => {
       `prefix /api → ${LATE}.expose#0`,
       `prefix / → ${WEB}.expose#0`,
     ]);
-    expect(status(released.statuses, LATE)).toMatchObject({ valid: true, problems: [] });
+    expect(statusOf(released.statuses, LATE)).toMatchObject({ valid: true, problems: [] });
   });
 
   it('a removed holder gives the route back too', () => {
@@ -103,6 +96,6 @@ describe('a host name shared by plain-HTTP services', () => {
     const { [API]: _api, ...withoutApi } = cluster({ late });
     const out = g.set(withoutApi);
     expect(routing(vhost(g, `shared/${HOST}`))).toEqual([`path /about → ${WEB}.expose#0`, `prefix /api → ${LATE}.expose#0`, `prefix / → ${WEB}.expose#0`]);
-    expect(status(out.statuses, LATE)).toMatchObject({ valid: true, problems: [] });
+    expect(statusOf(out.statuses, LATE)).toMatchObject({ valid: true, problems: [] });
   });
 });

@@ -3,11 +3,10 @@
 // gives exactly the resources it touches, no more, and only the work it needs.
 import { describe, expect, it } from 'vitest';
 import { keyPairParses } from '../../src/model/secrets.js';
-import type { ServiceStatus } from '../../src/pipeline/index.js';
 import type { ClusterState } from '../../src/source/types.js';
 import { shuffled } from '../envoy/fixtures.js';
 import { goodTls } from '../model/support/certs.js';
-import { changeSetText, fileCluster, Gateway, removed, upserted, type Json, type Services } from './support/gateway.js';
+import { changeSetText, fileCluster, Gateway, removed, statusOf, upserted, type Json, type Services } from './support/gateway.js';
 import { CA, SECRETS, TLS_CERT, l4, svc, udp, web } from './support/specs.js';
 
 const A = 'test/svc/a';
@@ -41,12 +40,6 @@ function reordered(s: Services, seed: number): ClusterState {
   }
   const state = fileCluster(shuffledServices);
   return { services: new Map(shuffled([...state.services], seed + 2)) };
-}
-
-function statusOf(statuses: ReadonlyMap<string, ServiceStatus | undefined>, path: string): ServiceStatus {
-  const st = statuses.get(path);
-  if (st === undefined) throw new Error(`no status for ${path}`);
-  return st;
 }
 
 describe('determinism', () => {

@@ -3,7 +3,7 @@
 // paths derived from what differs, and what the cache would hold after each change set.
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { createPipelineState, secretUsers, step, type PipelineConfig, type PipelineState, type Remembered, type SecretEntry, type StepOutput } from '../../../src/pipeline/index.js';
+import { createPipelineState, secretUsers, step, type PipelineConfig, type PipelineState, type Remembered, type SecretEntry, type ServiceStatus, type StepOutput } from '../../../src/pipeline/index.js';
 import { decodeMessage } from '../../../src/proto/codec.js';
 import { asJsonObject } from '../../../src/proto/json.js';
 import { parseCluster } from '../../../src/source/file/cluster.js';
@@ -38,6 +38,13 @@ export function fullName(typeUrl: TypeUrl): string {
 /** The decoded form of an encoded resource. */
 export function decode(typeUrl: TypeUrl, bytes: Uint8Array): Json {
   return decodeMessage(fullName(typeUrl), bytes);
+}
+
+/** A service's status from a step's statuses (throws when the step gave none). */
+export function statusOf(statuses: ReadonlyMap<string, ServiceStatus | undefined>, path: string): ServiceStatus {
+  const st = statuses.get(path);
+  if (st === undefined) throw new Error(`no status for ${path}`);
+  return st;
 }
 
 /** What the validator (the check every message passes before the cache) says of an encoded resource. */
