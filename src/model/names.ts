@@ -10,13 +10,14 @@ export interface ObjectPath {
 
 /**
  * Split an OpenSVC object path. `ns/kind/name` is explicit; `kind/name` and a bare `name` live in
- * the root namespace (`root`), a bare name being a `svc`.
+ * the root namespace (`root`), a bare name being a `svc`, except `cluster`: the cluster
+ * configuration object (kind `ccfg`, as the daemon status shows it), never a service.
  */
 export function splitPath(path: string): ObjectPath {
   const parts = path.split('/');
   if (parts.length >= 3) return { namespace: parts[0] ?? '', kind: parts[1] ?? '', name: parts.slice(2).join('/') };
   if (parts.length === 2) return { namespace: 'root', kind: parts[0] ?? '', name: parts[1] ?? '' };
-  return { namespace: 'root', kind: 'svc', name: path };
+  return { namespace: 'root', kind: path === 'cluster' ? 'ccfg' : 'svc', name: path };
 }
 
 /** The path of a secret object: `<ns>/sec/<name>`, or `sec/<name>` in the root namespace. */

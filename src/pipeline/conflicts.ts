@@ -31,6 +31,8 @@ export interface ConflictState {
   readonly lost: Map<string, ReadonlyMap<string, string>>;
   /** Restart record: contested key → its holder then. Used by the next resolve, then cleared. */
   recorded: ReadonlyMap<string, string>;
+  /** The join keys held (shared plain-HTTP chains): few, one per listener. */
+  readonly shared: Set<string>;
 }
 
 export type Decision =
@@ -38,7 +40,7 @@ export type Decision =
   | { readonly kind: 'refused'; readonly candidate: Candidate; readonly claim: Claim; readonly holder: string };
 
 export function createConflictState(recorded: ReadonlyMap<string, string> = new Map()): ConflictState {
-  return { holders: new Map(), held: new Map(), waiting: new Map(), waitersByKey: new Map(), lost: new Map(), recorded };
+  return { holders: new Map(), held: new Map(), waiting: new Map(), waitersByKey: new Map(), lost: new Map(), recorded, shared: new Set() };
 }
 
 /** The content of a join key without `unit`: the data its other members share ('' if none brings any). */
@@ -53,17 +55,26 @@ function othersContent(members: Map<string, string>, unit: string): { readonly a
   return { any, content };
 }
 
-function blocking(s: ConflictState, c: Candidate, reserved: ReadonlyMap<string, string>): { claim: Claim; holder: string } | undefined {
+/** A key kept for its holder before a restart while the first snapshot is decided, with the content that holder brings. */
+interface Reservation {
+  readonly unit: string;
+  readonly content: string;
+}
+
+function blocking(s: ConflictState, c: Candidate, reserved: ReadonlyMap<string, Reservation>): { claim: Claim; holder: string } | undefined {
   for (const claim of c.claims) {
     if (claim.mode === 'route') continue;
-    const reservedBy = reserved.get(claim.key);
-    if (reservedBy !== undefined && reservedBy !== c.unit) return { claim, holder: reservedBy };
+    const r = reserved.get(claim.key);
+    // a shared chain reserved for another admits the same data or none, as it did before the restart
+    const shut = claim.mode === 'exclusive' || (claim.content !== '' && claim.content !== r?.content);
+    if (r !== undefined && r.unit !== c.unit && shut) return { claim, holder: r.unit };
     const h = s.holders.get(claim.key);
     if (h === undefined) continue;
     if (claim.mode === 'exclusive') {
       if (h.unit !== c.unit) return { claim, holder: h.unit };
       continue;
     }
+    if (r?.unit === c.unit) continue; // its holder brings the chain's data back
     const others = othersContent(h.members ?? new Map(), c.unit);
     if (others.any && claim.content !== '' && claim.content !== others.content) return { claim, holder: h.unit };
   }
@@ -76,7 +87,10 @@ function releaseKey(s: ConflictState, claim: Claim, unit: string, freed: Set<str
   if (h.members !== undefined) {
     if (!h.members.delete(unit)) return;
     freed.add(claim.key);
-    if (h.members.size === 0) s.holders.delete(claim.key);
+    if (h.members.size === 0) {
+      s.holders.delete(claim.key);
+      s.shared.delete(claim.key);
+    }
     else if (h.unit === unit) s.holders.set(claim.key, { unit: h.members.keys().next().value ?? unit, members: h.members });
     return;
   }
@@ -92,22 +106,24 @@ export function releaseUnit(s: ConflictState, unit: string, freed: Set<string>):
   s.lost.delete(unit);
 }
 
-function register(s: ConflictState, c: Candidate, reserved: ReadonlyMap<string, string>): { claim: Claim; holder: string }[] {
+function register(s: ConflictState, c: Candidate, reserved: ReadonlyMap<string, Reservation>): { claim: Claim; holder: string }[] {
   const kept: Claim[] = [];
   const lost: { claim: Claim; holder: string }[] = [];
   for (const claim of c.claims) {
     const h = s.holders.get(claim.key);
-    // a route its last holder reserved across a restart stays that holder's
-    const reservedBy = claim.mode === 'route' ? reserved.get(claim.key) : undefined;
-    if (reservedBy !== undefined && reservedBy !== c.unit) {
-      lost.push({ claim, holder: reservedBy });
-      continue;
-    }
+    // a route key reserved for its holder before a restart is left out like a held one
+    const reservedBy = claim.mode === 'route' && h === undefined ? reserved.get(claim.key)?.unit : undefined;
     if (claim.mode === 'join') {
       if (h?.members !== undefined) h.members.set(c.unit, claim.content);
-      else s.holders.set(claim.key, { unit: c.unit, members: new Map([[c.unit, claim.content]]) });
+      else {
+        s.holders.set(claim.key, { unit: c.unit, members: new Map([[c.unit, claim.content]]) });
+        s.shared.add(claim.key);
+      }
     } else if (h !== undefined && h.unit !== c.unit) {
       lost.push({ claim, holder: h.unit });
+      continue;
+    } else if (reservedBy !== undefined && reservedBy !== c.unit) {
+      lost.push({ claim, holder: reservedBy });
       continue;
     } else {
       s.holders.set(claim.key, { unit: c.unit });
@@ -141,12 +157,28 @@ function addWaiter(s: ConflictState, c: Candidate, keys: readonly string[]): voi
   }
 }
 
-/** Keys held now whose holder waits would be restored after a restart. */
+/** The member that last brought a shared chain its data (none: no member brings any). */
+function dataBringer(h: Holder): string | undefined {
+  let bringer: string | undefined;
+  for (const [member, content] of h.members ?? []) if (content !== '') bringer = member;
+  return bringer;
+}
+
+/**
+ * What a restart must restore: keys held now that others wait for, with their holder; and shared
+ * chains that carry data, with a member bringing it (else a member without data, deciding first
+ * after the restart, would build the chain without it and shut out those who bring it).
+ */
 export function contestedHolders(s: ConflictState): Map<string, string> {
   const out = new Map<string, string>();
   for (const key of s.waitersByKey.keys()) {
     const h = s.holders.get(key);
     if (h !== undefined) out.set(key, h.unit);
+  }
+  for (const key of s.shared) {
+    const h = s.holders.get(key);
+    const bringer = h === undefined ? undefined : dataBringer(h);
+    if (bringer !== undefined) out.set(key, bringer);
   }
   return out;
 }
@@ -162,14 +194,17 @@ export function resolve(s: ConflictState, removed: Iterable<string>, candidates:
     dropWaiter(s, unit);
     releaseUnit(s, unit, freed);
   }
-  const reserved = new Map<string, string>();
+  const reserved = new Map<string, Reservation>();
   if (s.recorded.size > 0) {
-    const claiming = new Map(candidates.flatMap((c) => c.claims.map((claim) => [`${claim.key}\u0000${c.unit}`, true] as const)));
-    for (const [key, unit] of s.recorded) if (claiming.has(`${key}\u0000${unit}`)) reserved.set(key, unit);
+    const claiming = new Map(candidates.flatMap((c) => c.claims.map((claim) => [`${claim.key}\u0000${c.unit}`, claim.content] as const)));
+    for (const [key, unit] of s.recorded) {
+      const content = claiming.get(`${key}\u0000${unit}`);
+      if (content !== undefined) reserved.set(key, { unit, content });
+    }
     s.recorded = new Map();
   }
   const byRank = (a: Candidate, b: Candidate): number => compareRanks(rank(a.unit), rank(b.unit));
-  const decide = (c: Candidate, active: ReadonlyMap<string, string>): void => {
+  const decide = (c: Candidate, active: ReadonlyMap<string, Reservation>): void => {
     const block = blocking(s, c, active);
     if (block !== undefined) {
       addWaiter(s, c, [block.claim.key]);
