@@ -10,7 +10,7 @@ import { deltaBody, entriesKey, namesKey, sharedBody, withNonce } from './wire.j
 import type { DeltaRequest } from './request.js';
 import { applyDeltaChange, describeSubscription, isSubscribed, newSubscription } from './subscription.js';
 import {
-  clearDirty, isDirty, markChange, newAckBook, newDirty, recordAck, recordNack,
+  bookStatus, clearDirty, isDirty, markChange, newAckBook, newDirty, recordAck, recordNack, recordSent,
   type Plan, type Prepared, type TypeContext, type TypeState,
 } from './state.js';
 
@@ -29,6 +29,7 @@ export function createDeltaState(ctx: TypeContext): DeltaState {
   const book = newAckBook();
   const nonces = new Map<string, string>();
   let requested = false;
+  let lastNonce = '';
 
   const prepare = (resources: readonly CachedResource[], removed: readonly string[]): Prepared => {
     const version = cache.systemVersion(typeUrl);
@@ -73,10 +74,11 @@ export function createDeltaState(ctx: TypeContext): DeltaState {
     onRequest(req) {
       if (req.responseNonce !== '') {
         const version = nonces.get(req.responseNonce);
+        const latest = req.responseNonce === lastNonce;
         if (version !== undefined) {
-          if (req.errorDetail) recordNack(book, ctx, version, req.errorDetail.message);
-          else recordAck(book, ctx, version);
-        } else if (req.errorDetail) recordNack(book, ctx, '', req.errorDetail.message);
+          if (req.errorDetail) recordNack(book, ctx, version, req.errorDetail.message, latest);
+          else recordAck(book, ctx, version, latest);
+        } else if (req.errorDetail) recordNack(book, ctx, '', req.errorDetail.message, latest);
       }
       const first = !requested;
       if (first) {
@@ -116,9 +118,9 @@ export function createDeltaState(ctx: TypeContext): DeltaState {
         const oldest = nonces.keys().next().value;
         if (oldest !== undefined) nonces.delete(oldest);
       }
-      book.sentVersion = version;
-      book.responses++;
+      lastNonce = nonce;
+      recordSent(book, version);
     },
-    status: () => ({ ...describeSubscription(sub), ...book }),
+    status: () => ({ ...describeSubscription(sub), ...bookStatus(book, isDirty(dirty)) }),
   };
 }

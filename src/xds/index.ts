@@ -5,6 +5,6 @@ export type { CacheChange, CacheEvent, CacheListener, CachedResource, ResourceCa
 export { createXdsServer } from './server.js';
 export type { XdsServer, XdsServerOptions } from './server.js';
 export type { XdsHooks } from './hooks.js';
-export type { ClientInfo, ClientRegistry, NackInfo, ServiceKind, Transport, TypeStatus, Variant } from './registry.js';
+export type { ClientInfo, ClientRegistry, NackInfo, ServiceKind, SyncState, Transport, TypeStatus, Variant } from './registry.js';
 export { ADS_ORDER, FULL_STATE_TYPES, TYPE, WILDCARD_TYPES, isTypeUrl } from './types.js';
 export type { ChangeSet, EncodedResource, TypeKey, TypeUrl } from './types.js';

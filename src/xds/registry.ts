@@ -14,6 +14,9 @@ export interface NackInfo {
   readonly at: string;
 }
 
+/** Where a client stands on one type against what is served now (see state.ts syncState). */
+export type SyncState = 'SYNCED' | 'STALE' | 'NACKED';
+
 export interface TypeStatus {
   readonly wildcard: boolean;
   readonly names: readonly string[];
@@ -23,6 +26,9 @@ export interface TypeStatus {
   readonly sentVersion: string;
   readonly responses: number;
   readonly lastNack: NackInfo | null;
+  /** ISO timestamp of the last ACK on this type, null before the first. */
+  readonly lastAckAt: string | null;
+  readonly sync: SyncState;
 }
 
 export interface ClientInfo {

@@ -13,7 +13,7 @@ import { addDigest, digestVersion, entriesKey, sharedBody, sotwBody, subDigest, 
 import type { SotwRequest } from './request.js';
 import { isSubscribed, newSubscription, setSotwNames, describeSubscription } from './subscription.js';
 import {
-  clearDirty, isDirty, markChange, newAckBook, newDirty, recordAck, recordNack,
+  bookStatus, clearDirty, isDirty, markChange, newAckBook, newDirty, recordAck, recordNack, recordSent,
   type Plan, type Prepared, type TypeContext, type TypeState,
 } from './state.js';
 
@@ -163,9 +163,8 @@ export function createSotwState(ctx: TypeContext): SotwState {
     sent(nonce, version) {
       lastNonce = nonce;
       caughtUp = false;
-      book.sentVersion = version;
-      book.responses++;
+      recordSent(book, version);
     },
-    status: () => ({ ...describeSubscription(sub), ...book }),
+    status: () => ({ ...describeSubscription(sub), ...bookStatus(book, isDirty(dirty)) }),
   };
 }
