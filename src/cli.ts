@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { checkCommand } from './commands/check.js';
 import { flagHelp, type CommandContext } from './commands/context.js';
+import { translateCommand } from './commands/translate.js';
 import { FLAGS, parseConfig, type RawOptions } from './config.js';
 import { packageVersion } from './version.js';
 
@@ -57,6 +58,7 @@ export function buildProgram(errors: string[], ctx: CommandContext): Command {
   for (const flag of FLAGS) program.addOption(new Option(flag.flags, flagHelp(flag)));
   program.action(() => ctx.run(() => runDaemon(program.opts<RawOptions>(), ctx.env)));
   checkCommand(program, ctx);
+  translateCommand(program, ctx);
   return program;
 }
 
