@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { checkCommand } from './commands/check.js';
 import { flagHelp, type CommandContext } from './commands/context.js';
+import { statusCommand } from './commands/status.js';
 import { translateCommand } from './commands/translate.js';
 import { FLAGS, parseConfig, type RawOptions } from './config.js';
 import { packageVersion } from './version.js';
@@ -59,6 +60,7 @@ export function buildProgram(errors: string[], ctx: CommandContext): Command {
   program.action(() => ctx.run(() => runDaemon(program.opts<RawOptions>(), ctx.env)));
   checkCommand(program, ctx);
   translateCommand(program, ctx);
+  statusCommand(program, ctx);
   return program;
 }
 
