@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createAdminServer, type AdminServerHandle } from './admin/index.js';
+import { createEventRing, type EventRing } from './admin/events.js';
 import { createXdsHooks } from './admin/hooks.js';
 import { createMetrics, shortType, type Metrics } from './admin/metrics.js';
 import type { Config } from './config.js';
@@ -18,6 +19,7 @@ import { createOpenSvcSource, resolveSocketPath } from './source/opensvc/index.j
 import type { Source, SourceEvent } from './source/types.js';
 import { createResourceCache, type ResourceCache } from './xds/cache.js';
 import { createXdsServer, type XdsServer } from './xds/server.js';
+import { packageVersion } from './version.js';
 
 export interface Janitor {
   readonly ports: { readonly xds: number; readonly admin: number | undefined };
@@ -67,8 +69,26 @@ function portWriteBack(config: Config): { target: 'cluster' | 'memory'; why?: st
   return { target: 'cluster' };
 }
 
-function reconcileHooks(cache: ResourceCache, metrics: Metrics, lifecycle: Lifecycle, xds: () => XdsServer, logger: Logger, save: ReconcileHooks['onRemembered']): ReconcileHooks {
+/** The status page's events: the source's state changes, as the lifecycle sees them. */
+function recordSourceEvent(events: EventRing, lifecycle: Lifecycle, source: string, event: SourceEvent): void {
+  const before = lifecycle.sourceStatus();
+  if (event.kind === 'stale') {
+    if (before !== 'stale') events.add('source', 'warn', `source ${source} lost (${event.reason}): the last state stays served`);
+  } else if (event.kind === 'snapshot') {
+    const objects = `${event.state.services.size} objects`;
+    if (before === 'connecting') events.add('source', 'info', `source ${source} connected: ${objects}`);
+    else events.add('source', before === 'stale' ? 'info' : 'warn', `source ${source} resynced${before === 'stale' ? ' after being lost' : ''}: ${objects}`);
+  }
+}
+
+function reconcileHooks(cache: ResourceCache, metrics: Metrics, lifecycle: Lifecycle, xds: () => XdsServer, logger: Logger, save: ReconcileHooks['onRemembered'], events: EventRing): ReconcileHooks {
   return {
+    onConflict: (c) => events.add('conflict', 'warn', `${c.loser} lost ${c.what} to ${c.holder}, which keeps it`),
+    onServiceProblems(service, problems) {
+      const first = (problems[0] ?? '').replace(`${service} `, '');
+      if (problems.length === 0) events.add('service', 'info', `${service} is valid again`);
+      else events.add('service', 'warn', `${service} is invalid: ${first}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`);
+    },
     onBatch({ eventAt, durationMs, changeSet, invalid }) {
       metrics.buildDuration.observe(durationMs / 1000);
       for (const [typeUrl, count] of Object.entries(cache.counts())) metrics.resources.set({ type: shortType(typeUrl) }, count);
@@ -90,6 +110,7 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
   const cache = createResourceCache();
   const metrics = createMetrics();
   const source = deps.source ?? makeSource(config, logger, deps.env ?? process.env);
+  const events = createEventRing();
   const lifecycle = createLifecycle(source.name, logger, (state) => metrics.sourceState.set({ source: source.name }, state === 'live' ? 1 : state === 'stale' ? 0 : -1));
   // the hooks only run once streams exist, long after `xds` is assigned
   const xds: XdsServer = createXdsServer({ cache, logger, hooks: createXdsHooks(metrics, logger, () => lifecycle.takePendingPush(), () => xds.registry) });
@@ -104,17 +125,27 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
     secretConcurrency: Math.min(config.maxWorkers, 64),
     logger,
     ...(remembered !== undefined && { remembered }),
-    hooks: reconcileHooks(cache, metrics, lifecycle, () => xds, logger, memory && ((r) => memory.save(r))),
+    hooks: reconcileHooks(cache, metrics, lifecycle, () => xds, logger, memory && ((r) => memory.save(r)), events),
   });
 
   const xdsPort = await xds.listenTcp(tcpAddress(config.listen, config.port));
   const unixPath = await listenUnix(xds, config, logger);
+  const version = packageVersion();
   const admin: AdminServerHandle | undefined = config.admin
-    ? await createAdminServer(config.admin, { cache, registry: xds.registry, metrics, readiness: () => lifecycle.readiness(), services: () => reconciler.statuses() })
+    ? await createAdminServer(config.admin, {
+        cache,
+        registry: xds.registry,
+        metrics,
+        readiness: () => lifecycle.readiness(),
+        services: () => reconciler.statuses(),
+        about: () => ({ gateway: config.name, version, source: source.name, sourceState: lifecycle.sourceStatus() }),
+        events: () => events.list(),
+      })
     : undefined;
   logger.info({ xds: tcpAddress(config.listen, xdsPort), unix: unixPath, admin: admin ? tcpAddress(config.admin?.host ?? '', admin.port) : undefined, gateway: config.name }, 'listening');
 
   const onEvent = (event: SourceEvent): void => {
+    recordSourceEvent(events, lifecycle, source.name, event);
     if (event.kind === 'stale') {
       lifecycle.stale(event.reason);
       return;
