@@ -6,7 +6,7 @@ import type { RawOptions } from '../config.js';
 import type { Problem } from '../model/types.js';
 import type { ServiceStatus } from '../pipeline/index.js';
 import type { FileProblem } from '../source/file/cluster.js';
-import { EXIT, addDaemonOptions, outputOption, type CommandContext } from './context.js';
+import { EXIT, commandOptions, addDaemonOptions, outputOption, type CommandContext } from './context.js';
 import { prepare } from './once.js';
 import { renderTable } from './table.js';
 
@@ -62,7 +62,7 @@ export function checkCommand(parent: Command, ctx: CommandContext): void {
   addDaemonOptions(command, ['source', 'socket', 'sock', 'name', 'portRange']).addOption(outputOption(['table', 'json'], 'table'));
   command.action(() =>
     ctx.run(async () => {
-      const o = command.opts<CheckOptions>();
+      const o = commandOptions<CheckOptions>(command);
       const prepared = await prepare(o, ctx);
       if (prepared.kind === 'exit') return prepared.code;
       const r = prepared.kind === 'refused' ? report(prepared.origin, prepared.options.name, [], prepared.problem) : report(prepared.origin, prepared.options.name, prepared.translation.statuses);

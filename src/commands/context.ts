@@ -29,6 +29,11 @@ export function addDaemonOptions(command: Command, keys: readonly (keyof RawOpti
   return command;
 }
 
+/** The command's options over the janitor's flags given before it (`xds --sock PATH check`). */
+export function commandOptions<T extends object>(command: Command): T {
+  return { ...(command.parent?.opts() ?? {}), ...command.opts() } as T;
+}
+
 export function outputOption(choices: readonly string[], fallback: string): Option {
   return new Option('-o, --output <format>', 'output format').choices([...choices]).default(fallback);
 }

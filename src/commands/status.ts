@@ -5,7 +5,7 @@
 import { Option, type Command } from 'commander';
 import { parseHostPort } from '../config.js';
 import type { ClientInfo } from '../xds/registry.js';
-import { EXIT, outputOption, usageError, type CommandContext } from './context.js';
+import { EXIT, commandOptions, outputOption, usageError, type CommandContext } from './context.js';
 import { formatStatus, proxyStatus } from './status-format.js';
 
 type StatusOptions = { readonly admin?: string; readonly output: 'table' | 'json' };
@@ -36,7 +36,7 @@ export function statusCommand(parent: Command, ctx: CommandContext): void {
     .addOption(outputOption(['table', 'json'], 'table'));
   command.action(() =>
     ctx.run(async () => {
-      const o = command.opts<StatusOptions>();
+      const o = commandOptions<StatusOptions>(command);
       const fromEnv = ctx.env['XDS_ADMIN'] || undefined;
       const text = o.admin ?? fromEnv ?? DEFAULT_ADMIN;
       let base: string;

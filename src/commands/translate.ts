@@ -11,7 +11,7 @@ import { formatProblem } from '../model/problems.js';
 import { decodeMessage } from '../proto/codec.js';
 import { TYPE, type EncodedResource, type TypeUrl } from '../xds/types.js';
 import { staticBootstrap, type ResourcesByKind } from './bootstrap.js';
-import { EXIT, addDaemonOptions, outputOption, type CommandContext } from './context.js';
+import { EXIT, commandOptions, addDaemonOptions, outputOption, type CommandContext } from './context.js';
 import { prepare } from './once.js';
 
 type TranslateOptions = RawOptions & { readonly output: 'yaml' | 'json'; readonly showSecrets?: boolean; readonly bootstrap?: boolean };
@@ -59,7 +59,7 @@ export function translateCommand(parent: Command, ctx: CommandContext): void {
     .addOption(new Option('--bootstrap', 'print an envoy.config.bootstrap.v3.Bootstrap with static_resources: STATIC clusters with their endpoints, inline route_config, static secrets'));
   command.action(() =>
     ctx.run(async () => {
-      const o = command.opts<TranslateOptions>();
+      const o = commandOptions<TranslateOptions>(command);
       const prepared = await prepare(o, ctx);
       if (prepared.kind === 'exit') return prepared.code;
       if (prepared.kind === 'refused') {

@@ -23,8 +23,8 @@ function parseReport(text: string): CheckReport {
 }
 
 describe('xds check --source file:', () => {
-  it('a clean cluster: exit 0, every service valid', async () => {
-    const r = await runCli(['check', '--source', 'file:examples/cluster.yaml', '--output', 'json']);
+  it('a clean cluster: exit 0, every service valid (the janitor flags before the command count too)', async () => {
+    const r = await runCli(['--source', 'file:examples/cluster.yaml', 'check', '--output', 'json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = parseReport(r.stdout);
