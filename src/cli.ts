@@ -1,9 +1,14 @@
 #!/usr/bin/env node
-// `xds`: the command line. Flags (with the Python janitor's spellings and defaults) → Config →
-// the janitor. Bad flags or values: one line on stderr and exit code 2.
-import { accessSync, constants, statSync } from 'node:fs';
+// `xds`: the command line. Without a subcommand, the janitor: flags (with the Python janitor's
+// spellings and defaults) → Config → the daemon. Subcommands for operators: check, translate,
+// status (src/commands/, one file each). Bad flags or values: one line on stderr and exit code 2.
 import { Command, CommanderError, Option } from 'commander';
-import { FLAGS, parseConfig, type ConfigProbe, type RawOptions } from './config.js';
+import { checkCommand } from './commands/check.js';
+import { daemonOption, type CommandContext } from './commands/context.js';
+import { fileProbe } from './commands/probe.js';
+import { statusCommand } from './commands/status.js';
+import { translateCommand } from './commands/translate.js';
+import { FLAGS, parseConfig, type RawOptions } from './config.js';
 import { packageVersion } from './version.js';
 
 const EXIT_USAGE = 2;
@@ -21,49 +26,56 @@ function helpFooter(): string {
     'Examples:',
     '  xds --sock /var/run/lsnr/lsnr.sock --name envoy-gw1',
     '  xds --source file:examples/cluster.yaml --janitor-socket none',
+    '  xds check --source file:examples/cluster.yaml',
+    '  xds translate --source file:examples/cluster.yaml --bootstrap > bootstrap.yaml',
+    '  xds status --admin 127.0.0.1:9902',
   ].join('\n');
 }
 
-/** A cluster file the janitor could not read is a usage error, found before any port is bound. */
-const probe: ConfigProbe = {
-  fileProblem(path) {
-    try {
-      if (!statSync(path).isFile()) return 'not a file';
-      accessSync(path, constants.R_OK);
-      return undefined;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return 'no such file';
-      if (code === 'EACCES') return 'permission denied';
-      return error instanceof Error ? error.message : String(error);
-    }
-  },
-};
+async function runDaemon(raw: RawOptions, env: NodeJS.ProcessEnv): Promise<number> {
+  const parsed = parseConfig(raw, env, fileProbe);
+  if (!parsed.ok) {
+    process.stderr.write(`xds: ${parsed.error}\n`);
+    return EXIT_USAGE;
+  }
+  const { runJanitor } = await import('./janitor.js');
+  return runJanitor(parsed.config);
+}
 
-export function buildProgram(errors: string[]): Command {
+/** The command line; parsing it hands the chosen command's work to `ctx.run`. */
+export function buildProgram(errors: string[], ctx: CommandContext): Command {
   const program = new Command('xds')
-    .description('OpenSVC ingress gateway janitor: serves Envoy v3 xDS (ADS, SotW and delta) from OpenSVC expose/vhost/route/hashpolicy/certificate sections')
+    .description('OpenSVC ingress gateway janitor: serves Envoy v3 xDS (ADS, SotW and delta) from OpenSVC expose/vhost/route/hashpolicy/certificate sections. Without a command: run the janitor')
+    .usage('[options] | <command> [options]')
     .version(packageVersion(), '-V, --version')
     .helpOption('-h, --help', 'show this help')
     .showSuggestionAfterError(false)
     .allowExcessArguments(false)
+    // the janitor's flags before a command belong to the janitor; a command reads its own
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (text) => errors.push(text.trim()) })
     .configureHelp({ helpWidth: 110 })
     .addHelpText('after', helpFooter());
-  for (const flag of FLAGS) {
-    const suffix = [flag.defaultValue !== undefined ? `default: ${flag.defaultValue}` : '', `env: ${flag.env}`].filter(Boolean).join(', ');
-    const option = new Option(flag.flags, `${flag.description} (${suffix})`);
-    if (flag.kind === 'list') option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
-    program.addOption(option);
-  }
+  for (const flag of FLAGS) program.addOption(daemonOption(flag));
+  program.action(() => ctx.run(() => runDaemon(program.opts<RawOptions>(), ctx.env)));
+  checkCommand(program, ctx);
+  translateCommand(program, ctx);
+  statusCommand(program, ctx);
   return program;
 }
 
-/** Parse argv (without node and script), run the janitor; resolves with the process exit code. */
+/** Parse argv (without node and script), run the janitor or a command; resolves with the process exit code. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const errors: string[] = [];
-  const program = buildProgram(errors);
+  let task: (() => Promise<number>) | undefined;
+  const ctx: CommandContext = {
+    env,
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    run: (t) => void (task = t),
+  };
+  const program = buildProgram(errors, ctx);
   try {
     program.parse([...argv], { from: 'user' });
   } catch (error) {
@@ -74,13 +86,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     }
     throw error;
   }
-  const parsed = parseConfig(program.opts<RawOptions>(), env, probe);
-  if (!parsed.ok) {
-    process.stderr.write(`xds: ${parsed.error}\n`);
-    return EXIT_USAGE;
-  }
-  const { runJanitor } = await import('./janitor.js');
-  return runJanitor(parsed.config);
+  return task ? task() : EXIT_USAGE;
 }
 
 // `xds --help | head`: a closed stdout is not an error

@@ -300,6 +300,28 @@ function build(raw: RawOptions, env: Env, probe: ConfigProbe | undefined): Confi
   };
 }
 
+/** What `xds check` and `xds translate` read of the daemon's options: which cluster, as which gateway. */
+export interface ClusterOptions {
+  readonly name: string;
+  readonly portRange: { readonly min: number; readonly max: number };
+  readonly source: SourceSpec;
+  /** The OpenSVC socket given by flag or XDS_SOCKET (undefined: resolved as the daemon does). */
+  readonly socket: string | undefined;
+}
+
+/** The daemon's rules for these options (flag, variable, default); a socket flag means the opensvc source. */
+export function parseClusterOptions(raw: RawOptions, env: Env): { readonly ok: true; readonly options: ClusterOptions } | { readonly ok: false; readonly error: string } {
+  try {
+    const socketFlag = raw.socket ?? raw.sock;
+    const source = socketFlag !== undefined && raw.source === undefined ? { kind: 'opensvc' as const } : field(raw, env, 'source', parseSource);
+    if (source.kind === 'file' && socketFlag !== undefined) throw new ConfigError('give --source file:PATH or --sock PATH, not both');
+    return { ok: true, options: { name: field(raw, env, 'name', parseName), portRange: field(raw, env, 'portRange', parsePortRange), source, socket: socketOption(raw, env) } };
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, error: error.message };
+    throw error;
+  }
+}
+
 /**
  * Validate flags and environment. Errors are one line naming the flag (or env var) and the value.
  * With a probe, a cluster file that cannot be read is a usage error too (before any port is bound).

@@ -7,6 +7,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { createAdminServer, type AdminServerHandle } from './admin/index.js';
+import { createEventRing, type EventRing } from './admin/events.js';
 import { createXdsHooks } from './admin/hooks.js';
 import { createMetrics, shortType, type Metrics } from './admin/metrics.js';
 import type { Config } from './config.js';
@@ -23,6 +24,7 @@ import { ADS_ORDER } from './xds/types.js';
 import { trackCertificateExpiry } from './admin/certificates.js';
 import { SocketInUseError } from './xds/listeners.js';
 import { createAccessPolicy, securityWarnings } from './access.js';
+import { packageVersion } from './version.js';
 
 export interface Janitor {
   /** xds: undefined when the TCP listener is disabled (`--port none`). */
@@ -94,8 +96,29 @@ function portWriteBack(config: Config): { target: 'cluster' | 'memory'; why?: st
   return config.readOnly ? { target: 'memory', why: '--read-only' } : { target: 'cluster' };
 }
 
-function reconcileHooks(cache: ResourceCache, metrics: Metrics, lifecycle: Lifecycle, xds: () => XdsServer, logger: Logger, save: ReconcileHooks['onRemembered']): ReconcileHooks {
+/** The status page's events: the source's state changes, as the lifecycle sees them. */
+function recordSourceEvent(events: EventRing, lifecycle: Lifecycle, source: string, event: SourceEvent): void {
+  const before = lifecycle.sourceStatus();
+  if (event.kind === 'stale') {
+    if (before !== 'stale') events.add('source', 'warn', `source ${source} lost (${event.reason}): the last state stays served`);
+  } else if (event.kind === 'snapshot') {
+    const objects = `${event.state.services.size} objects`;
+    if (before === 'connecting') events.add('source', 'info', `source ${source} connected: ${objects}`);
+    else events.add('source', before === 'stale' ? 'info' : 'warn', `source ${source} resynced${before === 'stale' ? ' after being lost' : ''}: ${objects}`);
+  }
+}
+
+function reconcileHooks(cache: ResourceCache, metrics: Metrics, lifecycle: Lifecycle, xds: () => XdsServer, logger: Logger, save: ReconcileHooks['onRemembered'], events: EventRing): ReconcileHooks {
   return {
+    onConflict(c) {
+      metrics.countConflicts();
+      events.add('conflict', 'warn', `${c.loser} lost ${c.what} to ${c.holder}, which keeps it`);
+    },
+    onServiceProblems(service, problems) {
+      const first = (problems[0] ?? '').replace(`${service} `, '');
+      if (problems.length === 0) events.add('service', 'info', `${service} is valid again`);
+      else events.add('service', 'warn', `${service} is invalid: ${first}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`);
+    },
     onBatch({ eventAt, durationMs, changeSet, invalid }) {
       metrics.observeBuild(durationMs / 1000);
       const counts = cache.counts();
@@ -110,7 +133,6 @@ function reconcileHooks(cache: ResourceCache, metrics: Metrics, lifecycle: Lifec
         logger.info({ resources: Object.fromEntries(Object.entries(cache.counts()).map(([t, n]) => [shortType(t), n])) }, 'first snapshot served');
       }
     },
-    onConflict: () => metrics.countConflicts(),
     onWriteBackFailure: () => metrics.countWriteBackFailure(),
     ...(save !== undefined && { onRemembered: save }),
   };
@@ -121,6 +143,7 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
   const cache = createResourceCache();
   const metrics = createMetrics();
   const source = deps.source ?? makeSource(config, logger, deps.env ?? process.env);
+  const events = createEventRing();
   const lifecycle = createLifecycle(source.name, logger, (state) => metrics.setSourceState(source.name, state));
   metrics.trackSource(source.name, () => source.counts?.());
   // the hooks only run once streams exist, long after `xds` is assigned
@@ -139,7 +162,7 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
     secretConcurrency: Math.min(config.maxWorkers, 64),
     logger,
     ...(remembered !== undefined && { remembered }),
-    hooks: reconcileHooks(cache, metrics, lifecycle, () => xds, logger, memory && ((r) => memory.save(r))),
+    hooks: reconcileHooks(cache, metrics, lifecycle, () => xds, logger, memory && ((r) => memory.save(r)), events),
   });
 
   let xdsPort: number | undefined;
@@ -153,12 +176,22 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
     throw error;
   }
   for (const w of securityWarnings(config, unixPath)) logger.warn(w.fields, w.message);
+  const version = packageVersion();
   const admin: AdminServerHandle | undefined = config.admin
-    ? await createAdminServer(config.admin, { cache, registry: xds.registry, metrics, readiness: () => lifecycle.readiness(), services: () => reconciler.statuses() })
+    ? await createAdminServer(config.admin, {
+        cache,
+        registry: xds.registry,
+        metrics,
+        readiness: () => lifecycle.readiness(),
+        services: () => reconciler.statuses(),
+        about: () => ({ gateway: config.name, version, source: source.name, sourceState: lifecycle.sourceStatus() }),
+        events: () => events.list(),
+      })
     : undefined;
   logger.info({ xds: xdsPort === undefined ? undefined : tcpAddress(config.listen, xdsPort), unix: unixPath, admin: admin ? tcpAddress(config.admin?.host ?? '', admin.port) : undefined, gateway: config.name }, 'listening');
 
   const onEvent = (event: SourceEvent): void => {
+    recordSourceEvent(events, lifecycle, source.name, event);
     if (event.kind === 'stale') return lifecycle.stale(event.reason);
     if (event.kind === 'held') return lifecycle.held(event.reason);
     if (event.kind === 'resumed') return lifecycle.resumed();

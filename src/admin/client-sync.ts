@@ -17,11 +17,14 @@ export interface NodeTypeSync {
   readonly state: SyncState;
 }
 
-/** The state of one type on one stream; a stream with responses still queued is not synced. */
+/**
+ * The state of one type on one stream, as the engine judges it (src/xds/state.ts syncState: the
+ * same rule `xds status` and the status page show), in the metric's words; a stream with responses
+ * still queued is not synced.
+ */
 export function typeSyncState(status: TypeStatus, queuedWrites: number): SyncState {
-  const sent = status.sentVersion;
-  if (status.lastNack && status.lastNack.version === sent) return 'nacked';
-  if (sent !== '' && status.ackedVersion === sent && queuedWrites === 0) return 'synced';
+  if (status.sync === 'NACKED') return 'nacked';
+  if (status.sync === 'SYNCED' && queuedWrites === 0) return 'synced';
   return 'pending';
 }
 

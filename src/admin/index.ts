@@ -5,6 +5,7 @@ import type { HostPort } from '../config.js';
 import type { ServiceStatus } from '../pipeline/index.js';
 import type { ResourceCache } from '../xds/cache.js';
 import type { ClientRegistry } from '../xds/registry.js';
+import type { JanitorEvent } from './events.js';
 import type { Metrics } from './metrics.js';
 import { adminRoutes, type AdminView, type Readiness } from './routes.js';
 import { startAdminServer, type AdminServer } from './server.js';
@@ -17,6 +18,8 @@ export interface JanitorView {
   readonly metrics: Metrics;
   readonly readiness: () => Readiness;
   readonly services: () => readonly ServiceStatus[];
+  readonly about: AdminView['about'];
+  readonly events: () => readonly JanitorEvent[];
 }
 
 export function createAdminServer(address: HostPort, janitor: JanitorView): Promise<AdminServer> {
@@ -27,6 +30,8 @@ export function createAdminServer(address: HostPort, janitor: JanitorView): Prom
     metrics: janitor.metrics,
     readiness: janitor.readiness,
     services: janitor.services,
+    about: janitor.about,
+    events: janitor.events,
   };
   return startAdminServer(address.host, address.port, adminRoutes(view));
 }

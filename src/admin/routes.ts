@@ -4,7 +4,9 @@ import type { ResourceCache } from '../xds/cache.js';
 import type { ClientRegistry } from '../xds/registry.js';
 import type { Metrics } from './metrics.js';
 import { DUMP_TYPES, configDump, isDumpType } from './config-dump.js';
-import { json, text, type AdminHandler } from './server.js';
+import type { JanitorEvent } from './events.js';
+import { statusPage } from './page.js';
+import { htmlPage, json, text, type AdminHandler } from './server.js';
 
 export interface Readiness {
   readonly ready: boolean;
@@ -17,10 +19,29 @@ export interface AdminView {
   readonly metrics: Metrics;
   readiness(): Readiness;
   services(): readonly ServiceStatus[];
+  /** For the status page: who this janitor is and how its source is. */
+  about(): { readonly gateway: string; readonly version: string; readonly source: string; readonly sourceState: string };
+  /** Recent events, newest first. */
+  events(): readonly JanitorEvent[];
+}
+
+function page(view: AdminView): string {
+  const about = view.about();
+  return statusPage({
+    gateway: about.gateway,
+    version: about.version,
+    now: Date.now(),
+    readiness: view.readiness(),
+    source: { name: about.source, state: about.sourceState },
+    services: view.services(),
+    clients: view.registry.list(),
+    events: view.events(),
+  });
 }
 
 export function adminRoutes(view: AdminView): Map<string, AdminHandler> {
   return new Map<string, AdminHandler>([
+    ['/', () => htmlPage(page(view))],
     ['/healthz', () => text('ok')],
     [
       '/readyz',

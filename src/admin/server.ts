@@ -19,6 +19,10 @@ export function json(body: unknown, status = 200): AdminReply {
   return { status, contentType: 'application/json; charset=utf-8', body: `${JSON.stringify(body, null, 2)}\n` };
 }
 
+export function htmlPage(body: string, status = 200): AdminReply {
+  return { status, contentType: 'text/html; charset=utf-8', body };
+}
+
 export function text(body: string, status = 200): AdminReply {
   return { status, contentType: 'text/plain; charset=utf-8', body: body.endsWith('\n') ? body : `${body}\n` };
 }
@@ -36,7 +40,8 @@ async function answer(routes: ReadonlyMap<string, AdminHandler>, req: IncomingMe
       reply = json({ error: error instanceof Error ? error.message : String(error) }, 500);
     }
   }
-  res.writeHead(reply.status, { 'content-type': reply.contentType, 'cache-control': 'no-store' });
+  // the status page is self-contained: no script, no asset from anywhere, not even from here
+  res.writeHead(reply.status, { 'content-type': reply.contentType, 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'", 'x-content-type-options': 'nosniff' });
   res.end(req.method === 'HEAD' ? undefined : reply.body);
 }
 

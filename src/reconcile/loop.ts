@@ -18,6 +18,8 @@ export interface ReconcileHooks {
   /** A batch was applied. `eventAt` is the performance.now() of its oldest event. */
   onBatch?(info: { readonly eventAt: number; readonly durationMs: number; readonly changeSet: ChangeSet; readonly work: StepWork; readonly invalid: number; readonly first: boolean }): void;
   onConflict?(event: ConflictEvent): void;
+  /** A service became invalid or its problems changed (one line each), or it is valid again ([]). */
+  onServiceProblems?(service: string, problems: readonly string[]): void;
   onSecretFailure?(secret: string): void;
   onWriteBackFailure?(allocation: Allocation): void;
   /** What a restart should remember changed. */
@@ -85,11 +87,15 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
       if (now === before) continue;
       if (now === '') {
         said.delete(path);
-        if (status !== undefined) log.info({ service: path }, 'service valid again');
+        if (status !== undefined) {
+          log.info({ service: path }, 'service valid again');
+          o.hooks?.onServiceProblems?.(path, []);
+        }
         continue;
       }
       said.set(path, now);
       log.warn({ service: path, served: status?.served ? 'partly or its last valid definition' : 'not served', errors: lines }, 'service invalid');
+      o.hooks?.onServiceProblems?.(path, lines);
     }
   }
 

@@ -11,7 +11,7 @@ import type { DeltaRequest } from './request.js';
 import { applyDeltaChange, describeSubscription, isSubscribed, newSubscription } from './subscription.js';
 import { createResourceBook } from './status.js';
 import {
-  clearDirty, isDirty, markChange, newAckBook, newDirty, recordAck, recordNack, visible,
+  bookStatus, clearDirty, isDirty, markChange, newAckBook, newDirty, recordAck, recordNack, recordSent, visible,
   type Plan, type Prepared, type TypeContext, type TypeState,
 } from './state.js';
 
@@ -32,6 +32,7 @@ export function createDeltaState(ctx: TypeContext): DeltaState {
   /** nonce → the version and seq of the response it named */
   const nonces = new Map<string, { version: string; seq: number }>();
   let requested = false;
+  let lastNonce = '';
 
   const prepare = (resources: readonly CachedResource[], removed: readonly string[]): Prepared => {
     const version = cache.systemVersion(typeUrl);
@@ -84,13 +85,15 @@ export function createDeltaState(ctx: TypeContext): DeltaState {
     onRequest(req) {
       if (req.responseNonce !== '') {
         const answered = nonces.get(req.responseNonce);
+        // only the answer to the latest response decides where the client stands (sync state)
+        const latest = req.responseNonce === lastNonce;
         if (answered !== undefined) {
-          if (req.errorDetail) resources.nack(answered.seq, recordNack(book, ctx, answered.version, req.errorDetail.message));
+          if (req.errorDetail) resources.nack(answered.seq, recordNack(book, ctx, answered.version, req.errorDetail.message, latest));
           else {
-            recordAck(book, ctx, answered.version);
+            recordAck(book, ctx, answered.version, latest);
             resources.ack(answered.seq);
           }
-        } else if (req.errorDetail) recordNack(book, ctx, '', req.errorDetail.message);
+        } else if (req.errorDetail) recordNack(book, ctx, '', req.errorDetail.message, latest);
       }
       const first = !requested;
       if (first) {
@@ -133,10 +136,10 @@ export function createDeltaState(ctx: TypeContext): DeltaState {
         const oldest = nonces.keys().next().value;
         if (oldest !== undefined) nonces.delete(oldest);
       }
-      book.sentVersion = version;
-      book.responses++;
+      lastNonce = nonce;
+      recordSent(book, version);
     },
-    status: () => ({ ...describeSubscription(sub), ...book }),
+    status: () => ({ ...describeSubscription(sub), ...bookStatus(book, isDirty(dirty)) }),
     resources: () => resources.view(sub.names),
     load: () => ({ count: sub.names.size, bytes: sub.bytes }),
   };

@@ -5,7 +5,7 @@ export type { CacheChange, CacheEvent, CacheListener, CachedResource, ResourceCa
 export { createXdsServer } from './server.js';
 export type { XdsServer, XdsServerOptions } from './server.js';
 export type { XdsHooks } from './hooks.js';
-export type { ClientInfo, ClientRegistry, NackInfo, ServiceKind, StreamInfo, StreamRecord, Transport, TypeResources, TypeStatus, Variant } from './registry.js';
+export type { ClientInfo, ClientRegistry, NackInfo, ServiceKind, StreamInfo, StreamRecord, SyncState, Transport, TypeResources, TypeStatus, Variant } from './registry.js';
 export type { AccessPolicy, Via } from './policy.js';
 export { DEFAULT_LIMITS, TEXT_LIMITS } from './limits.js';
 export type { XdsLimits } from './limits.js';

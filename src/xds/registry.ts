@@ -16,6 +16,9 @@ export interface NackInfo {
   readonly at: string;
 }
 
+/** Where a client stands on one type against what is served now (see state.ts syncState). */
+export type SyncState = 'SYNCED' | 'STALE' | 'NACKED';
+
 export interface TypeStatus {
   readonly wildcard: boolean;
   readonly names: readonly string[];
@@ -25,6 +28,9 @@ export interface TypeStatus {
   readonly sentVersion: string;
   readonly responses: number;
   readonly lastNack: NackInfo | null;
+  /** ISO timestamp of the last ACK on this type, null before the first. */
+  readonly lastAckAt: string | null;
+  readonly sync: SyncState;
 }
 
 /** Who is on a stream: cheap to build, no per-resource state. */

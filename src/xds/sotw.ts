@@ -14,7 +14,7 @@ import type { SotwRequest } from './request.js';
 import { isSubscribed, newSubscription, setSotwNames, describeSubscription } from './subscription.js';
 import { createResourceBook } from './status.js';
 import {
-  clearDirty, isDirty, markChange, newAckBook, newDirty, recordAck, recordNack, visible,
+  bookStatus, clearDirty, isDirty, markChange, newAckBook, newDirty, recordAck, recordNack, recordSent, visible,
   type Plan, type Prepared, type TypeContext, type TypeState,
 } from './state.js';
 
@@ -173,10 +173,9 @@ export function createSotwState(ctx: TypeContext): SotwState {
       lastNonce = nonce;
       lastSeq = resources.sent();
       caughtUp = false;
-      book.sentVersion = version;
-      book.responses++;
+      recordSent(book, version);
     },
-    status: () => ({ ...describeSubscription(sub), ...book }),
+    status: () => ({ ...describeSubscription(sub), ...bookStatus(book, isDirty(dirty)) }),
     resources: () => resources.view(sub.names),
     load: () => ({ count: sub.names.size, bytes: sub.bytes }),
   };

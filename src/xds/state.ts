@@ -2,7 +2,7 @@
 // pieces both variants share: dirty tracking and ACK/NACK bookkeeping.
 import type { CacheChange, CachedResource, ResourceCache } from './cache.js';
 import type { Via } from './policy.js';
-import type { NackInfo, TypeStatus } from './registry.js';
+import type { NackInfo, SyncState, TypeStatus } from './registry.js';
 import type { ResourceStatus } from './status.js';
 import { viaOf, type Subscription } from './subscription.js';
 import type { TypeUrl } from './types.js';
@@ -86,18 +86,52 @@ export interface AckBook {
   sentVersion: string;
   responses: number;
   lastNack: NackInfo | null;
+  /** ISO time of the last ACK, null before the first. */
+  lastAckAt: string | null;
+  /** The client's answer to the latest response sent: none yet (undefined), ACK or NACK. */
+  latestAnswer: 'ack' | 'nack' | undefined;
 }
 
-export const newAckBook = (): AckBook => ({ ackedVersion: '', sentVersion: '', responses: 0, lastNack: null });
+export const newAckBook = (): AckBook => ({ ackedVersion: '', sentVersion: '', responses: 0, lastNack: null, lastAckAt: null, latestAnswer: undefined });
 
-export function recordNack(book: AckBook, ctx: TypeContext, version: string, error: string): NackInfo {
+/** A response went out: the client owes an answer to it. */
+export function recordSent(book: AckBook, version: string): void {
+  book.sentVersion = version;
+  book.responses++;
+  book.latestAnswer = undefined;
+}
+
+/** `latest`: the NACK answers the latest response sent (not an earlier one still in flight). */
+export function recordNack(book: AckBook, ctx: TypeContext, version: string, error: string, latest = true): NackInfo {
   const info = { version, error, at: new Date().toISOString() };
   book.lastNack = info;
+  if (latest) book.latestAnswer = 'nack';
   ctx.hooks.nack(ctx.typeUrl, version, error);
   return info;
 }
 
-export function recordAck(book: AckBook, ctx: TypeContext, version: string): void {
+export function recordAck(book: AckBook, ctx: TypeContext, version: string, latest = true): void {
   book.ackedVersion = version;
+  book.lastAckAt = new Date().toISOString();
+  if (latest) book.latestAnswer = 'ack';
   ctx.hooks.ack(ctx.typeUrl, version);
+}
+
+/**
+ * Where the client stands against what is served now. SYNCED: nothing is pending for the type and
+ * the client ACKed the latest response (or was sent none and owes none: it asked only for names
+ * not served, or already held the set on a reconnect). NACKED: the latest response was NACKed.
+ * STALE otherwise: something is waiting to go out, or the latest response is not answered yet.
+ */
+export function syncState(book: AckBook, pending: boolean): SyncState {
+  if (book.latestAnswer === 'nack') return 'NACKED';
+  if (pending) return 'STALE';
+  if (book.latestAnswer === 'ack' || book.responses === 0) return 'SYNCED';
+  return 'STALE';
+}
+
+/** The book as the registry shows it. */
+export function bookStatus(book: AckBook, pending: boolean): Omit<TypeStatus, 'wildcard' | 'names'> {
+  const { ackedVersion, sentVersion, responses, lastNack, lastAckAt } = book;
+  return { ackedVersion, sentVersion, responses, lastNack, lastAckAt, sync: syncState(book, pending) };
 }

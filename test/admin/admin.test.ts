@@ -68,6 +68,11 @@ describe('admin endpoints', () => {
     const pushed = await client.nextDelta(TYPE.listener, { timeoutMs: 3000 });
     expect(pushed.resources.map((r) => r.name)).toEqual(['0.0.0.0:16380/tcp']);
     client.ack(pushed);
+    // the old listener's removal comes in its own response (make before break): synced once it is ACKed too
+    const removal = await client.nextDelta(TYPE.listener, { timeoutMs: 3000 });
+    expect(removal.removed).toEqual(['0.0.0.0:16379/tcp']);
+    client.ack(removal);
+    await new Promise((r) => setTimeout(r, 50));
     const { status, body, contentType } = await getText(`${j.admin}/metrics`);
     expect(status).toBe(200);
     expect(contentType).toContain('text/plain');

@@ -6,8 +6,10 @@ import { MAX_NODES, NODE_LABEL_MAX, clientSync, typeSyncState } from '../../src/
 import type { ClientInfo, TypeStatus } from '../../src/xds/registry.js';
 import { ADS_ORDER, TYPE } from '../../src/xds/types.js';
 
+/** A type's status as the engine reports it: the latest response sent, ACKed or NACKed. */
 function status(sent: string, acked: string, nackedVersion?: string): TypeStatus {
-  return { wildcard: true, names: [], sentVersion: sent, ackedVersion: acked, responses: sent ? 1 : 0, lastNack: nackedVersion === undefined ? null : { version: nackedVersion, error: 'refused', at: '' } };
+  const sync = nackedVersion === sent ? 'NACKED' : sent === '' || acked === sent ? 'SYNCED' : 'STALE';
+  return { wildcard: true, names: [], sentVersion: sent, ackedVersion: acked, responses: sent ? 1 : 0, lastNack: nackedVersion === undefined ? null : { version: nackedVersion, error: 'refused', at: '' }, lastAckAt: null, sync };
 }
 
 function client(nodeId: string, types: Record<string, TypeStatus>, queuedWrites = 0): ClientInfo {
@@ -16,7 +18,7 @@ function client(nodeId: string, types: Record<string, TypeStatus>, queuedWrites 
 
 describe('typeSyncState', () => {
   it.each([
-    ['nothing sent yet', status('', ''), 0, 'pending'],
+    ['nothing sent and nothing owed', status('', ''), 0, 'synced'],
     ['sent, not answered', status('v2', 'v1'), 0, 'pending'],
     ['the last response ACKed', status('v2', 'v2'), 0, 'synced'],
     ['ACKed, but newer responses still queued', status('v2', 'v2'), 1, 'pending'],

@@ -1,0 +1,25 @@
+// The cluster options `check` and `translate` share with the daemon: same flags, variables and
+// defaults; a socket flag alone means the OpenSVC source.
+import { describe, expect, it } from 'vitest';
+import { parseClusterOptions } from '../../src/config.js';
+
+describe('parseClusterOptions', () => {
+  it('defaults as the daemon: gateway envoy, the opensvc source, the whole port range', () => {
+    expect(parseClusterOptions({}, {})).toEqual({ ok: true, options: { name: 'envoy', portRange: { min: 1025, max: 65535 }, source: { kind: 'opensvc' }, socket: undefined } });
+  });
+
+  it('reads XDS_SOURCE, XDS_NAME, XDS_SOCKET; a flag wins', () => {
+    expect(parseClusterOptions({ name: 'gw2' }, { XDS_SOURCE: 'file:c.yaml', XDS_NAME: 'gw1' })).toMatchObject({ ok: true, options: { name: 'gw2', source: { kind: 'file', path: 'c.yaml' } } });
+    expect(parseClusterOptions({}, { XDS_SOCKET: '/s.sock' })).toMatchObject({ ok: true, options: { source: { kind: 'opensvc' }, socket: '/s.sock' } });
+  });
+
+  it('--sock alone means opensvc even when XDS_SOURCE names a file; with --source file: it is an error', () => {
+    expect(parseClusterOptions({ sock: '/s.sock' }, { XDS_SOURCE: 'file:c.yaml' })).toMatchObject({ ok: true, options: { source: { kind: 'opensvc' }, socket: '/s.sock' } });
+    expect(parseClusterOptions({ sock: '/s.sock', source: 'file:c.yaml' }, {})).toEqual({ ok: false, error: 'give --source file:PATH or --sock PATH, not both' });
+  });
+
+  it('names the flag or variable of a bad value', () => {
+    expect(parseClusterOptions({ source: 'http://x' }, {})).toEqual({ ok: false, error: '--source: "http://x" is not opensvc or file:PATH' });
+    expect(parseClusterOptions({}, { XDS_NAME: 'bad name' })).toEqual({ ok: false, error: 'XDS_NAME: "bad name" is not a valid gateway name' });
+  });
+});
