@@ -2,7 +2,7 @@
 // `xds`: the command line. Without a subcommand, the janitor: flags (with the Python janitor's
 // spellings and defaults) → Config → the daemon. Subcommands for operators: check, translate,
 // status (src/commands/, one file each). Bad flags or values: one line on stderr and exit code 2.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { checkCommand } from './commands/check.js';
 import { daemonOption, type CommandContext } from './commands/context.js';
 import { fileProbe } from './commands/probe.js';
