@@ -92,7 +92,7 @@ function checkHashPolicies(scope: Scope, exposeRid: string, lb: LbPolicy, hosts:
     for (const route of host.routes) {
       if (route.action.kind !== 'route' || route.action.hashPolicies.length === 0) continue;
       const rids = route.action.hashPolicies.map((h) => h.rid);
-      scope.problems.add(problem(where(scope, route.rid), 'hash_policies', 'InvalidValue', `hash_policies only work with lb_policy ring_hash or maglev, and ${exposeRid} (through ${host.rid}) uses ${lb.toLowerCase()}: set lb_policy = ring_hash (or maglev) on ${exposeRid}, or remove the hash policies.`, rids));
+      scope.warnings.add(problem(where(scope, route.rid), 'hash_policies', 'NoEffect', `hash_policies have no effect here: ${exposeRid} (through ${host.rid}) uses lb_policy ${lb.toLowerCase()}, which does not hash requests, and Envoy ignores them (only ring_hash and maglev do). The route is served; set lb_policy = ring_hash (or maglev) on ${exposeRid} to use them, or remove them.`, rids));
     }
   }
 }

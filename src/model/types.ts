@@ -19,7 +19,10 @@ export type Reason =
   | 'SecretUnavailable'
   | 'PortUnavailable'
   | 'Conflict'
-  | 'ProtoViolation';
+  | 'ProtoViolation'
+  // warnings (served anyway):
+  | 'NoEffect'
+  | 'CertificateValidity';
 
 /** One problem with one service's input, located down to the keyword. */
 export interface Problem {
@@ -37,6 +40,9 @@ export interface Problem {
 }
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: readonly Problem[] };
+
+/** A model build: its result, and the warnings found on the way (served anyway, shown on the service). */
+export type Built<T> = Result<T> & { readonly warnings: readonly Problem[] };
 
 export type Protocol = 'tcp' | 'udp';
 

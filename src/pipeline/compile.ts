@@ -131,7 +131,8 @@ function compileExpose(check: Checker, service: string, expose: Expose, secrets:
 export function compileService(svc: ServiceSections, ctx: ModelContext): Compiled {
   try {
     const built = buildServiceModel(svc, ctx);
-    if (!built.ok) return { ok: false, problems: built.problems, warnings: [] };
+    const warnings = built.warnings;
+    if (!built.ok) return { ok: false, problems: built.problems, warnings };
     const check = new Checker(svc.path);
     const secrets = new Map(built.value.secrets.map((s) => [s.name, s]));
     const units = new Map<string, ExposeUnit>();
@@ -139,8 +140,8 @@ export function compileService(svc: ServiceSections, ctx: ModelContext): Compile
       const unit = compileExpose(check, svc.path, expose, secrets);
       if (unit !== undefined) units.set(expose.rid, unit);
     }
-    if (check.problems.length > 0) return { ok: false, problems: check.problems, warnings: [] };
-    return { ok: true, units, warnings: [] };
+    if (check.problems.length > 0) return { ok: false, problems: check.problems, warnings };
+    return { ok: true, units, warnings };
   } catch (error) {
     const message = `internal error while building this service: ${error instanceof Error ? error.message : String(error)}`;
     return { ok: false, problems: [{ service: svc.path, section: '', reason: 'Unsupported', message }], warnings: [] };
