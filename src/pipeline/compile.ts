@@ -16,6 +16,7 @@ import { fieldNumber, framedField } from '../proto/parts.js';
 import type { JsonObject } from '../proto/json.js';
 import { encodeOnce, fullCheck } from '../validate/check.js';
 import { exposeClaims, matchKey } from './claims.js';
+import { locateInExpose, locateInRouteConfiguration, locateInVhost, locateSecret, type Location } from './locate.js';
 import type { ChainPart, ExposeUnit, SecretPart, VhostPart } from './units.js';
 
 export type Compiled =
@@ -25,38 +26,28 @@ export type Compiled =
 const FILTER_CHAINS = fieldNumber(MSG.listener, 'filter_chains');
 const VIRTUAL_HOSTS = fieldNumber(MSG.routeConfiguration, 'virtual_hosts');
 
-/** Collects ProtoViolations while messages are checked and encoded. */
+/** Collects ProtoViolations while messages are checked and encoded, each located (locate.ts). */
 class Checker {
   readonly problems: Problem[] = [];
   constructor(private readonly service: string) {}
 
-  encode(kind: string, fullName: string, name: string, expose: Expose, message: JsonObject): Uint8Array | undefined {
+  encode(kind: string, fullName: string, name: string, expose: Expose, message: JsonObject, locate?: (path: string) => Location): Uint8Array | undefined {
     const errors = fullCheck(fullName, message);
     if (errors.length === 0) return encodeOnce(fullName, message);
     for (const error of errors) {
+      const path = error.split(':')[0] ?? '';
+      const at = locate === undefined ? locateInExpose(expose, kind, path) : locate(path);
       this.problems.push({
         service: this.service,
-        section: expose.rid,
-        ...violationKeyword(expose, kind, error),
+        section: at.section,
+        ...(at.keyword !== undefined && { keyword: at.keyword }),
+        ...(at.value !== undefined && { value: at.value }),
         reason: 'ProtoViolation',
         message: `${kind} "${name}" is not a valid ${fullName}: ${error}`,
       });
     }
     return undefined;
   }
-}
-
-/**
- * The keyword a violation comes from: a field the operator brought through cluster_data (Cluster)
- * or filter_config_data (the main network filter's typed_config), else the expose itself.
- */
-function violationKeyword(expose: Expose, kind: string, error: string): { keyword?: string } {
-  const path = error.split(':')[0] ?? '';
-  const top = path.split(/[.[]/)[0] ?? '';
-  if (kind === 'Cluster' && expose.clusterData !== undefined && top in expose.clusterData) return { keyword: 'cluster_data' };
-  const inFilter = /^filters\[0\]\.typed_config\.([A-Za-z0-9_]+)/.exec(path)?.[1] ?? /^listener_filters\[\d+\]\.typed_config\.([A-Za-z0-9_]+)/.exec(path)?.[1];
-  if (inFilter !== undefined && expose.filterConfigData !== undefined && inFilter in expose.filterConfigData) return { keyword: 'filter_config_data' };
-  return {};
 }
 
 function secretParts(check: Checker, expose: Expose, secrets: ReadonlyMap<string, SecretModel>): SecretPart[] {
@@ -68,14 +59,14 @@ function secretParts(check: Checker, expose: Expose, secrets: ReadonlyMap<string
   const out: SecretPart[] = [];
   for (const name of [...names].sort()) {
     const model = secrets.get(name);
-    const bytes = model === undefined ? undefined : check.encode('Secret', MSG.secret, name, expose, Secret(model));
+    const bytes = model === undefined ? undefined : check.encode('Secret', MSG.secret, name, expose, Secret(model), () => locateSecret(expose, name));
     if (bytes !== undefined) out.push({ name, bytes });
   }
   return out;
 }
 
 function vhostPart(check: Checker, expose: Expose, part: ListenerPart, vhost: VirtualHost, json: JsonObject): VhostPart | undefined {
-  const bytes = check.encode('VirtualHost', MSG.virtualHost, vhost.name, expose, json);
+  const bytes = check.encode('VirtualHost', MSG.virtualHost, vhost.name, expose, json, (path) => locateInVhost(expose, vhost, path));
   if (bytes === undefined) return undefined;
   return {
     rid: vhost.rid,
@@ -100,7 +91,8 @@ function compileExpose(check: Checker, service: string, expose: Expose, secrets:
   const cluster = check.encode('Cluster', MSG.cluster, expose.clusterName, expose, Cluster(expose));
   const chain = chainPart(check, expose, part);
   const udpListener = part.udpFilter === undefined ? undefined : check.encode('Listener', MSG.listener, part.name, expose, Listener(part.name, part.address, [], [part.udpFilter]));
-  const routeConfig = part.routeConfiguration === undefined ? undefined : check.encode('RouteConfiguration', MSG.routeConfiguration, String(part.routeConfiguration['name']), expose, part.routeConfiguration);
+  const config = part.routeConfiguration;
+  const routeConfig = config === undefined ? undefined : check.encode('RouteConfiguration', MSG.routeConfiguration, String(config['name']), expose, config, (path) => locateInRouteConfiguration(expose, config, path));
   const vhosts: VhostPart[] = [];
   part.virtualHosts.forEach((json, i) => {
     const vhost = expose.vhosts[i];
