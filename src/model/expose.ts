@@ -7,7 +7,7 @@
 import { parseCertificate, type CertificateSpec } from './certificate.js';
 import type { ModelContext } from './context.js';
 import { isHostname, parseNameList } from './hostnames.js';
-import { parseAddress, parseJsonObject, parseList, parseLbPolicy, parseListenerPort, parsePort, parseProtocol } from './keywords.js';
+import { parseAddress, parseBool, parseJsonObject, parseList, parseLbPolicy, parseListenerPort, parsePort, parseProtocol } from './keywords.js';
 import { clusterName } from './names.js';
 import { problem, show } from './problems.js';
 import { reader, resolveRefs, where, type Scope, type SectionReader } from './scope.js';
@@ -76,13 +76,14 @@ function vhosts(scope: Scope, r: SectionReader, listener: number): VirtualHost[]
 }
 
 function checkCombinations(r: SectionReader, protocol: string | undefined, sni: readonly string[], hasVhosts: boolean): void {
+  const terminates = r.raw('listener_certificates') !== undefined;
   if (protocol === 'udp') {
     for (const kw of ['sni', 'vhosts', 'listener_certificates', 'cluster_certificates']) {
       if (r.raw(kw) !== undefined) r.report(kw, 'Unsupported', `${kw} needs protocol tcp; a UDP expose is proxied datagram by datagram (no TLS, no HTTP).`, r.raw(kw));
     }
   }
-  if (sni.length > 0 && hasVhosts) {
-    r.report('sni', 'InvalidValue', 'sni (TLS passthrough to the backend) and vhosts (HTTP routing) cannot be combined; to terminate TLS for vhosts use listener_certificates.', sni);
+  if (sni.length > 0 && hasVhosts && !terminates) {
+    r.report('sni', 'InvalidValue', 'sni with vhosts and no listener_certificates would pass TLS through to the backend, and the gateway cannot route HTTP it cannot read: add listener_certificates (the chain then matches the sni names, terminates TLS and routes on the vhosts), or remove vhosts for a plain passthrough.', sni);
   }
 }
 
@@ -95,6 +96,16 @@ function checkHashPolicies(scope: Scope, exposeRid: string, lb: LbPolicy, hosts:
       scope.warnings.add(problem(where(scope, route.rid), 'hash_policies', 'NoEffect', `hash_policies have no effect here: ${exposeRid} (through ${host.rid}) uses lb_policy ${lb.toLowerCase()}, which does not hash requests, and Envoy ignores them (only ring_hash and maglev do). The route is served; set lb_policy = ring_hash (or maglev) on ${exposeRid} to use them, or remove them.`, rids));
     }
   }
+}
+
+/** `http2` (cluster files), reconciled with filter_config_data's codec_type. */
+function httpTwo(r: SectionReader, data: Readonly<Record<string, unknown>> | undefined): boolean {
+  const asked = r.get('http2', parseBool);
+  const codec = data?.['codec_type'];
+  if (asked === false && codec !== undefined && codec !== 'HTTP1') {
+    r.report('http2', 'InvalidValue', `http2 = false asks for the HTTP1 codec, and filter_config_data sets codec_type ${show(codec)}: keep one.`, false);
+  }
+  return codec === undefined ? asked !== false : codec !== 'HTTP1';
 }
 
 export function parseExpose(scope: Scope, ctx: ModelContext, rid: string): ExposeSpec | undefined {
@@ -112,11 +123,15 @@ export function parseExpose(scope: Scope, ctx: ModelContext, rid: string): Expos
   const sni = r.get('sni', (v) => parseNameList(v, isHostname, 'a server name')) ?? [];
   const clusterData = r.get('cluster_data', parseJsonObject);
   const filterConfigData = r.get('filter_config_data', parseJsonObject);
+  const http2 = httpTwo(r, filterConfigData);
   const hosts = vhosts(scope, r, listener.port ?? 0);
   const listenerCerts = certificates(scope, ctx, r, 'listener_certificates');
   const clusterCerts = certificates(scope, ctx, r, 'cluster_certificates');
   checkCombinations(r, protocol, sni, r.raw('vhosts') !== undefined);
   if (lbPolicy !== undefined) checkHashPolicies(scope, rid, lbPolicy, hosts);
+  if (r.raw('http2') !== undefined && hosts.length === 0) {
+    scope.warnings.add(problem(where(scope, rid), 'http2', 'NoEffect', 'http2 has no effect here: it sets the codec of an HTTP connection manager, and this expose has no vhosts (its traffic is proxied as TCP or UDP).', r.raw('http2')));
+  }
   if (!r.clean() || port === undefined || protocol === undefined || address === undefined || listener.port === undefined || lbPolicy === undefined) return undefined;
   const certs = (specs: CertificateSpec[]): Certificate[] => specs.map((s) => s.certificate);
   const expose: Expose = {
@@ -133,6 +148,7 @@ export function parseExpose(scope: Scope, ctx: ModelContext, rid: string): Expos
     clusterCertificates: certs(clusterCerts),
     ...(clusterData !== undefined && { clusterData }),
     ...(filterConfigData !== undefined && { filterConfigData }),
+    http2,
   };
   return { expose, secrets: [...listenerCerts, ...clusterCerts].flatMap((c) => c.secrets) };
 }

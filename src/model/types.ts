@@ -180,6 +180,12 @@ export interface Expose {
   readonly clusterData?: Readonly<Record<string, unknown>>;
   /** `filter_config_data`: JSON merged into the main network filter's typed_config. */
   readonly filterConfigData?: Readonly<Record<string, unknown>>;
+  /**
+   * HTTP/2 towards clients on its HTTP connection manager: false (keyword `http2 = false`) makes
+   * the codec HTTP1 and TLS chains advertise ALPN http/1.1 only. filter_config_data's codec_type
+   * wins when set; ALPN always follows the codec the connection manager ends up with.
+   */
+  readonly http2: boolean;
 }
 
 /**

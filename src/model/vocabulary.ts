@@ -6,7 +6,7 @@ export const SECTION_KEYWORDS = {
   [SECTION_TYPE.expose]: [
     'port', 'protocol', 'listener_addr', 'listener_port', 'lb_policy', 'gateway', 'sni', 'vhosts',
     'listener_certificates', 'cluster_certificates', 'cluster_data', 'filter_config_data',
-    'cluster_private_key_filename',
+    'cluster_private_key_filename', 'http2',
   ],
   [SECTION_TYPE.vhost]: ['domains', 'routes'],
   [SECTION_TYPE.route]: [

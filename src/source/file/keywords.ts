@@ -30,6 +30,7 @@ export const GROUPS: Readonly<Record<string, GroupSpec>> = {
       listener_certificates: 'list',
       cluster_certificates: 'list',
       cluster_private_key_filename: 'string',
+      http2: 'boolean',
     },
     defaults: { protocol: 'tcp', lb_policy: 'round robin' },
   },
