@@ -11,6 +11,7 @@ import { parseAddress, parseBool, parseJsonObject, parseList, parseLbPolicy, par
 import { clusterName } from './names.js';
 import { problem, show } from './problems.js';
 import { reader, resolveRefs, where, type Scope, type SectionReader } from './scope.js';
+import { checkSecretRefs } from './secret-refs.js';
 import { SECTION_TYPE } from './sections.js';
 import type { Certificate, Expose, LbPolicy, SecretModel, VirtualHost } from './types.js';
 import { bindVhost, parseVhost } from './vhost.js';
@@ -98,6 +99,12 @@ function checkHashPolicies(scope: Scope, exposeRid: string, lb: LbPolicy, hosts:
   }
 }
 
+/** The message filter_config_data is merged into: the expose's main network filter. */
+function mainFilterType(protocol: string | undefined, http: boolean): string {
+  if (protocol === 'udp') return 'envoy.extensions.filters.udp.udp_proxy.v3.UdpProxyConfig';
+  return http ? 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager' : 'envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy';
+}
+
 /** `http2` (cluster files), reconciled with filter_config_data's codec_type. */
 function httpTwo(r: SectionReader, data: Readonly<Record<string, unknown>> | undefined): boolean {
   const asked = r.get('http2', parseBool);
@@ -128,6 +135,9 @@ export function parseExpose(scope: Scope, ctx: ModelContext, rid: string): Expos
   const listenerCerts = certificates(scope, ctx, r, 'listener_certificates');
   const clusterCerts = certificates(scope, ctx, r, 'cluster_certificates');
   checkCombinations(r, protocol, sni, r.raw('vhosts') !== undefined);
+  const own = { namespace: scope.svc.namespace, service: scope.svc.path, certificates: [...listenerCerts, ...clusterCerts].map((c) => c.certificate) };
+  checkSecretRefs(r, 'cluster_data', 'envoy.config.cluster.v3.Cluster', clusterData, own);
+  checkSecretRefs(r, 'filter_config_data', mainFilterType(protocol, r.raw('vhosts') !== undefined), filterConfigData, own);
   if (lbPolicy !== undefined) checkHashPolicies(scope, rid, lbPolicy, hosts);
   if (r.raw('http2') !== undefined && hosts.length === 0) {
     scope.warnings.add(problem(where(scope, rid), 'http2', 'NoEffect', 'http2 has no effect here: it sets the codec of an HTTP connection manager, and this expose has no vhosts (its traffic is proxied as TCP or UDP).', r.raw('http2')));
