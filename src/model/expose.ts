@@ -5,6 +5,7 @@
 // 0 → the port the janitor allocated (ports.ts, through ModelContext.listenerPort);
 // `cluster_private_key_filename` is accepted and ignored, as the Python janitor did.
 import { parseCertificate, type CertificateSpec } from './certificate.js';
+import { certificateWarnings } from './certificate-warnings.js';
 import type { ModelContext } from './context.js';
 import { isHostname, parseNameList } from './hostnames.js';
 import { parseAddress, parseBool, parseJsonObject, parseList, parseLbPolicy, parseListenerPort, parsePort, parseProtocol } from './keywords.js';
@@ -139,6 +140,7 @@ export function parseExpose(scope: Scope, ctx: ModelContext, rid: string): Expos
   checkSecretRefs(r, 'cluster_data', 'envoy.config.cluster.v3.Cluster', clusterData, own);
   checkSecretRefs(r, 'filter_config_data', mainFilterType(protocol, r.raw('vhosts') !== undefined), filterConfigData, own);
   if (lbPolicy !== undefined) checkHashPolicies(scope, rid, lbPolicy, hosts);
+  certificateWarnings(scope, listenerCerts, sni.length > 0 ? sni : hosts.flatMap((h) => h.hostnames), ctx.now?.() ?? Date.now());
   if (r.raw('http2') !== undefined && hosts.length === 0) {
     scope.warnings.add(problem(where(scope, rid), 'http2', 'NoEffect', 'http2 has no effect here: it sets the codec of an HTTP connection manager, and this expose has no vhosts (its traffic is proxied as TCP or UDP).', r.raw('http2')));
   }

@@ -122,3 +122,47 @@ export function parseCertificateHashes(text: string, what = 'verify_certificate_
   }
   return accept(out);
 }
+
+/** What operators need to know of a served certificate: its validity dates and the names it covers. */
+export interface LeafFacts {
+  /** Epoch milliseconds. */
+  readonly notBefore: number;
+  readonly notAfter: number;
+  /** Subject alternative names as written (`DNS:a.org`, `IP Address:10.0.0.1`, ...). */
+  readonly names: readonly string[];
+  /** The DNS names among them, lower-cased. */
+  readonly dnsNames: readonly string[];
+}
+
+const leafFacts = new Map<string, LeafFacts | null>();
+
+/** The first certificate of a PEM chain, its dates and names; remembered per content. */
+export function leafOf(pem: string): LeafFacts | undefined {
+  const key = createHash('sha256').update(pem).digest('base64');
+  const known = leafFacts.get(key);
+  if (known !== undefined) return known ?? undefined;
+  let facts: LeafFacts | null = null;
+  const block = pem.match(PEM_CERT)?.[0];
+  try {
+    if (block !== undefined) {
+      const leaf = new X509Certificate(block);
+      const names = (leaf.subjectAltName ?? '').split(/,\s*/).filter((n) => n !== '');
+      const dnsNames = names.filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4).toLowerCase());
+      facts = { notBefore: Date.parse(leaf.validFrom), notAfter: Date.parse(leaf.validTo), names, dnsNames };
+    }
+  } catch {
+    facts = null;
+  }
+  if (leafFacts.size >= GOOD_PAIRS_MAX) leafFacts.delete(leafFacts.keys().next().value ?? '');
+  leafFacts.set(key, facts);
+  return facts ?? undefined;
+}
+
+/** True when a certificate name (`a.org`, `*.a.org`) covers `host` (RFC 6125: one leftmost label). */
+export function nameCovers(name: string, host: string): boolean {
+  const h = host.toLowerCase();
+  if (name === h) return true;
+  if (!name.startsWith('*.')) return false;
+  const dot = h.indexOf('.');
+  return dot > 0 && h.slice(dot) === name.slice(1);
+}

@@ -9,6 +9,7 @@ import { exposeListenerPart, Listener, type ListenerPart } from '../envoy/listen
 import { Route } from '../envoy/route.js';
 import { Secret } from '../envoy/secret.js';
 import type { ModelContext } from '../model/context.js';
+import { leafOf } from '../model/secrets.js';
 import { buildServiceModel } from '../model/service.js';
 import type { ServiceSections } from '../model/sections.js';
 import type { Expose, Problem, SecretModel, VirtualHost } from '../model/types.js';
@@ -60,7 +61,9 @@ function secretParts(check: Checker, expose: Expose, secrets: ReadonlyMap<string
   for (const name of [...names].sort()) {
     const model = secrets.get(name);
     const bytes = model === undefined ? undefined : check.encode('Secret', MSG.secret, name, expose, Secret(model), () => locateSecret(expose, name));
-    if (bytes !== undefined) out.push({ name, bytes });
+    if (bytes === undefined) continue;
+    const leaf = model?.kind === 'tls_certificate' && 'inline' in model.certificateChain ? leafOf(model.certificateChain.inline) : undefined;
+    out.push({ name, bytes, ...(leaf !== undefined && { notAfter: Math.floor(leaf.notAfter / 1000) }) });
   }
   return out;
 }
