@@ -12,7 +12,8 @@ import { parseAddress, parseBool, parseJsonObject, parseList, parseLbPolicy, par
 import { clusterName } from './names.js';
 import { problem, show } from './problems.js';
 import { reader, resolveRefs, where, type Scope, type SectionReader } from './scope.js';
-import { checkSecretRefs } from './secret-refs.js';
+import { checkClusterRefs, checkSecretRefs } from './secret-refs.js';
+import { upstreamExtras } from './upstream.js';
 import { SECTION_TYPE } from './sections.js';
 import type { Certificate, Expose, LbPolicy, SecretModel, VirtualHost } from './types.js';
 import { bindVhost, parseVhost } from './vhost.js';
@@ -50,7 +51,12 @@ function certificates(scope: Scope, ctx: ModelContext, r: SectionReader, kw: str
   if (contexts.size > 1) {
     r.report(kw, 'InvalidValue', `${kw} names certificates with different validation_secret values (${[...contexts].join(', ')}); one TLS context checks peers against one validation context.`, rids);
   }
-  const secrets = new Set(out.map((c) => c.certificate.tlsSecret));
+  const secrets = new Set(out.flatMap((c) => (c.certificate.tlsSecret === undefined ? [] : [c.certificate.tlsSecret])));
+  if (kw === 'listener_certificates') {
+    for (const c of out.filter((x) => x.certificate.tlsSecret === undefined)) {
+      r.report(kw, 'InvalidValue', `listener_certificates names ${c.certificate.rid}, which has only a validation_secret: a listener terminating TLS presents a certificate (certificate_secret or the certificate_chain_*/private_key_* keywords). A validation-only section checks backends, in cluster_certificates.`, c.certificate.rid);
+    }
+  }
   if (kw === 'cluster_certificates' && secrets.size > 1) {
     r.report(kw, 'Unsupported', `cluster_certificates names ${secrets.size} different certificate secrets (${[...secrets].sort().join(', ')}); Envoy presents one client certificate to a backend (its upstream TLS context takes one): name one.`, rids);
   }
@@ -132,6 +138,7 @@ export function parseExpose(scope: Scope, ctx: ModelContext, rid: string): Expos
   const clusterData = r.get('cluster_data', parseJsonObject);
   const filterConfigData = r.get('filter_config_data', parseJsonObject);
   const http2 = httpTwo(r, filterConfigData);
+  const extras = upstreamExtras(r);
   const hosts = vhosts(scope, r, listener.port ?? 0);
   const listenerCerts = certificates(scope, ctx, r, 'listener_certificates');
   const clusterCerts = certificates(scope, ctx, r, 'cluster_certificates');
@@ -139,6 +146,8 @@ export function parseExpose(scope: Scope, ctx: ModelContext, rid: string): Expos
   const own = { namespace: scope.svc.namespace, service: scope.svc.path, certificates: [...listenerCerts, ...clusterCerts].map((c) => c.certificate) };
   checkSecretRefs(r, 'cluster_data', 'envoy.config.cluster.v3.Cluster', clusterData, own);
   checkSecretRefs(r, 'filter_config_data', mainFilterType(protocol, r.raw('vhosts') !== undefined), filterConfigData, own);
+  checkClusterRefs(r, 'filter_config_data', filterConfigData, own);
+  checkClusterRefs(r, 'cluster_data', clusterData, own);
   if (lbPolicy !== undefined) checkHashPolicies(scope, rid, lbPolicy, hosts);
   certificateWarnings(scope, listenerCerts, sni.length > 0 ? sni : hosts.flatMap((h) => h.hostnames), ctx.now?.() ?? Date.now());
   if (r.raw('http2') !== undefined && hosts.length === 0) {
@@ -161,6 +170,7 @@ export function parseExpose(scope: Scope, ctx: ModelContext, rid: string): Expos
     ...(clusterData !== undefined && { clusterData }),
     ...(filterConfigData !== undefined && { filterConfigData }),
     http2,
+    ...extras,
   };
   return { expose, secrets: [...listenerCerts, ...clusterCerts].flatMap((c) => c.secrets) };
 }

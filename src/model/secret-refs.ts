@@ -7,7 +7,7 @@
 // certificate sections (else Envoy would wait for a secret the gateway never fetched).
 import protobuf from 'protobufjs';
 import { findMessageType, typeForUrl } from '../proto/root.js';
-import { inlineTlsSecretName, secretPath } from './names.js';
+import { inlineTlsSecretName, secretPath, splitPath } from './names.js';
 import { show } from './problems.js';
 import type { SectionReader } from './scope.js';
 import type { Certificate } from './types.js';
@@ -76,5 +76,29 @@ export function checkSecretRefs(r: SectionReader, kw: string, typeName: string, 
       const example = `tls_certificate/${secretPath(ctx.namespace, '<name>')} or ${inlineTlsSecretName(ctx.service, '<certificate rid>')}`;
       r.report(kw, 'InvalidValue', `${where} names the secret ${show(ref.name)}, which none of this expose's certificate sections brings: name the secret object in a certificate section (certificate_secret, validation_secret) listed in listener_certificates or cluster_certificates, so the gateway fetches and serves it (names look like ${example}).`, ref.name);
     }
+  }
+}
+
+/** Every cluster name the data names (`cluster`, `cluster_name`, weighted `clusters[].name`), with where. */
+export function clusterRefs(value: unknown, path = '', parent = ''): SecretRef[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => clusterRefs(v, `${path}[${i}]`, parent));
+  if (typeof value !== 'object' || value === null) return [];
+  const out: SecretRef[] = [];
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    const at = join(path, key);
+    if ((key === 'cluster' || key === 'cluster_name' || (key === 'name' && parent === 'clusters')) && typeof v === 'string') out.push({ path: at, name: v });
+    else out.push(...clusterRefs(v, at, key));
+  }
+  return out;
+}
+
+/** Refuse, on `kw`, every cluster the data sends traffic to that is not of the service's namespace. */
+export function checkClusterRefs(r: SectionReader, kw: string, data: Readonly<Record<string, unknown>> | undefined, ctx: { readonly namespace: string }): void {
+  if (data === undefined) return;
+  for (const ref of clusterRefs(data)) {
+    const service = ref.name.includes('.') ? ref.name.slice(0, ref.name.indexOf('.')) : '';
+    const owner = splitPath(service);
+    if (service !== '' && owner.kind === 'svc' && owner.namespace === ctx.namespace) continue;
+    r.report(kw, 'InvalidValue', `${kw} ${ref.path} names the cluster ${show(ref.name)}, which is not a cluster of namespace ${ctx.namespace}: a service may send traffic only to clusters of its own namespace (<namespace>/svc/<name>.<expose rid>).`, ref.name);
   }
 }

@@ -2,7 +2,9 @@
 // (with its password when encrypted) and matches the leaf certificate, CA bundles parse, pinned
 // hashes are SHA-256 fingerprints. Refusals never quote secret material.
 import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { isIP } from 'node:net';
 import { accept, refuse, type Parsed } from './problems.js';
+import type { SubjectAltName } from './types.js';
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
@@ -165,4 +167,22 @@ export function nameCovers(name: string, host: string): boolean {
   if (!name.startsWith('*.')) return false;
   const dot = h.indexOf('.');
   return dot > 0 && h.slice(dot) === name.slice(1);
+}
+
+const SAN_TYPES: Readonly<Record<string, SubjectAltName['type']>> = { dns: 'DNS', uri: 'URI', email: 'EMAIL', ip: 'IP_ADDRESS' };
+const DNS_NAME = /^(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/i;
+
+/** `verify_subject_alt_name`: names separated by commas or spaces, each `DNS:`, `URI:`, `EMAIL:` or `IP:` (bare: DNS). `what` starts the refusal (`... has `). */
+export function parseSubjectAltNames(text: string | readonly string[], what: string): Parsed<SubjectAltName[]> {
+  const entries = (typeof text === 'string' ? text.split(/[\s,]+/) : [...text]).map((e) => e.trim()).filter((e) => e !== '');
+  const out: SubjectAltName[] = [];
+  for (const entry of entries) {
+    const m = /^([A-Za-z]+):(.+)$/.exec(entry);
+    const type = m === null ? 'DNS' : SAN_TYPES[(m[1] ?? '').toLowerCase()];
+    const value = m === null ? entry : (m[2] ?? '');
+    const ok = type === 'DNS' ? DNS_NAME.test(value) : type === 'IP_ADDRESS' ? isIP(value) !== 0 : type === 'EMAIL' ? /^[^@\s]+@[^@\s]+$/.test(value) : type === 'URI' ? /^[a-z][a-z0-9+.-]*:\S+$/i.test(value) : false;
+    if (type === undefined || !ok) return refuse('InvalidValue', `${what}${JSON.stringify(entry)}, which is not a subject alternative name (DNS:name, URI:uri, EMAIL:address or IP:address; a bare name is DNS).`);
+    if (!out.some((x) => x.type === type && x.value === value)) out.push({ type, value });
+  }
+  return entries.length === 0 ? refuse('InvalidValue', `${what}no subject alternative name.`) : accept(out);
 }

@@ -54,7 +54,7 @@ class Checker {
 function secretParts(check: Checker, expose: Expose, secrets: ReadonlyMap<string, SecretModel>): SecretPart[] {
   const names = new Set<string>();
   for (const c of [...expose.listenerCertificates, ...expose.clusterCertificates]) {
-    names.add(c.tlsSecret);
+    if (c.tlsSecret !== undefined) names.add(c.tlsSecret);
     if (c.validationSecret !== undefined) names.add(c.validationSecret);
   }
   const out: SecretPart[] = [];

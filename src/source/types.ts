@@ -44,6 +44,8 @@ export interface SecretValues {
   readonly password?: string;
   readonly trusted_ca?: string;
   readonly verify_certificate_hash?: string;
+  /** Peer certificate names a validation context requires (DNS:, URI:, EMAIL:, IP:, comma or space separated). */
+  readonly verify_subject_alt_name?: string;
 }
 
 export const SECRET_KEYS = [
@@ -52,6 +54,7 @@ export const SECRET_KEYS = [
   'password',
   'trusted_ca',
   'verify_certificate_hash',
+  'verify_subject_alt_name',
 ] as const satisfies readonly (keyof SecretValues)[];
 
 export type SourceEvent =

@@ -15,6 +15,8 @@ export interface Served {
   readonly listeners: ReadonlyMap<string, JsonObject>;
   readonly routes: ReadonlyMap<string, JsonObject>;
   readonly clusters: ReadonlyMap<string, JsonObject>;
+  /** SDS, by name (what a listener or cluster would ask for). */
+  secrets(names: readonly string[]): Promise<ReadonlyMap<string, JsonObject>>;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function serve(clusterText: string): Promise<Served> {
     listeners,
     routes,
     clusters,
+    secrets: (secretNames) => fetch(client, TYPE.secret, secretNames),
     async close() {
       client.close();
       await janitor.close();

@@ -122,7 +122,7 @@ describe('route actions', () => {
 
   it('a mixed route names both kinds of keywords', () => {
     const p = fails(http({ redirect_https_redirect: 'true', route_timeout: '5s' })).find((x) => x.section === 'route#0');
-    expect(p?.message).toMatch(/route_timeout and redirect_https_redirect are both set/);
+    expect(p?.message).toMatch(/route_timeout and redirect_https_redirect are set together/);
   });
 
   it('one route shared by two vhosts is parsed (and reported) once', () => {
