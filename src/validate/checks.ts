@@ -16,6 +16,10 @@
 //   access_log_options with the deprecated flush fields.
 // Route (router/config_impl.cc): weighted clusters whose weights add up to 0; a direct response
 //   body above max_direct_response_body_size_bytes (4096 by default).
+// TLS (tls/cert_validator, CertificateValidationContextConfigImpl): an inline validation context
+//   checking peer names (match_typed_subject_alt_names, match_subject_alt_names) or loading a CRL
+//   without a trusted CA ("SAN-based verification of peer certificates without trusted CA is
+//   insecure and not allowed"). A combined context is left alone: its CA may come over SDS.
 // Every RE2 regex anywhere (a RegexMatcher: `regex` beside `google_re2`, or under safe_regex /
 //   pattern / regex_match) is sized as C++ RE2 does (re2size.ts).
 import { isJsonObject, type JsonObject, type JsonValue } from '../proto/json.js';
@@ -140,4 +144,24 @@ export function regexChecks(value: JsonValue | undefined, path: string, parent =
 
 export function regexMessage(size: number): string {
   return `its RE2 program has ${size} instructions, over Envoy's limit of ${ENVOY_RE2_MAX_PROGRAM_SIZE} (runtime re2.max_program_size.error_level); simplify it (an anchored literal prefix such as ^/api/ costs nothing, every other character, class and counted repetition costs instructions)`;
+}
+
+function nonEmpty(v: JsonValue | undefined): boolean {
+  return Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null;
+}
+
+/** Inline validation contexts (anywhere under `value`) that check names or CRLs without a trusted CA. */
+export function tlsChecks(value: JsonValue | undefined, path: string): string[] {
+  if (Array.isArray(value)) return (value as readonly JsonValue[]).flatMap((v, i) => tlsChecks(v, `${path}[${i}]`));
+  if (!isJsonObject(value)) return [];
+  const issues: string[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    const at = path === '' ? key : `${path}.${key}`;
+    if (key === 'validation_context' && isJsonObject(v) && v['trusted_ca'] === undefined && v['system_root_certs'] === undefined) {
+      if (nonEmpty(v['match_typed_subject_alt_names']) || nonEmpty(v['match_subject_alt_names'])) issues.push(`${at}: SAN-based verification of peer certificates without a trusted CA is insecure and Envoy refuses it: add trusted_ca`);
+      if (v['crl'] !== undefined) issues.push(`${at}.crl: a CRL cannot be loaded without a trusted CA`);
+    }
+    issues.push(...tlsChecks(v, at));
+  }
+  return issues;
 }

@@ -17,7 +17,9 @@
 import { compileRe2 } from '../model/re2.js';
 import { coalesceText } from './re2coalesce.js';
 import { requiredPrefixRunes } from './re2prefix.js';
-import { compileClass, compileLiteral, foldOrbit, isFoldLiteral, Nodes, runesToRanges, type Frag } from './re2bytes.js';
+import { compileClass, compileLiteral, Nodes, type Frag } from './re2bytes.js';
+import { foldOrbit, isFoldLiteral, runesToRanges } from './re2fold.js';
+import { flattenSize } from './re2flatten.js';
 
 /** The error level Envoy applies when its runtime does not say otherwise. */
 export const ENVOY_RE2_MAX_PROGRAM_SIZE = 100;
@@ -195,61 +197,6 @@ function translate(src: Source, start: number): { nodes: Nodes; start: number } 
   }
   for (const p of patches) nodes.at(p.node)[p.field] = begin.get(p.to) ?? 0;
   return { nodes, start: begin.get(src.land(start)) ?? 0 };
-}
-
-/** Prog::Flatten's instruction count (MarkSuccessors, MarkDominator, EmitList). */
-function flattenSize(nodes: Nodes, start: number, startUnanchored: number): number {
-  const roots = new Set<number>([0, startUnanchored, start]);
-  const preds = new Map<number, number[]>();
-  const seen = new Set<number>();
-  const stack = [startUnanchored];
-  while (stack.length > 0) {
-    for (let id = stack.pop() ?? 0; !seen.has(id); ) {
-      seen.add(id);
-      const n = nodes.at(id);
-      if (n.op === 'alt') {
-        for (const out of [n.out, n.out1]) preds.set(out, [...(preds.get(out) ?? []), id]);
-        stack.push(n.out1);
-        id = n.out;
-      } else if (n.op === 'byte' || n.op === 'capture' || n.op === 'empty') {
-        roots.add(n.out);
-        id = n.out;
-      } else if (n.op === 'nop') id = n.out;
-      else break;
-    }
-  }
-  const epsilonReach = (root: number): Set<number> => {
-    const reached = new Set<number>();
-    const todo = [root];
-    while (todo.length > 0) {
-      for (let id = todo.pop() ?? 0; !reached.has(id); ) {
-        reached.add(id);
-        if (id !== root && roots.has(id)) break;
-        const n = nodes.at(id);
-        if (n.op === 'alt') {
-          todo.push(n.out1);
-          id = n.out;
-        } else if (n.op === 'nop') id = n.out;
-        else break;
-      }
-    }
-    return reached;
-  };
-  const sorted = [...roots].sort((a, b) => a - b);
-  for (let k = sorted.length - 1; k > 0; k--) {
-    const root = sorted[k] ?? 0;
-    if (root === start || root === startUnanchored) continue;
-    const reached = epsilonReach(root);
-    for (const id of reached) if ((preds.get(id) ?? []).some((p) => !reached.has(p))) roots.add(id);
-  }
-  let size = 0;
-  for (const root of roots) {
-    for (const id of epsilonReach(root)) {
-      const op = nodes.at(id).op;
-      if ((id !== root && roots.has(id)) || (op !== 'alt' && op !== 'nop')) size += 1;
-    }
-  }
-  return size;
 }
 
 /** C++ RE2's ProgramSize() for `regex` (see above); undefined when it does not compile. */

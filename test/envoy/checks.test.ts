@@ -47,4 +47,11 @@ describe("Envoy's checks", () => {
     expect(vhost({ direct_response: { status: 403, body: { inline_string: 'x'.repeat(4097) } } })).toEqual([expect.stringContaining('4097 bytes')]);
     expect(vhost({ direct_response: { status: 403, body: { inline_string: 'x'.repeat(4096) } } })).toEqual([]);
   });
+
+  it('TLS: names or a CRL checked without a trusted CA, inline', () => {
+    const tls = (validation: JsonObject): JsonObject => ({ transport_socket: { name: 'envoy.transport_sockets.tls', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext', common_tls_context: { validation_context: validation } } } });
+    const san = { match_typed_subject_alt_names: [{ san_type: 'DNS', matcher: { exact: 'a.org' } }] };
+    expect(cluster(tls(san))).toEqual([expect.stringContaining('without a trusted CA')]);
+    expect(cluster(tls({ ...san, trusted_ca: { inline_string: 'x' } }))).toEqual([]);
+  });
 });
