@@ -10,13 +10,15 @@
 //      would otherwise tag cluster stats with the service path only; access logs show it as
 //      %UPSTREAM_CLUSTER%, %UPSTREAM_CLUSTER_RAW% keeps the name);
 //   2. `cluster_data` (the base the operator writes): overrides the defaults, adds any field;
-//   3. the expose's own settings: lb_policy, and upstream TLS when cluster_certificates is set;
+//   3. the expose's own settings: lb_policy, upstream TLS when cluster_certificates or cluster_sni
+//      is set, circuit breakers and outlier detection from their keywords (resilience.ts);
 //   4. always the janitor's: name, type EDS, eds_cluster_config (ADS, v3). `cluster_data` fields
 //      that would contradict them are dropped: cluster_type (oneof sibling of type) and
 //      load_assignment (endpoints come from EDS).
 import type { Expose } from '../model/types.js';
 import { adsConfigSource, duration, statName, uint32Value } from './core.js';
 import { asJsonObject, deepMerge, omit, type JsonObject } from '../proto/json.js';
+import { resilience } from './resilience.js';
 import { upstreamTlsTransportSocket } from './tls.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -42,9 +44,11 @@ function clusterDefaults(expose: Expose): JsonObject {
 }
 
 function exposeSettings(expose: Expose): JsonObject {
+  const tls = expose.clusterCertificates.length > 0 || expose.upstreamSni !== undefined;
   return {
     lb_policy: expose.lbPolicy,
-    ...(expose.clusterCertificates.length > 0 ? { transport_socket: upstreamTlsTransportSocket(expose.clusterCertificates) } : {}),
+    ...(tls ? { transport_socket: upstreamTlsTransportSocket(expose.clusterCertificates, expose.upstreamSni) } : {}),
+    ...resilience(expose),
   };
 }
 

@@ -4,7 +4,8 @@
 // operator's values override the janitor's defaults (stat_prefix, codec_type, use_remote_address,
 // normalize_path, merge_slashes, upgrade_configs, timeouts, access_log, ...), EXCEPT the fields
 // that tie the filter to the rest of the configuration, which the janitor always owns:
-//   tcp_proxy: `cluster` (its oneof sibling `weighted_clusters` is dropped);
+//   tcp_proxy: `cluster`, unless filter_config_data brings `weighted_clusters` (a connection split
+//     between clusters of the service's namespace: the model refuses other namespaces' clusters);
 //   http_connection_manager: `rds` (siblings `route_config`, `scoped_routes` dropped), and the
 //     router stays the last HTTP filter (appended when the operator's `http_filters` lack it);
 //   udp_proxy: `matcher` (the deprecated sibling `cluster` dropped).
@@ -31,7 +32,8 @@ function configure(defaults: JsonObject, data: JsonObject, owned: JsonObject, on
 
 /** envoy.filters.network.tcp_proxy to one cluster. */
 export function tcpProxyFilter(statPrefix: string, cluster: string, data: JsonObject = {}): JsonObject {
-  const fields = configure({ stat_prefix: statPrefix }, data, { cluster }, ['cluster', 'weighted_clusters']);
+  const split = isJsonObject(data['weighted_clusters']);
+  const fields = configure({ stat_prefix: statPrefix }, data, split ? {} : { cluster }, split ? ['cluster'] : ['cluster', 'weighted_clusters']);
   return filter(FILTER.tcpProxy, MSG.tcpProxy, fields);
 }
 

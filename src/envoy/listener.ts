@@ -9,7 +9,7 @@ import { listenerAddress, statName } from './core.js';
 import { httpConnectionManagerFilter, tcpProxyFilter, tlsInspectorListenerFilter, udpProxyListenerFilter } from './filters.js';
 import { asJsonObject, byName, isJsonObject, sortedUnique, type JsonObject } from '../proto/json.js';
 import { RouteConfiguration, VirtualHost } from './route.js';
-import { downstreamTlsTransportSocket } from './tls.js';
+import { ALPN_PROTOCOLS, downstreamTlsTransportSocket } from './tls.js';
 
 /** A server name Envoy takes: no `*`, or one leading `*.` and none elsewhere. */
 export function isServerNamePattern(name: string): boolean {
@@ -42,7 +42,7 @@ export interface ListenerPart {
   readonly routeConfiguration?: JsonObject;
   /** http: route.v3.VirtualHost messages for the listener's shared RouteConfiguration. */
   readonly virtualHosts: readonly JsonObject[];
-  /** The expose brings filter_config_data (a plain-HTTP expose without it joins the shared chain as built). */
+  /** The expose brings filter_config_data or http2 = false (a plain-HTTP expose without either joins the shared chain as built). */
   readonly filterConfig: boolean;
 }
 
@@ -77,18 +77,35 @@ function l4Chain(expose: Expose, names: readonly string[]): JsonObject {
   return { ...chain, transport_socket: downstreamTlsTransportSocket(expose.listenerCertificates, []) };
 }
 
-/** The plain-HTTP chain of a listener, built with one expose's filter_config_data (shared by every plain-HTTP expose on it). */
-export function httpChain(listener: string, filterConfigData: Expose['filterConfigData']): JsonObject {
-  return { name: HTTP_CHAIN, filters: [httpConnectionManagerFilter(statName(listener), listener, asJsonObject(filterConfigData))] };
+/** The operator's connection manager data, with `http2 = false` as the HTTP1 codec beneath it. */
+function hcmData(expose: Pick<Expose, 'filterConfigData' | 'http2'>): JsonObject {
+  const data = asJsonObject(expose.filterConfigData);
+  return expose.http2 || data['codec_type'] !== undefined ? data : { codec_type: 'HTTP1', ...data };
+}
+
+/** The plain-HTTP chain of a listener, built with one expose's data (shared by every plain-HTTP expose on it). */
+export function httpChain(listener: string, expose: Pick<Expose, 'filterConfigData' | 'http2'>): JsonObject {
+  return { name: HTTP_CHAIN, filters: [httpConnectionManagerFilter(statName(listener), listener, hcmData(expose))] };
+}
+
+/**
+ * ALPN follows the codec the connection manager speaks: h2 only where it can speak HTTP/2
+ * (AUTO: both, HTTP1: http/1.1 only, HTTP2: h2 only).
+ */
+export function alpnFor(hcm: JsonObject): readonly string[] {
+  const config = isJsonObject(hcm['typed_config']) ? hcm['typed_config'] : {};
+  const codec = config['codec_type'] ?? 'AUTO';
+  return codec === 'HTTP1' ? ['http/1.1'] : codec === 'HTTP2' ? ['h2'] : ALPN_PROTOCOLS;
 }
 
 function httpsChain(expose: Expose, listener: string, names: readonly string[]): JsonObject {
   const routes = chainRouteConfigName(listener, expose.clusterName);
+  const hcm = httpConnectionManagerFilter(statName(listener), routes, hcmData(expose));
   return {
     name: expose.clusterName,
     ...matchOn(names),
-    filters: [httpConnectionManagerFilter(statName(listener), routes, asJsonObject(expose.filterConfigData))],
-    transport_socket: downstreamTlsTransportSocket(expose.listenerCertificates),
+    filters: [hcm],
+    transport_socket: downstreamTlsTransportSocket(expose.listenerCertificates, alpnFor(hcm)),
   };
 }
 
@@ -97,7 +114,7 @@ export function exposeListenerPart(expose: Expose): ListenerPart {
   const { address, port, protocol } = expose.listener;
   const name = listenerName(address, port, protocol);
   const kind = listenerKind(expose);
-  const base = { name, address: expose.listener, kind, expose: expose.rid, virtualHosts: [], filterConfig: expose.filterConfigData !== undefined };
+  const base = { name, address: expose.listener, kind, expose: expose.rid, virtualHosts: [], filterConfig: expose.filterConfigData !== undefined || !expose.http2 };
   switch (kind) {
     case 'udp':
       return { ...base, serverNames: [], udpFilter: udpProxyListenerFilter(statName(expose.clusterName), expose.clusterName, asJsonObject(expose.filterConfigData)) };
@@ -107,9 +124,10 @@ export function exposeListenerPart(expose: Expose): ListenerPart {
       return { ...base, serverNames: names, chain: l4Chain(expose, names) };
     }
     case 'http':
-      return { ...base, serverNames: [], chain: httpChain(name, expose.filterConfigData), virtualHosts: expose.vhosts.map(VirtualHost) };
+      return { ...base, serverNames: [], chain: httpChain(name, expose), virtualHosts: expose.vhosts.map(VirtualHost) };
     case 'https': {
-      const names = serverNames(expose.vhosts.flatMap((v) => v.hostnames));
+      // with `sni`, the chain matches those names (the OpenSVC documentation's SNI then L7 steps)
+      const names = serverNames(expose.sni.length > 0 ? expose.sni : expose.vhosts.flatMap((v) => v.hostnames));
       const routeConfiguration = RouteConfiguration(chainRouteConfigName(name, expose.clusterName), expose.vhosts.map(VirtualHost));
       return { ...base, serverNames: names, chain: httpsChain(expose, name, names), routeConfiguration };
     }

@@ -35,10 +35,16 @@ export function HashPolicy(policy: HashPolicyModel): JsonObject {
   }
 }
 
-/** route.v3.RouteAction: to the expose's cluster (or the cluster a header names). */
+function target(action: Extract<RouteActionModel, { kind: 'route' }>): JsonObject {
+  if (action.clusterHeader !== undefined) return { cluster_header: action.clusterHeader };
+  if (action.weightedClusters !== undefined) return { weighted_clusters: { clusters: action.weightedClusters.map((c) => ({ name: c.name, weight: { value: c.weight } })) } };
+  return { cluster: action.cluster };
+}
+
+/** route.v3.RouteAction: to the expose's cluster (or the cluster a header names, or a weighted split). */
 export function RouteAction(action: Extract<RouteActionModel, { kind: 'route' }>): JsonObject {
   return {
-    ...(action.clusterHeader !== undefined ? { cluster_header: action.clusterHeader } : { cluster: action.cluster }),
+    ...target(action),
     ...(action.prefixRewrite !== undefined ? { prefix_rewrite: action.prefixRewrite } : {}),
     ...(action.hostRewrite !== undefined ? { host_rewrite_literal: action.hostRewrite } : {}),
     ...(action.timeoutMs !== undefined ? { timeout: duration(action.timeoutMs) } : {}),
@@ -58,10 +64,25 @@ export function RedirectAction(action: Extract<RouteActionModel, { kind: 'redire
   };
 }
 
+/** route.v3.DirectResponseAction: Envoy answers with this status (and body). */
+export function DirectResponseAction(action: Extract<RouteActionModel, { kind: 'direct' }>): JsonObject {
+  return { status: action.status, ...(action.body !== undefined ? { body: { inline_string: action.body } } : {}) };
+}
+
+function action(route: RouteModel): JsonObject {
+  switch (route.action.kind) {
+    case 'route':
+      return { route: RouteAction(route.action) };
+    case 'direct':
+      return { direct_response: DirectResponseAction(route.action) };
+    case 'redirect':
+      return { redirect: RedirectAction(route.action) };
+  }
+}
+
 /** route.v3.Route, named after its section rid. */
 export function Route(route: RouteModel): JsonObject {
-  const action: JsonObject = route.action.kind === 'route' ? { route: RouteAction(route.action) } : { redirect: RedirectAction(route.action) };
-  return { name: route.rid, match: RouteMatch(route.match), ...action };
+  return { name: route.rid, match: RouteMatch(route.match), ...action(route) };
 }
 
 /**

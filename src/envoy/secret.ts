@@ -17,6 +17,7 @@ export function CertificateValidationContext(secret: ValidationContextSecret): J
   return {
     ...(secret.trustedCa ? { trusted_ca: dataSource(secret.trustedCa) } : {}),
     ...(secret.verifyCertificateHash.length > 0 ? { verify_certificate_hash: [...secret.verifyCertificateHash].sort() } : {}),
+    ...(secret.subjectAltNames.length > 0 ? { match_typed_subject_alt_names: secret.subjectAltNames.map((n) => ({ san_type: n.type, matcher: { exact: n.value } })) } : {}),
   };
 }
 

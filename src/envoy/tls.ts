@@ -12,14 +12,40 @@ function validationSecret(certificates: readonly Certificate[]): string | undefi
   return sortedUnique(certificates.flatMap((c) => (c.validationSecret ? [c.validationSecret] : [])))[0];
 }
 
+/** type.matcher.v3 SubjectAltNameMatcher list of the certificates' verify_subject_alt_name, in order, once each. */
+function sanMatchers(certificates: readonly Certificate[]): JsonObject[] {
+  const seen = new Set<string>();
+  const out: JsonObject[] = [];
+  for (const san of certificates.flatMap((c) => c.subjectAltNames ?? [])) {
+    const key = `${san.type}:${san.value}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ san_type: san.type, matcher: { exact: san.value } });
+  }
+  return out;
+}
+
+/**
+ * The validation part: the SDS validation context, and when certificate sections pin peer names
+ * (verify_subject_alt_name), a combined context whose default part holds the names (this chain's
+ * own rule, the secret's CA and hashes coming over SDS).
+ */
+function validationPart(certificates: readonly Certificate[]): JsonObject {
+  const validation = validationSecret(certificates);
+  if (validation === undefined) return {};
+  const sans = sanMatchers(certificates);
+  if (sans.length === 0) return { validation_context_sds_secret_config: sdsSecretConfig(validation) };
+  return { combined_validation_context: { default_validation_context: { match_typed_subject_alt_names: sans }, validation_context_sds_secret_config: sdsSecretConfig(validation) } };
+}
+
 /** tls.v3.CommonTlsContext: TLS 1.2 minimum, SDS certificates, optional SDS validation context. */
 export function commonTlsContext(certificates: readonly Certificate[], alpn: readonly string[]): JsonObject {
-  const validation = validationSecret(certificates);
+  const own = sortedUnique(certificates.flatMap((c) => (c.tlsSecret === undefined ? [] : [c.tlsSecret])));
   return {
     tls_params: { tls_minimum_protocol_version: 'TLSv1_2' },
     ...(alpn.length > 0 ? { alpn_protocols: [...alpn] } : {}),
-    tls_certificate_sds_secret_configs: sortedUnique(certificates.map((c) => c.tlsSecret)).map(sdsSecretConfig),
-    ...(validation ? { validation_context_sds_secret_config: sdsSecretConfig(validation) } : {}),
+    ...(own.length > 0 ? { tls_certificate_sds_secret_configs: own.map(sdsSecretConfig) } : {}),
+    ...validationPart(certificates),
   };
 }
 
@@ -30,9 +56,9 @@ export function downstreamTlsContext(certificates: readonly Certificate[], alpn:
   return { common_tls_context: context, ...(mutual ? { require_client_certificate: boolValue(true) } : {}) };
 }
 
-/** Upstream TLS (cluster_certificates): client certificate to the backend, backend checked when a validation secret is set. */
-export function upstreamTlsContext(certificates: readonly Certificate[]): JsonObject {
-  return { common_tls_context: commonTlsContext(certificates, []) };
+/** Upstream TLS (cluster_certificates, cluster_sni): client certificate to the backend when one is given, backend checked when a validation secret is set, SNI when asked. */
+export function upstreamTlsContext(certificates: readonly Certificate[], sni?: string): JsonObject {
+  return { common_tls_context: commonTlsContext(certificates, []), ...(sni !== undefined ? { sni } : {}) };
 }
 
 export function tlsTransportSocket(typeName: typeof MSG.downstreamTlsContext | typeof MSG.upstreamTlsContext, context: JsonObject): JsonObject {
@@ -44,7 +70,7 @@ export function downstreamTlsTransportSocket(certificates: readonly Certificate[
   return tlsTransportSocket(MSG.downstreamTlsContext, downstreamTlsContext(certificates, alpn));
 }
 
-export function upstreamTlsTransportSocket(certificates: readonly Certificate[]): JsonObject {
-  return tlsTransportSocket(MSG.upstreamTlsContext, upstreamTlsContext(certificates));
+export function upstreamTlsTransportSocket(certificates: readonly Certificate[], sni?: string): JsonObject {
+  return tlsTransportSocket(MSG.upstreamTlsContext, upstreamTlsContext(certificates, sni));
 }
 

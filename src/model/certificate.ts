@@ -1,12 +1,12 @@
 // `certificate#N` (certificate.tls): where a certificate and key come from, resolved to SDS names,
 // and the SDS secrets themselves (values from the secret objects or inline keywords, checked).
 import type { ModelContext } from './context.js';
-import { parseAbsolutePath, parseString, parseText } from './keywords.js';
+import { parseAbsolutePath, parseList, parseString, parseText } from './keywords.js';
 import { inlineTlsSecretName, secretPath, tlsSecretName, validationSecretName } from './names.js';
 import { accept, refuse, show, type Parsed } from './problems.js';
 import { memo, reader, type Scope, type SectionReader } from './scope.js';
-import { checkKeyPair, parseCertificateHashes, parseCertificates } from './secrets.js';
-import type { Certificate, DataSource, SecretModel, TlsCertificateSecret, ValidationContextSecret } from './types.js';
+import { checkKeyPair, parseCertificateHashes, parseCertificates, parseSubjectAltNames } from './secrets.js';
+import type { Certificate, DataSource, SecretModel, SubjectAltName, TlsCertificateSecret, ValidationContextSecret } from './types.js';
 
 export interface CertificateSpec {
   readonly certificate: Certificate;
@@ -105,9 +105,25 @@ function validationContext(scope: Scope, ctx: ModelContext, r: SectionReader, na
     r.report('validation_secret', bad.reason, bad.message, path);
     return undefined;
   }
+  const sanText = values.verify_subject_alt_name ?? '';
+  const sans = sanText.trim() === '' ? undefined : parseSubjectAltNames(sanText, `the secret ${path} verify_subject_alt_name has `);
+  if (sans !== undefined && !sans.ok) {
+    r.report('validation_secret', 'InvalidSecret', sans.message, path);
+    return undefined;
+  }
+  if (sans !== undefined && ca === undefined) {
+    r.report('validation_secret', 'InvalidSecret', `the secret ${path} has verify_subject_alt_name and no trusted_ca: Envoy refuses name checks of peer certificates without a trusted CA.`, path);
+    return undefined;
+  }
   const verifyCertificateHash = hashes.ok ? hashes.value : [];
-  const base = { kind: 'validation_context', name: validationSecretName(scope.svc.namespace, name), verifyCertificateHash } as const;
+  const base = { kind: 'validation_context', name: validationSecretName(scope.svc.namespace, name), verifyCertificateHash, subjectAltNames: sans?.ok ? sans.value : [] } as const;
   return ca === undefined ? base : { ...base, trustedCa: { inline: ca } };
+}
+
+function parseSanKeyword(v: unknown): Parsed<SubjectAltName[]> {
+  const list = parseList(v);
+  if (!list.ok) return list;
+  return parseSubjectAltNames(list.value, 'has ');
 }
 
 export function parseCertificate(scope: Scope, ctx: ModelContext, rid: string): CertificateSpec | undefined {
@@ -120,13 +136,22 @@ export function parseCertificate(scope: Scope, ctx: ModelContext, rid: string): 
     const local = localTlsSecret(scope, r);
     if (secretName !== undefined && local !== undefined) {
       r.report('certificate_secret', 'InvalidValue', 'certificate_secret and the *_filename / *_inline_string keywords are both set; keep one source for the certificate.');
-    } else if (secretName === undefined && local === undefined && r.clean()) {
-      r.report('certificate_secret', 'MissingKeyword', 'a certificate needs certificate_secret, or certificate_chain_* and private_key_* keywords, and none is set.');
+    } else if (secretName === undefined && local === undefined && validationName === undefined && r.clean()) {
+      r.report('certificate_secret', 'MissingKeyword', 'a certificate needs certificate_secret, or certificate_chain_* and private_key_* keywords, or (to check a backend without a client certificate) validation_secret alone, and none is set.');
     }
     const tls = secretName !== undefined ? fromSecretObject(scope, ctx, r, secretName) : local;
     const validation = validationName === undefined ? undefined : validationContext(scope, ctx, r, validationName);
-    if (!r.clean() || tls === undefined) return undefined;
-    const certificate: Certificate = { rid, tlsSecret: tls.name, ...(validation !== undefined && { validationSecret: validation.name }) };
-    return { certificate, secrets: validation === undefined ? [tls] : [tls, validation] };
+    const sans = r.get('verify_subject_alt_name', parseSanKeyword);
+    if (sans !== undefined && validation?.trustedCa === undefined && r.clean()) {
+      r.report('verify_subject_alt_name', 'MissingKeyword', 'verify_subject_alt_name checks the names of peer certificates, which Envoy does only against a trusted CA: set validation_secret to a secret with a trusted_ca key.', sans.map((n) => `${n.type}:${n.value}`));
+    }
+    if (!r.clean() || (tls === undefined && validation === undefined)) return undefined;
+    const certificate: Certificate = {
+      rid,
+      ...(tls !== undefined && { tlsSecret: tls.name }),
+      ...(validation !== undefined && { validationSecret: validation.name }),
+      ...(sans !== undefined && { subjectAltNames: sans }),
+    };
+    return { certificate, secrets: [...(tls === undefined ? [] : [tls]), ...(validation === undefined ? [] : [validation])] };
   });
 }

@@ -8,4 +8,6 @@ export interface ModelContext {
   readonly secrets: (secretPath: string) => SecretValues | undefined;
   /** The port allocated for an expose asking `listener_port = 0` (see ports.ts), if any. */
   readonly listenerPort: (servicePath: string, rid: string) => number | undefined;
+  /** The time certificates are checked against (epoch ms); default: now. */
+  readonly now?: () => number;
 }

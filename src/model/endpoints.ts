@@ -53,3 +53,27 @@ function better(a: Endpoint, b: Endpoint): boolean {
   const rank = HEALTH_RANK[a.health] - HEALTH_RANK[b.health];
   return rank < 0 || (rank === 0 && a.node < b.node);
 }
+
+/** An ip resource whose `ipaddr` is set but is no IP address: its instance cannot be an endpoint. */
+export interface InvalidAddress {
+  readonly node: string;
+  readonly rid: string;
+  readonly value: unknown;
+  /** The exposes (of `rids`) it lists. */
+  readonly exposes: readonly string[];
+}
+
+/** The ip resources listing one of `rids` with an ipaddr that is not an IP literal (null or empty: not known yet, skipped). */
+export function invalidAddresses(instances: readonly InstanceRef[], rids: ReadonlySet<string>): InvalidAddress[] {
+  const out: InvalidAddress[] = [];
+  for (const { instance } of instances) {
+    for (const [rid, res] of Object.entries(instance.resources).sort(([a], [b]) => compareStrings(a, b))) {
+      if (!isIpResource(res)) continue;
+      const exposes = [...rids].filter((e) => listsExpose(res, e)).sort(compareStrings);
+      const value = res.info['ipaddr'];
+      if (exposes.length === 0 || value === null || value === undefined || value === '' || addressOf(res) !== undefined) continue;
+      out.push({ node: instance.node, rid, value, exposes });
+    }
+  }
+  return out;
+}

@@ -5,12 +5,15 @@
 // 0 → the port the janitor allocated (ports.ts, through ModelContext.listenerPort);
 // `cluster_private_key_filename` is accepted and ignored, as the Python janitor did.
 import { parseCertificate, type CertificateSpec } from './certificate.js';
+import { certificateWarnings } from './certificate-warnings.js';
 import type { ModelContext } from './context.js';
 import { isHostname, parseNameList } from './hostnames.js';
-import { parseAddress, parseJsonObject, parseList, parseLbPolicy, parseListenerPort, parsePort, parseProtocol } from './keywords.js';
+import { parseAddress, parseBool, parseJsonObject, parseList, parseLbPolicy, parseListenerPort, parsePort, parseProtocol } from './keywords.js';
 import { clusterName } from './names.js';
 import { problem, show } from './problems.js';
 import { reader, resolveRefs, where, type Scope, type SectionReader } from './scope.js';
+import { checkClusterRefs, checkSecretRefs } from './secret-refs.js';
+import { upstreamExtras } from './upstream.js';
 import { SECTION_TYPE } from './sections.js';
 import type { Certificate, Expose, LbPolicy, SecretModel, VirtualHost } from './types.js';
 import { bindVhost, parseVhost } from './vhost.js';
@@ -48,7 +51,12 @@ function certificates(scope: Scope, ctx: ModelContext, r: SectionReader, kw: str
   if (contexts.size > 1) {
     r.report(kw, 'InvalidValue', `${kw} names certificates with different validation_secret values (${[...contexts].join(', ')}); one TLS context checks peers against one validation context.`, rids);
   }
-  const secrets = new Set(out.map((c) => c.certificate.tlsSecret));
+  const secrets = new Set(out.flatMap((c) => (c.certificate.tlsSecret === undefined ? [] : [c.certificate.tlsSecret])));
+  if (kw === 'listener_certificates') {
+    for (const c of out.filter((x) => x.certificate.tlsSecret === undefined)) {
+      r.report(kw, 'InvalidValue', `listener_certificates names ${c.certificate.rid}, which has only a validation_secret: a listener terminating TLS presents a certificate (certificate_secret or the certificate_chain_*/private_key_* keywords). A validation-only section checks backends, in cluster_certificates.`, c.certificate.rid);
+    }
+  }
   if (kw === 'cluster_certificates' && secrets.size > 1) {
     r.report(kw, 'Unsupported', `cluster_certificates names ${secrets.size} different certificate secrets (${[...secrets].sort().join(', ')}); Envoy presents one client certificate to a backend (its upstream TLS context takes one): name one.`, rids);
   }
@@ -76,13 +84,14 @@ function vhosts(scope: Scope, r: SectionReader, listener: number): VirtualHost[]
 }
 
 function checkCombinations(r: SectionReader, protocol: string | undefined, sni: readonly string[], hasVhosts: boolean): void {
+  const terminates = r.raw('listener_certificates') !== undefined;
   if (protocol === 'udp') {
     for (const kw of ['sni', 'vhosts', 'listener_certificates', 'cluster_certificates']) {
       if (r.raw(kw) !== undefined) r.report(kw, 'Unsupported', `${kw} needs protocol tcp; a UDP expose is proxied datagram by datagram (no TLS, no HTTP).`, r.raw(kw));
     }
   }
-  if (sni.length > 0 && hasVhosts) {
-    r.report('sni', 'InvalidValue', 'sni (TLS passthrough to the backend) and vhosts (HTTP routing) cannot be combined; to terminate TLS for vhosts use listener_certificates.', sni);
+  if (sni.length > 0 && hasVhosts && !terminates) {
+    r.report('sni', 'InvalidValue', 'sni with vhosts and no listener_certificates would pass TLS through to the backend, and the gateway cannot route HTTP it cannot read: add listener_certificates (the chain then matches the sni names, terminates TLS and routes on the vhosts), or remove vhosts for a plain passthrough.', sni);
   }
 }
 
@@ -92,9 +101,25 @@ function checkHashPolicies(scope: Scope, exposeRid: string, lb: LbPolicy, hosts:
     for (const route of host.routes) {
       if (route.action.kind !== 'route' || route.action.hashPolicies.length === 0) continue;
       const rids = route.action.hashPolicies.map((h) => h.rid);
-      scope.problems.add(problem(where(scope, route.rid), 'hash_policies', 'InvalidValue', `hash_policies only work with lb_policy ring_hash or maglev, and ${exposeRid} (through ${host.rid}) uses ${lb.toLowerCase()}: set lb_policy = ring_hash (or maglev) on ${exposeRid}, or remove the hash policies.`, rids));
+      scope.warnings.add(problem(where(scope, route.rid), 'hash_policies', 'NoEffect', `hash_policies have no effect here: ${exposeRid} (through ${host.rid}) uses lb_policy ${lb.toLowerCase()}, which does not hash requests, and Envoy ignores them (only ring_hash and maglev do). The route is served; set lb_policy = ring_hash (or maglev) on ${exposeRid} to use them, or remove them.`, rids));
     }
   }
+}
+
+/** The message filter_config_data is merged into: the expose's main network filter. */
+function mainFilterType(protocol: string | undefined, http: boolean): string {
+  if (protocol === 'udp') return 'envoy.extensions.filters.udp.udp_proxy.v3.UdpProxyConfig';
+  return http ? 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager' : 'envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy';
+}
+
+/** `http2` (cluster files), reconciled with filter_config_data's codec_type. */
+function httpTwo(r: SectionReader, data: Readonly<Record<string, unknown>> | undefined): boolean {
+  const asked = r.get('http2', parseBool);
+  const codec = data?.['codec_type'];
+  if (asked === false && codec !== undefined && codec !== 'HTTP1') {
+    r.report('http2', 'InvalidValue', `http2 = false asks for the HTTP1 codec, and filter_config_data sets codec_type ${show(codec)}: keep one.`, false);
+  }
+  return codec === undefined ? asked !== false : codec !== 'HTTP1';
 }
 
 export function parseExpose(scope: Scope, ctx: ModelContext, rid: string): ExposeSpec | undefined {
@@ -112,11 +137,22 @@ export function parseExpose(scope: Scope, ctx: ModelContext, rid: string): Expos
   const sni = r.get('sni', (v) => parseNameList(v, isHostname, 'a server name')) ?? [];
   const clusterData = r.get('cluster_data', parseJsonObject);
   const filterConfigData = r.get('filter_config_data', parseJsonObject);
+  const http2 = httpTwo(r, filterConfigData);
+  const extras = upstreamExtras(r);
   const hosts = vhosts(scope, r, listener.port ?? 0);
   const listenerCerts = certificates(scope, ctx, r, 'listener_certificates');
   const clusterCerts = certificates(scope, ctx, r, 'cluster_certificates');
   checkCombinations(r, protocol, sni, r.raw('vhosts') !== undefined);
+  const own = { namespace: scope.svc.namespace, service: scope.svc.path, certificates: [...listenerCerts, ...clusterCerts].map((c) => c.certificate) };
+  checkSecretRefs(r, 'cluster_data', 'envoy.config.cluster.v3.Cluster', clusterData, own);
+  checkSecretRefs(r, 'filter_config_data', mainFilterType(protocol, r.raw('vhosts') !== undefined), filterConfigData, own);
+  checkClusterRefs(r, 'filter_config_data', filterConfigData, own);
+  checkClusterRefs(r, 'cluster_data', clusterData, own);
   if (lbPolicy !== undefined) checkHashPolicies(scope, rid, lbPolicy, hosts);
+  certificateWarnings(scope, listenerCerts, sni.length > 0 ? sni : hosts.flatMap((h) => h.hostnames), ctx.now?.() ?? Date.now());
+  if (r.raw('http2') !== undefined && hosts.length === 0) {
+    scope.warnings.add(problem(where(scope, rid), 'http2', 'NoEffect', 'http2 has no effect here: it sets the codec of an HTTP connection manager, and this expose has no vhosts (its traffic is proxied as TCP or UDP).', r.raw('http2')));
+  }
   if (!r.clean() || port === undefined || protocol === undefined || address === undefined || listener.port === undefined || lbPolicy === undefined) return undefined;
   const certs = (specs: CertificateSpec[]): Certificate[] => specs.map((s) => s.certificate);
   const expose: Expose = {
@@ -133,6 +169,8 @@ export function parseExpose(scope: Scope, ctx: ModelContext, rid: string): Expos
     clusterCertificates: certs(clusterCerts),
     ...(clusterData !== undefined && { clusterData }),
     ...(filterConfigData !== undefined && { filterConfigData }),
+    http2,
+    ...extras,
   };
   return { expose, secrets: [...listenerCerts, ...clusterCerts].flatMap((c) => c.secrets) };
 }

@@ -3,6 +3,7 @@
 import { parseHost } from './hostnames.js';
 import { parseBool, parseDuration, parseList, parseRedirectCode, parseRegex, parseToken, parseUrlPath } from './keywords.js';
 import { parseHashPolicy } from './hashpolicy.js';
+import { parseDirect, parseWeightedClusters } from './route-actions.js';
 import { memo, reader, resolveRefs, type Scope, type SectionReader } from './scope.js';
 import { SECTION_TYPE } from './sections.js';
 import type { HashPolicy, RouteAction, RouteMatch } from './types.js';
@@ -15,7 +16,8 @@ export interface RouteSpec {
 }
 
 const MATCH_KWS = ['match_prefix', 'match_path', 'match_regex'] as const;
-const ROUTE_KWS = ['route_prefix_rewrite', 'route_host_rewrite', 'route_cluster_header', 'route_timeout', 'hash_policies'] as const;
+const ROUTE_KWS = ['route_prefix_rewrite', 'route_host_rewrite', 'route_cluster_header', 'route_timeout', 'hash_policies', 'route_weighted_clusters'] as const;
+const DIRECT_KWS = ['direct_response_status', 'direct_response_body'] as const;
 const REDIRECT_STRINGS = ['redirect_host_redirect', 'redirect_path_redirect', 'redirect_prefix_rewrite', 'redirect_response_code'] as const;
 const REDIRECT_BOOLS = ['redirect_https_redirect', 'redirect_strip_query'] as const;
 
@@ -87,9 +89,14 @@ function parseForward(scope: Scope, r: SectionReader, match: RouteMatch | undefi
   const hostRewrite = r.get('route_host_rewrite', parseHost);
   const clusterHeader = r.get('route_cluster_header', parseToken);
   const timeoutMs = r.get('route_timeout', parseDuration);
+  const weightedClusters = r.get('route_weighted_clusters', (v) => parseWeightedClusters(v, scope.svc.namespace));
+  if (weightedClusters !== undefined && clusterHeader !== undefined) {
+    r.report('route_weighted_clusters', 'InvalidValue', 'route_weighted_clusters and route_cluster_header are both set; a route picks its cluster one way: keep one.', r.raw('route_weighted_clusters'));
+  }
   return {
     kind: 'route',
     ...(clusterHeader !== undefined && { clusterHeader }),
+    ...(weightedClusters !== undefined && { weightedClusters }),
     ...(prefixRewrite !== undefined && { prefixRewrite }),
     ...(hostRewrite !== undefined && { hostRewrite }),
     ...(timeoutMs !== undefined && { timeoutMs }),
@@ -105,10 +112,12 @@ export function parseRoute(scope: Scope, rid: string): RouteSpec | undefined {
     const match = parseMatch(r);
     const redirects = redirectKeywords(r);
     const forwards = ROUTE_KWS.filter((kw) => r.raw(kw) !== undefined);
-    if (redirects.length > 0 && forwards.length > 0) {
-      r.report(redirects[0] ?? '', 'InvalidValue', `${forwards.join(', ')} and ${redirects.join(', ')} are both set; a route either forwards (route_*, hash_policies) or redirects (redirect_*), not both.`);
+    const directs = DIRECT_KWS.filter((kw) => r.raw(kw) !== undefined);
+    const kinds = [forwards, redirects, directs].filter((k) => k.length > 0);
+    if (kinds.length > 1) {
+      r.report(kinds[1]?.[0] ?? '', 'InvalidValue', `${kinds.map((k) => k.join(', ')).join(' and ')} are set together; a route either forwards (route_*, hash_policies), redirects (redirect_*) or answers itself (direct_response_*), one of them.`);
     }
-    const action = redirects.length > 0 ? parseRedirect(r) : parseForward(scope, r, match);
+    const action = directs.length > 0 ? parseDirect(r) : redirects.length > 0 ? parseRedirect(r) : parseForward(scope, r, match);
     if (!r.clean() || match === undefined || action === undefined) return undefined;
     return { rid, match, action };
   });

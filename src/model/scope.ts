@@ -7,12 +7,14 @@ import type { ResourceState } from '../source/types.js';
 export interface Scope {
   readonly svc: ServiceSections;
   readonly problems: ProblemList;
+  /** Served anyway, but worth knowing (hash policies a load balancer ignores, certificate dates and names). */
+  readonly warnings: ProblemList;
   /** Parsed sections by rid (`undefined`: the section is invalid). */
   readonly cache: Map<string, unknown>;
 }
 
 export function newScope(svc: ServiceSections): Scope {
-  return { svc, problems: new ProblemList(), cache: new Map() };
+  return { svc, problems: new ProblemList(), warnings: new ProblemList(), cache: new Map() };
 }
 
 export function where(scope: Scope, rid: string): Where {

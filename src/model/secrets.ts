@@ -2,7 +2,9 @@
 // (with its password when encrypted) and matches the leaf certificate, CA bundles parse, pinned
 // hashes are SHA-256 fingerprints. Refusals never quote secret material.
 import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { isIP } from 'node:net';
 import { accept, refuse, type Parsed } from './problems.js';
+import type { SubjectAltName } from './types.js';
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
@@ -121,4 +123,66 @@ export function parseCertificateHashes(text: string, what = 'verify_certificate_
     if (!out.includes(hex)) out.push(hex);
   }
   return accept(out);
+}
+
+/** What operators need to know of a served certificate: its validity dates and the names it covers. */
+export interface LeafFacts {
+  /** Epoch milliseconds. */
+  readonly notBefore: number;
+  readonly notAfter: number;
+  /** Subject alternative names as written (`DNS:a.org`, `IP Address:10.0.0.1`, ...). */
+  readonly names: readonly string[];
+  /** The DNS names among them, lower-cased. */
+  readonly dnsNames: readonly string[];
+}
+
+const leafFacts = new Map<string, LeafFacts | null>();
+
+/** The first certificate of a PEM chain, its dates and names; remembered per content. */
+export function leafOf(pem: string): LeafFacts | undefined {
+  const key = createHash('sha256').update(pem).digest('base64');
+  const known = leafFacts.get(key);
+  if (known !== undefined) return known ?? undefined;
+  let facts: LeafFacts | null = null;
+  const block = pem.match(PEM_CERT)?.[0];
+  try {
+    if (block !== undefined) {
+      const leaf = new X509Certificate(block);
+      const names = (leaf.subjectAltName ?? '').split(/,\s*/).filter((n) => n !== '');
+      const dnsNames = names.filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4).toLowerCase());
+      facts = { notBefore: Date.parse(leaf.validFrom), notAfter: Date.parse(leaf.validTo), names, dnsNames };
+    }
+  } catch {
+    facts = null;
+  }
+  if (leafFacts.size >= GOOD_PAIRS_MAX) leafFacts.delete(leafFacts.keys().next().value ?? '');
+  leafFacts.set(key, facts);
+  return facts ?? undefined;
+}
+
+/** True when a certificate name (`a.org`, `*.a.org`) covers `host` (RFC 6125: one leftmost label). */
+export function nameCovers(name: string, host: string): boolean {
+  const h = host.toLowerCase();
+  if (name === h) return true;
+  if (!name.startsWith('*.')) return false;
+  const dot = h.indexOf('.');
+  return dot > 0 && h.slice(dot) === name.slice(1);
+}
+
+const SAN_TYPES: Readonly<Record<string, SubjectAltName['type']>> = { dns: 'DNS', uri: 'URI', email: 'EMAIL', ip: 'IP_ADDRESS' };
+const DNS_NAME = /^(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/i;
+
+/** `verify_subject_alt_name`: names separated by commas or spaces, each `DNS:`, `URI:`, `EMAIL:` or `IP:` (bare: DNS). `what` starts the refusal (`... has `). */
+export function parseSubjectAltNames(text: string | readonly string[], what: string): Parsed<SubjectAltName[]> {
+  const entries = (typeof text === 'string' ? text.split(/[\s,]+/) : [...text]).map((e) => e.trim()).filter((e) => e !== '');
+  const out: SubjectAltName[] = [];
+  for (const entry of entries) {
+    const m = /^([A-Za-z]+):(.+)$/.exec(entry);
+    const type = m === null ? 'DNS' : SAN_TYPES[(m[1] ?? '').toLowerCase()];
+    const value = m === null ? entry : (m[2] ?? '');
+    const ok = type === 'DNS' ? DNS_NAME.test(value) : type === 'IP_ADDRESS' ? isIP(value) !== 0 : type === 'EMAIL' ? /^[^@\s]+@[^@\s]+$/.test(value) : type === 'URI' ? /^[a-z][a-z0-9+.-]*:\S+$/i.test(value) : false;
+    if (type === undefined || !ok) return refuse('InvalidValue', `${what}${JSON.stringify(entry)}, which is not a subject alternative name (DNS:name, URI:uri, EMAIL:address or IP:address; a bare name is DNS).`);
+    if (!out.some((x) => x.type === type && x.value === value)) out.push({ type, value });
+  }
+  return entries.length === 0 ? refuse('InvalidValue', `${what}no subject alternative name.`) : accept(out);
 }

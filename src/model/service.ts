@@ -6,7 +6,7 @@ import { splitPath } from './names.js';
 import { newScope } from './scope.js';
 import { compareStrings, exposeRids, isScalerSlave, readService, type ServiceSections } from './sections.js';
 import { parseExpose } from './expose.js';
-import type { Expose, Result, SecretModel, ServiceModel } from './types.js';
+import type { Built, Expose, SecretModel, ServiceModel } from './types.js';
 import type { ClusterState } from '../source/types.js';
 
 export type { ModelContext } from './context.js';
@@ -19,15 +19,15 @@ function emptyModel(path: string): ServiceModel {
  * Build the model of the service `path`. Objects that are not services (`sec`, `cfg`, …), unknown
  * paths and scaler slaves (served through their scaler) give an empty model.
  */
-export function buildService(state: ClusterState, path: string, ctx: ModelContext): Result<ServiceModel> {
+export function buildService(state: ClusterState, path: string, ctx: ModelContext): Built<ServiceModel> {
   if (splitPath(path).kind !== 'svc' || !state.services.has(path) || isScalerSlave(state, path)) {
-    return { ok: true, value: emptyModel(path) };
+    return { ok: true, value: emptyModel(path), warnings: [] };
   }
   return buildServiceModel(readService(state, path), ctx);
 }
 
 /** buildService of a service already read (its sections and instances). */
-export function buildServiceModel(svc: ServiceSections, ctx: ModelContext): Result<ServiceModel> {
+export function buildServiceModel(svc: ServiceSections, ctx: ModelContext): Built<ServiceModel> {
   const path = svc.path;
   const scope = newScope(svc);
   const exposes: Expose[] = [];
@@ -38,7 +38,8 @@ export function buildServiceModel(svc: ServiceSections, ctx: ModelContext): Resu
     exposes.push(spec.expose);
     for (const secret of spec.secrets) secrets.set(secret.name, secret);
   }
-  if (scope.problems.size > 0) return { ok: false, problems: scope.problems.list() };
+  const warnings = scope.warnings.list();
+  if (scope.problems.size > 0) return { ok: false, problems: scope.problems.list(), warnings };
   const sortedSecrets = [...secrets.values()].sort((a, b) => compareStrings(a.name, b.name));
-  return { ok: true, value: { path, namespace: svc.namespace, exposes, secrets: sortedSecrets } };
+  return { ok: true, value: { path, namespace: svc.namespace, exposes, secrets: sortedSecrets }, warnings };
 }

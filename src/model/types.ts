@@ -19,7 +19,10 @@ export type Reason =
   | 'SecretUnavailable'
   | 'PortUnavailable'
   | 'Conflict'
-  | 'ProtoViolation';
+  | 'ProtoViolation'
+  // warnings (served anyway):
+  | 'NoEffect'
+  | 'CertificateValidity';
 
 /** One problem with one service's input, located down to the keyword. */
 export interface Problem {
@@ -37,6 +40,9 @@ export interface Problem {
 }
 
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: readonly Problem[] };
+
+/** A model build: its result, and the warnings found on the way (served anyway, shown on the service). */
+export type Built<T> = Result<T> & { readonly warnings: readonly Problem[] };
 
 export type Protocol = 'tcp' | 'udp';
 
@@ -71,6 +77,12 @@ export interface TlsCertificateSecret {
   readonly password?: DataSource;
 }
 
+/** A subject alternative name a peer certificate must carry (one of the list). */
+export interface SubjectAltName {
+  readonly type: 'DNS' | 'URI' | 'EMAIL' | 'IP_ADDRESS';
+  readonly value: string;
+}
+
 /** A `validation_context/<ns>/sec/<name>` SDS secret. */
 export interface ValidationContextSecret {
   readonly kind: 'validation_context';
@@ -78,6 +90,8 @@ export interface ValidationContextSecret {
   readonly trustedCa?: DataSource;
   /** Lower-case hex SHA-256 fingerprints, without colons. */
   readonly verifyCertificateHash: readonly string[];
+  /** The secret's `verify_subject_alt_name` key: peers must carry one of these names. */
+  readonly subjectAltNames: readonly SubjectAltName[];
 }
 
 export type SecretModel = TlsCertificateSecret | ValidationContextSecret;
@@ -85,10 +99,12 @@ export type SecretModel = TlsCertificateSecret | ValidationContextSecret;
 /** A `certificate#N` section, resolved: the SDS names it needs. */
 export interface Certificate {
   readonly rid: string;
-  /** SDS name of the certificate and key. */
-  readonly tlsSecret: string;
+  /** SDS name of the certificate and key; absent for a validation-only section (upstream TLS without a client certificate). */
+  readonly tlsSecret?: string;
   /** SDS name of the validation context (trusted CA, pinned hashes) when `validation_secret` is set. */
   readonly validationSecret?: string;
+  /** `verify_subject_alt_name` (cluster files): the peer must carry one of these names, checked by this expose's TLS context. */
+  readonly subjectAltNames?: readonly SubjectAltName[];
 }
 
 export type HashPolicy =
@@ -114,6 +130,14 @@ export type RouteAction =
       readonly hostRewrite?: string;
       readonly timeoutMs?: number;
       readonly hashPolicies: readonly HashPolicy[];
+      /** `route_weighted_clusters` (cluster files): a split across clusters of the service's namespace, instead of `cluster`. */
+      readonly weightedClusters?: readonly { readonly name: string; readonly weight: number }[];
+    }
+  | {
+      /** `direct_response_status` / `direct_response_body` (cluster files): Envoy answers itself. */
+      readonly kind: 'direct';
+      readonly status: number;
+      readonly body?: string;
     }
   | {
       readonly kind: 'redirect';
@@ -174,6 +198,32 @@ export interface Expose {
   readonly clusterData?: Readonly<Record<string, unknown>>;
   /** `filter_config_data`: JSON merged into the main network filter's typed_config. */
   readonly filterConfigData?: Readonly<Record<string, unknown>>;
+  /**
+   * HTTP/2 towards clients on its HTTP connection manager: false (keyword `http2 = false`) makes
+   * the codec HTTP1 and TLS chains advertise ALPN http/1.1 only. filter_config_data's codec_type
+   * wins when set; ALPN always follows the codec the connection manager ends up with.
+   */
+  readonly http2: boolean;
+  /** `cluster_sni` (cluster files): the SNI sent to backends; TLS to them even without cluster_certificates. */
+  readonly upstreamSni?: string;
+  /** `circuit_breakers_*` (cluster files): Cluster.circuit_breakers, default priority. */
+  readonly circuitBreakers?: CircuitBreakers;
+  /** `outlier_detection_*` (cluster files): Cluster.outlier_detection. */
+  readonly outlierDetection?: OutlierDetection;
+}
+
+export interface CircuitBreakers {
+  readonly maxConnections?: number;
+  readonly maxPendingRequests?: number;
+  readonly maxRequests?: number;
+  readonly maxRetries?: number;
+}
+
+export interface OutlierDetection {
+  readonly consecutive5xx?: number;
+  readonly intervalMs?: number;
+  readonly baseEjectionTimeMs?: number;
+  readonly maxEjectionPercent?: number;
 }
 
 /**

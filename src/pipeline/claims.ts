@@ -46,17 +46,24 @@ function showMatch(match: RouteMatch): string {
   return `match_${match.kind} ${match.value}${match.caseSensitive === false ? ' (case-insensitive)' : ''}`;
 }
 
+/** What a plain-HTTP expose brings to its listener's shared chain ('' : nothing, it joins any). */
+export function sharedChainContent(expose: Expose): string {
+  if (expose.filterConfigData === undefined && expose.http2) return '';
+  return canonicalJson({ ...(expose.http2 ? {} : { codec_type: 'HTTP1' }), ...(expose.filterConfigData ?? {}) });
+}
+
 function chainClaims(expose: Expose, part: ListenerPart): Claim[] {
   const L = part.name;
-  const keyword = part.kind === 'https' || part.kind === 'http' ? 'vhosts' : 'sni';
+  const keyword = expose.sni.length > 0 ? 'sni' : part.kind === 'https' || part.kind === 'http' ? 'vhosts' : 'sni';
   if (part.serverNames.length > 0) {
     return part.serverNames.map((n) => ({
       key: `match\u0000${L}\u0000${serverNameKey(n)}`, mode: 'exclusive', content: '', what: `listener ${L} server name ${n}`, section: expose.rid, keyword, value: n,
     }));
   }
   if (part.kind === 'http') {
-    const content = expose.filterConfigData === undefined ? '' : canonicalJson(expose.filterConfigData);
-    return [{ key: `match\u0000${L}\u0000*`, mode: 'join', content, what: `listener ${L} plain-HTTP filter chain`, section: expose.rid, keyword: 'filter_config_data', value: expose.filterConfigData ?? null }];
+    const content = sharedChainContent(expose);
+    const keyword = expose.filterConfigData === undefined && !expose.http2 ? 'http2' : 'filter_config_data';
+    return [{ key: `match\u0000${L}\u0000*`, mode: 'join', content, what: `listener ${L} plain-HTTP filter chain`, section: expose.rid, keyword, value: keyword === 'http2' ? false : (expose.filterConfigData ?? null) }];
   }
   return [{ key: `match\u0000${L}\u0000*`, mode: 'exclusive', content: '', what: `listener ${L} default filter chain (the one without server names)`, section: expose.rid, keyword: part.kind === 'https' ? 'vhosts' : 'sni', value: [] }];
 }

@@ -8,6 +8,7 @@ import { MSG } from '../envoy/core.js';
 import { exposeListenerPart, Listener, type ListenerPart } from '../envoy/listener.js';
 import { Route } from '../envoy/route.js';
 import type { ModelContext } from '../model/context.js';
+import { leafOf } from '../model/secrets.js';
 import { buildServiceModel } from '../model/service.js';
 import type { ServiceSections } from '../model/sections.js';
 import type { Expose, Problem, SecretModel, VirtualHost } from '../model/types.js';
@@ -15,6 +16,7 @@ import { fieldNumber, framedField } from '../proto/parts.js';
 import type { JsonObject } from '../proto/json.js';
 import { encodeOnce, fullCheck } from '../validate/check.js';
 import { exposeClaims, matchKey } from './claims.js';
+import { locateInExpose, locateInRouteConfiguration, locateInVhost, locateSecret, type Location } from './locate.js';
 import { secretBytes } from './secret-bytes.js';
 import type { ChainPart, ExposeUnit, SecretPart, VhostPart } from './units.js';
 
@@ -25,24 +27,27 @@ export type Compiled =
 const FILTER_CHAINS = fieldNumber(MSG.listener, 'filter_chains');
 const VIRTUAL_HOSTS = fieldNumber(MSG.routeConfiguration, 'virtual_hosts');
 
-/** Collects ProtoViolations while messages are checked and encoded. */
+/** Collects ProtoViolations while messages are checked and encoded, each located (locate.ts). */
 class Checker {
   readonly problems: Problem[] = [];
   constructor(private readonly service: string) {}
 
-  encode(kind: string, fullName: string, name: string, expose: Expose, message: JsonObject): Uint8Array | undefined {
+  encode(kind: string, fullName: string, name: string, expose: Expose, message: JsonObject, locate?: (path: string) => Location): Uint8Array | undefined {
     const errors = fullCheck(fullName, message);
     if (errors.length === 0) return encodeOnce(fullName, message);
-    this.refuse(kind, fullName, name, expose, errors);
+    this.refuse(kind, fullName, name, expose, errors, locate);
     return undefined;
   }
 
-  refuse(kind: string, fullName: string, name: string, expose: Expose, errors: readonly string[]): void {
+  refuse(kind: string, fullName: string, name: string, expose: Expose, errors: readonly string[], locate?: (path: string) => Location): void {
     for (const error of errors) {
+      const path = error.split(':')[0] ?? '';
+      const at = locate === undefined ? locateInExpose(expose, kind, path) : locate(path);
       this.problems.push({
         service: this.service,
-        section: expose.rid,
-        ...violationKeyword(expose, kind, error),
+        section: at.section,
+        ...(at.keyword !== undefined && { keyword: at.keyword }),
+        ...(at.value !== undefined && { value: at.value }),
         reason: 'ProtoViolation',
         message: `${kind} "${name}" is not a valid ${fullName}: ${error}`,
       });
@@ -50,23 +55,10 @@ class Checker {
   }
 }
 
-/**
- * The keyword a violation comes from: a field the operator brought through cluster_data (Cluster)
- * or filter_config_data (the main network filter's typed_config), else the expose itself.
- */
-function violationKeyword(expose: Expose, kind: string, error: string): { keyword?: string } {
-  const path = error.split(':')[0] ?? '';
-  const top = path.split(/[.[]/)[0] ?? '';
-  if (kind === 'Cluster' && expose.clusterData !== undefined && top in expose.clusterData) return { keyword: 'cluster_data' };
-  const inFilter = /^filters\[0\]\.typed_config\.([A-Za-z0-9_]+)/.exec(path)?.[1] ?? /^listener_filters\[\d+\]\.typed_config\.([A-Za-z0-9_]+)/.exec(path)?.[1];
-  if (inFilter !== undefined && expose.filterConfigData !== undefined && inFilter in expose.filterConfigData) return { keyword: 'filter_config_data' };
-  return {};
-}
-
 function secretParts(check: Checker, expose: Expose, secrets: ReadonlyMap<string, SecretModel>): SecretPart[] {
   const names = new Set<string>();
   for (const c of [...expose.listenerCertificates, ...expose.clusterCertificates]) {
-    names.add(c.tlsSecret);
+    if (c.tlsSecret !== undefined) names.add(c.tlsSecret);
     if (c.validationSecret !== undefined) names.add(c.validationSecret);
   }
   const out: SecretPart[] = [];
@@ -74,14 +66,18 @@ function secretParts(check: Checker, expose: Expose, secrets: ReadonlyMap<string
     const model = secrets.get(name);
     if (model === undefined) continue;
     const built = secretBytes(model);
-    if (built.bytes !== undefined) out.push({ name, bytes: built.bytes });
-    else check.refuse('Secret', MSG.secret, name, expose, built.errors);
+    if (built.bytes === undefined) {
+      check.refuse('Secret', MSG.secret, name, expose, built.errors, () => locateSecret(expose, name));
+      continue;
+    }
+    const leaf = model.kind === 'tls_certificate' && 'inline' in model.certificateChain ? leafOf(model.certificateChain.inline) : undefined;
+    out.push({ name, bytes: built.bytes, ...(leaf !== undefined && { notAfter: Math.floor(leaf.notAfter / 1000) }) });
   }
   return out;
 }
 
 function vhostPart(check: Checker, expose: Expose, part: ListenerPart, vhost: VirtualHost, json: JsonObject): VhostPart | undefined {
-  const bytes = check.encode('VirtualHost', MSG.virtualHost, vhost.name, expose, json);
+  const bytes = check.encode('VirtualHost', MSG.virtualHost, vhost.name, expose, json, (path) => locateInVhost(expose, vhost, path));
   if (bytes === undefined) return undefined;
   return {
     rid: vhost.rid,
@@ -106,7 +102,8 @@ function compileExpose(check: Checker, service: string, expose: Expose, secrets:
   const cluster = check.encode('Cluster', MSG.cluster, expose.clusterName, expose, Cluster(expose));
   const chain = chainPart(check, expose, part);
   const udpListener = part.udpFilter === undefined ? undefined : check.encode('Listener', MSG.listener, part.name, expose, Listener(part.name, part.address, [], [part.udpFilter]));
-  const routeConfig = part.routeConfiguration === undefined ? undefined : check.encode('RouteConfiguration', MSG.routeConfiguration, String(part.routeConfiguration['name']), expose, part.routeConfiguration);
+  const config = part.routeConfiguration;
+  const routeConfig = config === undefined ? undefined : check.encode('RouteConfiguration', MSG.routeConfiguration, String(config['name']), expose, config, (path) => locateInRouteConfiguration(expose, config, path));
   const vhosts: VhostPart[] = [];
   part.virtualHosts.forEach((json, i) => {
     const vhost = expose.vhosts[i];
@@ -137,7 +134,8 @@ function compileExpose(check: Checker, service: string, expose: Expose, secrets:
 export function compileService(svc: ServiceSections, ctx: ModelContext): Compiled {
   try {
     const built = buildServiceModel(svc, ctx);
-    if (!built.ok) return { ok: false, problems: built.problems, warnings: [] };
+    const warnings = built.warnings;
+    if (!built.ok) return { ok: false, problems: built.problems, warnings };
     const check = new Checker(svc.path);
     const secrets = new Map(built.value.secrets.map((s) => [s.name, s]));
     const units = new Map<string, ExposeUnit>();
@@ -145,8 +143,8 @@ export function compileService(svc: ServiceSections, ctx: ModelContext): Compile
       const unit = compileExpose(check, svc.path, expose, secrets);
       if (unit !== undefined) units.set(expose.rid, unit);
     }
-    if (check.problems.length > 0) return { ok: false, problems: check.problems, warnings: [] };
-    return { ok: true, units, warnings: [] };
+    if (check.problems.length > 0) return { ok: false, problems: check.problems, warnings };
+    return { ok: true, units, warnings };
   } catch (error) {
     const message = `internal error while building this service: ${error instanceof Error ? error.message : String(error)}`;
     return { ok: false, problems: [{ service: svc.path, section: '', reason: 'Unsupported', message }], warnings: [] };

@@ -3,7 +3,8 @@
 // listener, no route.
 import { MSG } from '../envoy/core.js';
 import { ClusterLoadAssignment } from '../envoy/endpoint.js';
-import { exposeEndpoints } from '../model/endpoints.js';
+import { exposeEndpoints, invalidAddresses } from '../model/endpoints.js';
+import type { Problem } from '../model/types.js';
 import type { ServiceSections } from '../model/sections.js';
 import { encodeOnce, fullCheck } from '../validate/check.js';
 import type { ExposeUnit } from './units.js';
@@ -14,4 +15,16 @@ export function assignmentBytes(svc: ServiceSections, unit: ExposeUnit): { reado
   const message = ClusterLoadAssignment(unit.id, unit.expose.protocol, endpoints);
   const errors = fullCheck(MSG.clusterLoadAssignment, message);
   return errors.length > 0 ? { errors } : { bytes: encodeOnce(MSG.clusterLoadAssignment, message), errors };
+}
+
+/** Problems of the service's instances: an ipaddr that is no IP address, located on its ip resource. */
+export function addressProblems(svc: ServiceSections, exposeRids: ReadonlySet<string>): Problem[] {
+  return invalidAddresses(svc.instances, exposeRids).map((bad) => ({
+    service: svc.path,
+    section: bad.rid,
+    keyword: 'ipaddr',
+    value: bad.value,
+    reason: 'InvalidValue' as const,
+    message: `${bad.rid} of node ${bad.node} has ipaddr ${JSON.stringify(bad.value)}, which is not an IPv4 or IPv6 address: that instance is not an endpoint of ${bad.exposes.join(', ')} (the other instances are).`,
+  }));
 }

@@ -5,4 +5,4 @@ export { createPipelineState, type PipelineState, type Remembered } from './stat
 export { readServiceInputs } from './inputs.js';
 export { contestedHolders } from './conflicts.js';
 export type { ConflictEvent, ExposeStatus, PipelineConfig, PipelineInput, SecretEntry, ServiceStatus, StepResult } from './types.js';
-export { serviceStatuses, secretUsers, remembered, needsAllocation, secretsNamedBy } from './query.js';
+export { serviceStatuses, secretUsers, remembered, needsAllocation, secretsNamedBy, certificateExpiries } from './query.js';

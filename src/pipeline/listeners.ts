@@ -9,6 +9,7 @@ import type { ListenerAddress } from '../model/types.js';
 import { encodeMessage } from '../proto/codec.js';
 import { compareStrings } from '../proto/json.js';
 import { concatBytes } from '../proto/parts.js';
+import { sharedChainContent } from './claims.js';
 import type { ExposeUnit } from './units.js';
 
 export interface ListenerEntry {
@@ -32,9 +33,9 @@ export function leaveListener(entries: ListenerEntries, unit: ExposeUnit): void 
   if (entry?.members.size === 0) entries.delete(unit.listener);
 }
 
-/** The member whose data builds the shared plain-HTTP chain: the one with filter_config_data, else the first by id. */
+/** The member whose data builds the shared plain-HTTP chain: the one bringing data (filter_config_data, http2 = false), else the first by id. */
 function sharedChainOwner(members: readonly ExposeUnit[]): ExposeUnit | undefined {
-  return members.find((u) => u.expose.filterConfigData !== undefined) ?? members[0];
+  return members.find((u) => sharedChainContent(u.expose) !== '') ?? members[0];
 }
 
 /** The listener's bytes, or undefined when nothing is left to serve on it. */

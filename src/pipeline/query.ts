@@ -41,3 +41,16 @@ export function needsAllocation(state: PipelineState, cluster: ClusterState, pat
 export function remembered(state: PipelineState): Remembered {
   return { holders: contestedHolders(state.core.conflicts), ages: state.core.ages };
 }
+
+/**
+ * The expiry of every certificate served (SDS secret name → notAfter, epoch seconds), for the
+ * metric xds_certificate_expiry_timestamp_seconds{secret}. Certificates given as files on the Envoy
+ * host are not read by the janitor and are absent.
+ */
+export function certificateExpiries(state: PipelineState): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const rec of state.core.services.values()) {
+    for (const unit of rec.served.values()) for (const s of unit.secrets) if (s.notAfter !== undefined) out.set(s.name, s.notAfter);
+  }
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

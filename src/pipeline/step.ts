@@ -7,11 +7,12 @@
 // by conflicts.ts, ports by src/ports. No I/O: the reconcile loop does the fetching and the writing.
 import { exposePorts, allocatePorts, allocatedPort, pendingRequests, updateServicePorts, type Allocation } from '../ports/index.js';
 import type { ModelContext } from '../model/context.js';
+import type { Problem } from '../model/types.js';
 import type { ServiceSections } from '../model/sections.js';
 import { TYPE } from '../xds/types.js';
 import { compileService } from './compile.js';
 import { compareRanks, dropWaiter, resolve, type Candidate, type Decision } from './conflicts.js';
-import { assignmentBytes } from './endpoints.js';
+import { addressProblems, assignmentBytes } from './endpoints.js';
 import { configInputs, endpointsKey, readServiceInputs } from './inputs.js';
 import { assembleListener, joinListener, leaveListener } from './listeners.js';
 import { Output } from './output.js';
@@ -249,18 +250,19 @@ function rebuildAssignments(s: Step): void {
     const rec = core.services.get(path);
     const svc = s.svc(path);
     if (rec === undefined || svc === undefined) continue;
-    const problems = [];
+    const problems: Problem[] = [];
     for (const unit of rec.served.values()) {
       if (!units.has(unit.id)) continue;
       const built = assignmentBytes(svc, unit);
       s.assignments += 1;
       if (built.bytes === undefined) {
-        problems.push(...built.errors.map((e) => ({ service: path, section: unit.rid, reason: 'ProtoViolation' as const, message: `ClusterLoadAssignment "${unit.id}" is not valid: ${e}` })));
+        problems.push(...built.errors.map((e) => ({ service: path, section: unit.rid, keyword: /port_value/.test(e) ? 'port' : 'ipaddr', reason: 'ProtoViolation' as const, message: `ClusterLoadAssignment "${unit.id}" is not valid: ${e}` })));
         continue;
       }
       rec.assignments.set(unit.id, built.bytes);
       out.upsert(TYPE.endpoint, unit.id, built.bytes);
     }
+    problems.push(...addressProblems(svc, new Set(rec.served.keys())));
     if (problems.length > 0 || rec.endpointProblems.length > 0) {
       rec.endpointProblems = problems;
       s.statusDue.add(path);

@@ -39,6 +39,8 @@ export interface ChainPart {
 export interface SecretPart {
   readonly name: string;
   readonly bytes: Uint8Array;
+  /** A certificate's expiry (epoch seconds), when the janitor holds its PEM. */
+  readonly notAfter?: number;
 }
 
 export interface ExposeUnit {

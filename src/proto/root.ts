@@ -3,7 +3,7 @@
 // The .proto files are not copied into this repository: they ship inside the npm package
 // @grpc/grpc-js-xds (its deps/ folder: envoy-api, xds, googleapis, protoc-gen-validate).
 // google/protobuf/*.proto come from protobufjs's own bundled descriptors, as proto-loader does.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import protobuf from 'protobufjs';
@@ -23,8 +23,11 @@ export function protoIncludeDirs(): string[] {
 }
 
 /**
- * Every message the janitor emits or reads, directly or inside a google.protobuf.Any.
- * A typed_config naming a type not loaded here cannot be validated, so it is refused.
+ * Every message the janitor emits or reads, directly or inside a google.protobuf.Any, loaded at
+ * start. Every other Envoy extension the package ships (HTTP filters such as rbac, cors, lua,
+ * ext_authz, local rate limit; load balancing and health check extensions, ...) is loaded when a
+ * type URL first names it (loadPackageOf): start-up stays as fast, and a typed_config naming a
+ * type the package does not ship is refused.
  */
 export const ENTRY_FILES: readonly string[] = [
   'envoy/service/discovery/v3/ads.proto',
@@ -59,10 +62,9 @@ export const ENTRY_FILES: readonly string[] = [
 ];
 
 let cached: protobuf.Root | undefined;
+const LOAD_OPTIONS = { keepCase: true, alternateCommentMode: false } as const;
 
-/** The shared, fully resolved protobufjs Root. Loading takes a few hundred ms; it happens once. */
-export function envoyRoot(): protobuf.Root {
-  if (cached) return cached;
+function newRoot(): protobuf.Root {
   const dirs = protoIncludeDirs();
   const root = new protobuf.Root();
   const wellKnown = path.join(path.dirname(require.resolve('protobufjs/package.json')), 'google', 'protobuf');
@@ -77,10 +79,84 @@ export function envoyRoot(): protobuf.Root {
     }
     return target;
   };
-  root.loadSync([...ENTRY_FILES], { keepCase: true, alternateCommentMode: false });
+  return root;
+}
+
+/** The shared, fully resolved protobufjs Root. Loading takes a few hundred ms; it happens once. */
+export function envoyRoot(): protobuf.Root {
+  if (cached) return cached;
+  const root = newRoot();
+  root.loadSync([...ENTRY_FILES], LOAD_OPTIONS);
   root.resolveAll();
   cached = root;
   return root;
+}
+
+/** Package folders already loaded (or found unusable), by absolute path. */
+const packagesTried = new Set<string>();
+
+const shipped = new Map<string, boolean>();
+
+/** Where an import resolves in the include folders, or undefined (google/protobuf/* always resolves). */
+function findProto(file: string): string | undefined {
+  if (file.startsWith('google/protobuf/')) return file;
+  return protoIncludeDirs().map((d) => path.join(d, file)).find((p) => existsSync(p));
+}
+
+/** True when `file` and everything it imports are shipped (some extensions import protos the package lacks, e.g. OpenTelemetry's). */
+function importsShipped(file: string, seen = new Set<string>()): boolean {
+  const known = shipped.get(file);
+  if (known !== undefined) return known;
+  if (seen.has(file)) return true;
+  seen.add(file);
+  const found = findProto(file);
+  let ok = found !== undefined;
+  if (found !== undefined && !file.startsWith('google/protobuf/')) {
+    for (const m of readFileSync(found, 'utf8').matchAll(/^import\s+(?:public\s+)?"([^"]+)";/gm)) {
+      if (!importsShipped(m[1] ?? '', seen)) ok = false;
+    }
+  }
+  shipped.set(file, ok);
+  return ok;
+}
+
+/**
+ * Load the package a full name belongs to (its folder of .proto files, as the Envoy API lays them
+ * out: package `envoy.extensions.filters.http.rbac.v3` is `envoy/extensions/filters/http/rbac/v3/`).
+ * Files that cannot load (their imports are not shipped) are left out. True when types were added.
+ */
+export function loadPackageOf(fullName: string): boolean {
+  const parts = fullName.split('.');
+  for (let k = parts.length - 1; k >= 1; k--) {
+    const rel = parts.slice(0, k).join('/');
+    for (const dir of protoIncludeDirs()) {
+      const abs = path.join(dir, rel);
+      if (!existsSync(abs) || !statSync(abs).isDirectory()) continue;
+      if (packagesTried.has(abs)) return false;
+      packagesTried.add(abs);
+      const files = readdirSync(abs).filter((f) => f.endsWith('.proto')).map((f) => path.join(rel, f).split(path.sep).join('/')).filter((f) => importsShipped(f));
+      if (files.length === 0) return false;
+      const root = envoyRoot();
+      root.loadSync(files, LOAD_OPTIONS);
+      root.resolveAll();
+      for (const [name, type] of messageTypes) if (type === null) messageTypes.delete(name);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Every extension package folder the package ships (`envoy/extensions/.../vN`), for tests and checks. */
+export function extensionPackages(): string[] {
+  const base = path.join(protoIncludeDirs()[0] ?? '', 'envoy', 'extensions');
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    const entries = readdirSync(dir);
+    if (entries.some((e) => e.endsWith('.proto'))) out.push(path.relative(protoIncludeDirs()[0] ?? '', dir).split(path.sep).join('.'));
+    for (const e of entries) if (statSync(path.join(dir, e)).isDirectory()) walk(path.join(dir, e));
+  };
+  walk(base);
+  return out.sort();
 }
 
 const messageTypes = new Map<string, protobuf.Type | null>();
@@ -93,14 +169,19 @@ const messageTypes = new Map<string, protobuf.Type | null>();
 export function findMessageType(fullName: string): protobuf.Type | undefined {
   let type = messageTypes.get(fullName);
   if (type === undefined) {
-    try {
-      type = envoyRoot().lookupType(fullName);
-    } catch {
-      type = null;
-    }
+    type = lookup(fullName);
+    if (type === null && loadPackageOf(fullName)) type = lookup(fullName);
     messageTypes.set(fullName, type);
   }
   return type ?? undefined;
+}
+
+function lookup(fullName: string): protobuf.Type | null {
+  try {
+    return envoyRoot().lookupType(fullName);
+  } catch {
+    return null;
+  }
 }
 
 /** Look a message type up by its full name, e.g. `envoy.config.listener.v3.Listener`; throws when not loaded. */

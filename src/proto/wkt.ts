@@ -1,7 +1,7 @@
 // The JSON forms of protobuf's well-known types (proto3 JSON mapping), shared by the validator,
 // the encoder and the decoder. Durations and timestamps are handled as bigint nanoseconds.
 import type protobuf from 'protobufjs';
-import { envoyRoot } from './root.js';
+import { envoyRoot, findMessageType } from './root.js';
 import { isPlainObject, toNumeric, type Parsed } from './form.js';
 
 export const ANY = '.google.protobuf.Any';
@@ -169,10 +169,12 @@ export function typeForAnyUrl(any: protobuf.Type, url: string): protobuf.Type | 
   }
   let type = cache.get(url);
   if (type === undefined) {
+    const name = url.slice(url.lastIndexOf('/') + 1);
     try {
-      type = any.root.lookupType(url.slice(url.lastIndexOf('/') + 1));
+      type = any.root.lookupType(name);
     } catch {
-      type = null;
+      // the Envoy root loads extension packages on first use
+      type = any.root === envoyRoot() ? (findMessageType(name) ?? null) : null;
     }
     cache.set(url, type);
   }

@@ -51,7 +51,7 @@ function digestOf(values: SecretValues): string {
  */
 const KEYS: Readonly<Record<SecretUse, readonly SecretKey[]>> = {
   certificate: ['certificate_chain', 'private_key'],
-  validation: ['trusted_ca', 'verify_certificate_hash'],
+  validation: ['trusted_ca', 'verify_certificate_hash', 'verify_subject_alt_name'],
 };
 
 function keysFor(uses: ReadonlySet<SecretUse>): SecretKey[] {

@@ -56,6 +56,8 @@ export interface SecretValues {
   readonly password?: string;
   readonly trusted_ca?: string;
   readonly verify_certificate_hash?: string;
+  /** Peer certificate names a validation context requires (DNS:, URI:, EMAIL:, IP:, comma or space separated). */
+  readonly verify_subject_alt_name?: string;
 }
 
 export const SECRET_KEYS = [
@@ -64,6 +66,7 @@ export const SECRET_KEYS = [
   'password',
   'trusted_ca',
   'verify_certificate_hash',
+  'verify_subject_alt_name',
 ] as const satisfies readonly (keyof SecretValues)[];
 
 export type SecretKey = (typeof SECRET_KEYS)[number];
@@ -71,7 +74,7 @@ export type SecretKey = (typeof SECRET_KEYS)[number];
 /** The keys a `certificate_secret` (an SDS tls_certificate) needs; `password` is optional. */
 export const TLS_CERTIFICATE_KEYS = ['certificate_chain', 'private_key', 'password'] as const satisfies readonly SecretKey[];
 /** The keys a `validation_secret` (an SDS validation_context) needs. */
-export const VALIDATION_CONTEXT_KEYS = ['trusted_ca', 'verify_certificate_hash'] as const satisfies readonly SecretKey[];
+export const VALIDATION_CONTEXT_KEYS = ['trusted_ca', 'verify_certificate_hash', 'verify_subject_alt_name'] as const satisfies readonly SecretKey[];
 
 export type SourceEvent =
   /** A complete state (first load, or a resync after a gap, an error or a reconnect): anything may have changed. */

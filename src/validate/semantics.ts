@@ -16,23 +16,23 @@
 //     connection manager the router, a terminal filter, comes last and only last
 //     (FilterChainUtility / HttpConnectionManagerConfig::processFilter).
 // RouteConfiguration (source/common/router/config_impl.cc, RouteMatcher::RouteMatcher): domains
-//   lower-cased are unique across virtual hosts, and `*` appears once. A safe_regex whose RE2
-//   program is certainly over Envoy's default limit of 100 (re2size.ts) is refused too.
+//   lower-cased are unique across virtual hosts, and `*` appears once. A regex whose RE2 program is
+//   over Envoy's default limit of 100 (re2size.ts) is refused too, anywhere.
 // Cluster: ClientContextConfigImpl (source/common/tls/context_config_impl.cc) refuses more than one
 //   client certificate in an UpstreamTlsContext; the cluster factory
 //   (source/common/upstream/cluster_factory_impl.cc, ClusterFactoryImplBase::create) refuses
 //   lb_policy CLUSTER_PROVIDED / ORIGINAL_DST_LB on an EDS cluster; ClusterInfoImpl::
 //   configureLbPolicies (upstream_impl.cc) refuses a `cluster_data` load_balancing_policy beside
 //   lb_subset_config or common_lb_config's zone_aware / locality_weighted / consistent_hashing.
-// The RE2 check assumes Envoy's default `re2.max_program_size.error_level`; only a lower bound of
-// the size is known here, so a regex under it may still be refused by Envoy.
+// The RE2 check assumes Envoy's default `re2.max_program_size.error_level`. More checks (load
+// balancers, HTTP connection manager, routes): checks.ts.
 import { TYPE_URL_PREFIX } from '../envoy/any.js';
 import type { Validate } from './check.js';
 import { MSG } from '../envoy/core.js';
 import { FILTER } from '../envoy/filters.js';
 import { isServerNamePattern } from '../envoy/listener.js';
 import { canonicalJson, isJsonObject, omit, type JsonObject, type JsonValue } from '../proto/json.js';
-import { ENVOY_RE2_MAX_PROGRAM_SIZE, re2ProgramSizeLowerBound } from './re2size.js';
+import { clusterChecks, hcmChecks, regexChecks, routeChecks, tlsChecks } from './checks.js';
 
 function objects(value: JsonValue | undefined): JsonObject[] {
   return Array.isArray(value) ? (value as readonly JsonValue[]).filter(isJsonObject) : [];
@@ -97,7 +97,10 @@ function filterIssues(chains: readonly JsonObject[], listenerFilters: readonly J
     issues.push(...typedFilterIssues(filters, `filter_chains[${i}].filters`));
     filters.forEach((f, j) => {
       const config = f['typed_config'];
-      if (isJsonObject(config) && config['@type'] === HCM) issues.push(...httpFilterIssues(config, `filter_chains[${i}].filters[${j}].typed_config`));
+      if (isJsonObject(config) && config['@type'] === HCM) {
+        issues.push(...httpFilterIssues(config, `filter_chains[${i}].filters[${j}].typed_config`));
+        issues.push(...hcmChecks(config, `filter_chains[${i}].filters[${j}].typed_config`, false));
+      }
     });
   });
   return issues;
@@ -112,6 +115,7 @@ function listenerIssues(listener: JsonObject): string[] {
   if (!udp && chains.length === 0 && !hasDefault) issues.push('filter_chains: a TCP listener needs at least one filter chain');
   issues.push(...chainIssues(chains));
   issues.push(...filterIssues(chains, objects(listener['listener_filters'])));
+  issues.push(...regexChecks(listener, ''), ...tlsChecks(listener, ''));
   const usesServerNames = chains.some((c) => strings(field(c['filter_chain_match'], 'server_names')).length > 0);
   const inspector = objects(listener['listener_filters']).some((f) => f['name'] === FILTER.tlsInspector);
   if (usesServerNames && !inspector) issues.push('listener_filters: filter chains match on server_names but the tls_inspector listener filter is missing; they would never match');
@@ -119,13 +123,7 @@ function listenerIssues(listener: JsonObject): string[] {
 }
 
 function regexIssues(vhost: JsonObject, i: number): string[] {
-  return objects(vhost['routes']).flatMap((route, j) => {
-    const regex = field(field(route['match'], 'safe_regex'), 'regex');
-    const size = typeof regex === 'string' ? re2ProgramSizeLowerBound(regex) : undefined;
-    if (size === undefined || size <= ENVOY_RE2_MAX_PROGRAM_SIZE) return [];
-    const name = JSON.stringify(route['name'] ?? j);
-    return [`virtual_hosts[${i}].routes[${j}].match.safe_regex.regex: route ${name}: its RE2 program has at least ${size} instructions, over Envoy's limit of ${ENVOY_RE2_MAX_PROGRAM_SIZE} (runtime re2.max_program_size.error_level); simplify it (fewer counted repetitions of character classes)`];
-  });
+  return objects(vhost['routes']).flatMap((route, j) => [...regexChecks(route, `virtual_hosts[${i}].routes[${j}]`), ...routeChecks(route, `virtual_hosts[${i}].routes[${j}]`)]);
 }
 
 function routeConfigurationIssues(config: JsonObject): string[] {
@@ -148,7 +146,7 @@ function routeConfigurationIssues(config: JsonObject): string[] {
 const UPSTREAM_TLS = `${TYPE_URL_PREFIX}${MSG.upstreamTlsContext}`;
 
 function clusterIssues(cluster: JsonObject): string[] {
-  const issues: string[] = [];
+  const issues: string[] = [...clusterChecks(cluster), ...regexChecks(cluster, ''), ...tlsChecks(cluster, '')];
   const tls = field(cluster['transport_socket'], 'typed_config');
   if (isJsonObject(tls) && tls['@type'] === UPSTREAM_TLS) {
     const common = tls['common_tls_context'];
@@ -183,7 +181,7 @@ export const envoySemantics: Validate = (fullName, obj) => {
     case MSG.listener:
       return listenerIssues(obj);
     case MSG.filterChain:
-      return asPart([...chainIssues([obj]), ...filterIssues([obj], [])], 'filter_chains[0]');
+      return [...asPart([...chainIssues([obj]), ...filterIssues([obj], [])], 'filter_chains[0]'), ...regexChecks(obj, ''), ...tlsChecks(obj, '')];
     case MSG.routeConfiguration:
       return routeConfigurationIssues(obj);
     case MSG.virtualHost:

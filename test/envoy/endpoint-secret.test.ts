@@ -55,7 +55,7 @@ describe('Secret', () => {
 
   it('validation_context with trusted CA and sorted pinned hashes', () => {
     const [a, b] = ['a'.repeat(64), 'b'.repeat(64)];
-    const s = Secret({ kind: 'validation_context', name: 'validation_context/test/sec/ca', trustedCa: { inline: 'CA' }, verifyCertificateHash: [b, a] });
+    const s = Secret({ kind: 'validation_context', name: 'validation_context/test/sec/ca', trustedCa: { inline: 'CA' }, verifyCertificateHash: [b, a], subjectAltNames: [] });
     expect(fullCheck(MSG.secret, s)).toEqual([]);
     expect(s).toEqual({ name: 'validation_context/test/sec/ca', validation_context: { trusted_ca: { inline_string: 'CA' }, verify_certificate_hash: [a, b] } });
   });

@@ -15,6 +15,7 @@ export function expose(path: string, rid: string, over: Partial<Expose> = {}): E
     vhosts: [],
     listenerCertificates: [],
     clusterCertificates: [],
+    http2: true,
     ...over,
   };
 }

@@ -139,8 +139,17 @@ describe('Listener', () => {
     ]);
   });
 
+  it('filter_config_data keeps weighted_clusters (a split the model checked) in place of the cluster', () => {
+    const split = { clusters: [{ name: 'test/svc/web1.expose#1', weight: 3 }, { name: 'test/svc/other.expose#0', weight: 1 }] };
+    const l = valid(listenerOf(expose(P, 'expose#1', { filterConfigData: { cluster: 'elsewhere', weighted_clusters: split } })));
+    const [chain] = l['filter_chains'] as JsonObject[];
+    const [tcp] = chain?.['filters'] as JsonObject[];
+    expect(tcp?.['typed_config']).toMatchObject({ weighted_clusters: split });
+    expect(tcp?.['typed_config']).not.toHaveProperty('cluster');
+  });
+
   it('filter_config_data overrides defaults but never the cluster the janitor routes to', () => {
-    const data = { stat_prefix: 'mine', idle_timeout: { seconds: 60 }, cluster: 'elsewhere', weighted_clusters: { clusters: [] } };
+    const data = { stat_prefix: 'mine', idle_timeout: { seconds: 60 }, cluster: 'elsewhere' };
     const l = valid(listenerOf(expose(P, 'expose#1', { filterConfigData: data })));
     const [chain] = l['filter_chains'] as JsonObject[];
     const [tcp] = chain?.['filters'] as JsonObject[];

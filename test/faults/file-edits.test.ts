@@ -91,7 +91,9 @@ describe('cluster file edits', () => {
     await until(() => holding(views, CLUSTERS), 5000, 'the first state');
     cluster.write(clusterText().replace('listener_port: 7001', 'listener_prt: 7001'));
     await until(async () => (await readiness(j.admin)).status === 503, 5000, 'the refusal');
-    expect((await readiness(j.admin)).reasons).toEqual(['source file held: cluster file refused at line 7: ns/svc/b: expose#0: unknown keyword "listener_prt" (known: cluster_data, filter_config_data, port, protocol, listener_addr, listener_port, sni, lb_policy, gateway, vhosts, listener_certificates, cluster_certificates, cluster_private_key_filename); the last good state is kept']);
+    const [reason, ...more] = (await readiness(j.admin)).reasons;
+    expect(more).toEqual([]);
+    expect(reason).toMatch(/^source file held: cluster file refused at line 7: ns\/svc\/b: expose#0: unknown keyword "listener_prt" \(known: cluster_data, filter_config_data, port, protocol, listener_addr, listener_port, .*\); the last good state is kept$/);
     cluster.write(clusterText().replace('listener_port: 7001', 'listener_prt: 7001'));
     await delay(300);
     expect(await getText(`${j.admin}/metrics`).then((m) => m.body)).toMatch(/^xds_source_refused_edits_total\{source="file"\} 1$/m);

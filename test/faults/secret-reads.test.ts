@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { TLS_CERTIFICATE_KEYS, VALIDATION_CONTEXT_KEYS } from '../../src/source/types.js';
+import { SECRET_KEYS, TLS_CERTIFICATE_KEYS, VALIDATION_CONTEXT_KEYS } from '../../src/source/types.js';
 import { tempSocket } from '../source/opensvc/helpers.js';
 import { CERT, KEY, PEM, sourceHarness } from '../source/opensvc/harness.js';
 
@@ -19,16 +19,16 @@ async function deafListener(path: string): Promise<ChildProcess> {
 describe('secret reads', () => {
   const { live, follow } = sourceHarness();
 
-  it('asks the daemon for the keys wanted only, all five when not told', async () => {
+  it('asks the daemon for the keys wanted only, all of them when not told', async () => {
     const { daemon, source } = await live();
     expect(await source.getSecret(CERT, TLS_CERTIFICATE_KEYS)).toEqual({ certificate_chain: PEM, private_key: KEY });
     expect([...daemon.secretReads].sort()).toEqual([`${CERT} certificate_chain`, `${CERT} password`, `${CERT} private_key`]);
     daemon.secretReads.length = 0;
     expect(await source.getSecret(CERT, VALIDATION_CONTEXT_KEYS)).toEqual({}); // absent keys are not errors
-    expect([...daemon.secretReads].sort()).toEqual([`${CERT} trusted_ca`, `${CERT} verify_certificate_hash`]);
+    expect([...daemon.secretReads].sort()).toEqual([`${CERT} trusted_ca`, `${CERT} verify_certificate_hash`, `${CERT} verify_subject_alt_name`]);
     daemon.secretReads.length = 0;
     await source.getSecret(CERT);
-    expect(daemon.secretReads).toHaveLength(5);
+    expect(daemon.secretReads).toHaveLength(SECRET_KEYS.length);
     expect(source.counts?.().secretFetchFailures).toBe(0);
   });
 
@@ -42,7 +42,7 @@ describe('secret reads', () => {
       daemon.takeSecretPeak();
       const reads = await Promise.all(Array.from({ length: 40 }, () => source.getSecret(CERT)));
       expect(reads.every((r) => r.private_key === KEY)).toBe(true);
-      expect(daemon.secretReads.length - before).toBe(200);
+      expect(daemon.secretReads.length - before).toBe(40 * SECRET_KEYS.length);
       expect(daemon.takeSecretPeak()).toBe(bound); // reached, never passed
       await source.close();
     }

@@ -67,7 +67,7 @@ describe('validation_secret', () => {
     const m = build(tls({ certificate_secret: 'front', validation_secret: 'clients' }), withSecrets({ [FRONT]: goodTls, [CA]: { trusted_ca: pem.ca, verify_certificate_hash: `${fingerprint}, ${hash.toUpperCase()} ${hash}` } }));
     expect(m.exposes[0]?.listenerCertificates[0]).toEqual({ rid: 'certificate#front', tlsSecret: 'tls_certificate/test/sec/front', validationSecret: 'validation_context/test/sec/clients' });
     expect(m.secrets.map((s) => s.name)).toEqual(['tls_certificate/test/sec/front', 'validation_context/test/sec/clients']);
-    expect(m.secrets[1]).toEqual({ kind: 'validation_context', name: 'validation_context/test/sec/clients', trustedCa: { inline: pem.ca }, verifyCertificateHash: [fingerprint.replace(/:/g, '').toLowerCase(), hash] });
+    expect(m.secrets[1]).toEqual({ kind: 'validation_context', name: 'validation_context/test/sec/clients', trustedCa: { inline: pem.ca }, verifyCertificateHash: [fingerprint.replace(/:/g, '').toLowerCase(), hash], subjectAltNames: [] });
   });
 
   it.each<[string, SecretValues | undefined, string, RegExp]>([
@@ -112,7 +112,6 @@ describe('certificates from files and inline strings', () => {
 
   it.each([
     [{}, 'certificate_secret', 'MissingKeyword'],
-    [{ validation_secret: 'clients' }, 'certificate_secret', 'MissingKeyword'],
     [{ certificate_chain_filename: '/a.pem' }, 'private_key_filename', 'MissingKeyword'],
     [{ certificate_chain_filename: 'relative.pem', private_key_filename: '/k.pem' }, 'certificate_chain_filename', 'InvalidValue'],
     [{ certificate_chain_filename: '/a.pem', certificate_chain_inline_string: 'x', private_key_filename: '/k.pem' }, 'certificate_chain_inline_string', 'InvalidValue'],
@@ -121,6 +120,27 @@ describe('certificates from files and inline strings', () => {
   ])('%j → %s %s', (cert, keyword, reason) => {
     const p = fails(tls(cert), withSecrets({ [FRONT]: goodTls, [CA]: { trusted_ca: pem.ca } }));
     expect(p).toContainEqual(expect.objectContaining({ section: 'certificate#front', keyword, reason }));
+  });
+
+  it('a section with validation_secret alone checks backends (cluster_certificates), and is refused on a listener', () => {
+    const sections = (kw: string) => ({ 'expose#0': ['expose.envoy', { port: 443, [kw]: ['certificate#ca'] }], 'certificate#ca': ['certificate.tls', { validation_secret: 'clients' }] }) as const;
+    const m = build(sections('cluster_certificates'), withSecrets({ [CA]: { trusted_ca: pem.ca } }));
+    expect(m.exposes[0]?.clusterCertificates).toEqual([{ rid: 'certificate#ca', validationSecret: 'validation_context/test/sec/clients' }]);
+    const p = fails(sections('listener_certificates'), withSecrets({ [CA]: { trusted_ca: pem.ca } }));
+    expect(p).toEqual([expect.objectContaining({ section: 'expose#0', keyword: 'listener_certificates', reason: 'InvalidValue', message: expect.stringMatching(/only a validation_secret/) })]);
+  });
+
+  it('verify_subject_alt_name: on the section (a trusted CA required) and as the validation secret key', () => {
+    const sections = (cert: Record<string, unknown>) => ({ 'expose#0': ['expose.envoy', { port: 443, cluster_certificates: ['certificate#ca'] }], 'certificate#ca': ['certificate.tls', { validation_secret: 'clients', ...cert }] }) as const;
+    const m = build(sections({ verify_subject_alt_name: ['api.internal', 'URI:spiffe://acme/ns/a/sa/api', 'IP:10.0.0.1'] }), withSecrets({ [CA]: { trusted_ca: pem.ca } }));
+    expect(m.exposes[0]?.clusterCertificates[0]?.subjectAltNames).toEqual([{ type: 'DNS', value: 'api.internal' }, { type: 'URI', value: 'spiffe://acme/ns/a/sa/api' }, { type: 'IP_ADDRESS', value: '10.0.0.1' }]);
+    const hashOnly = fails(sections({ verify_subject_alt_name: 'api.internal' }), withSecrets({ [CA]: { verify_certificate_hash: createHash('sha256').update('x').digest('hex') } }));
+    expect(hashOnly).toContainEqual(expect.objectContaining({ keyword: 'verify_subject_alt_name', reason: 'MissingKeyword' }));
+    expect(fails(sections({ verify_subject_alt_name: 'FTP:x' }), withSecrets({ [CA]: { trusted_ca: pem.ca } }))).toContainEqual(expect.objectContaining({ keyword: 'verify_subject_alt_name', reason: 'InvalidValue' }));
+    const key = build(sections({}), withSecrets({ [CA]: { trusted_ca: pem.ca, verify_subject_alt_name: 'DNS:client.acme.org, EMAIL:ops@acme.org' } }));
+    expect(key.secrets[0]).toMatchObject({ subjectAltNames: [{ type: 'DNS', value: 'client.acme.org' }, { type: 'EMAIL', value: 'ops@acme.org' }] });
+    const keyNoCa = fails(sections({}), withSecrets({ [CA]: { verify_certificate_hash: createHash('sha256').update('x').digest('hex'), verify_subject_alt_name: 'a.org' } }));
+    expect(keyNoCa).toContainEqual(expect.objectContaining({ keyword: 'validation_secret', reason: 'InvalidSecret', message: expect.stringMatching(/without a trusted CA/) }));
   });
 
   it('upstream certificates (cluster_certificates) are resolved the same way', () => {

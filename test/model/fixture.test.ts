@@ -78,7 +78,7 @@ describe('daemon_status.final.json', () => {
   });
 
   it('gives an empty model for a secret object and an unknown path', () => {
-    expect(buildService(state, 'test/sec/web1-front-cert', ctx)).toEqual({ ok: true, value: { path: 'test/sec/web1-front-cert', namespace: 'test', exposes: [], secrets: [] } });
+    expect(buildService(state, 'test/sec/web1-front-cert', ctx)).toEqual({ ok: true, value: { path: 'test/sec/web1-front-cert', namespace: 'test', exposes: [], secrets: [] }, warnings: [] });
     expect(buildService(state, 'test/svc/nope', ctx)).toMatchObject({ ok: true, value: { exposes: [] } });
   });
 

@@ -1,7 +1,8 @@
 // vhosts, routes and hash policies through buildService.
 import { describe, expect, it } from 'vitest';
-import { build, fails, HTTP, ROUTE, SVC, VHOST } from './support/build.js';
-import type { ResourceSpec } from './support/state.js';
+import { buildService } from '../../src/model/service.js';
+import { build, context, fails, HTTP, ROUTE, SVC, VHOST } from './support/build.js';
+import { oneService, type ResourceSpec } from './support/state.js';
 
 function http(route: Record<string, unknown>, extra: ResourceSpec = {}, expose: Record<string, unknown> = {}): ResourceSpec {
   return {
@@ -121,7 +122,7 @@ describe('route actions', () => {
 
   it('a mixed route names both kinds of keywords', () => {
     const p = fails(http({ redirect_https_redirect: 'true', route_timeout: '5s' })).find((x) => x.section === 'route#0');
-    expect(p?.message).toMatch(/route_timeout and redirect_https_redirect are both set/);
+    expect(p?.message).toMatch(/route_timeout and redirect_https_redirect are set together/);
   });
 
   it('one route shared by two vhosts is parsed (and reported) once', () => {
@@ -165,10 +166,11 @@ describe('hash policies', () => {
     expect(p).toContainEqual(expect.objectContaining({ section: 'route#0', keyword: 'hash_policies', reason: 'InvalidValue' }));
   });
 
-  it('are refused on an expose whose lb_policy ignores them, naming the policy', () => {
-    const p = fails(http({ hash_policies: ['hashpolicy#0'] }, policy({ cookie_name: 'sid' })));
-    expect(p).toEqual([expect.objectContaining({ section: 'route#0', keyword: 'hash_policies', reason: 'InvalidValue', value: ['hashpolicy#0'] })]);
-    expect(p[0]?.message).toMatch(/ring_hash or maglev.*round_robin/);
+  it('are a warning, not a refusal, on an expose whose lb_policy ignores them, naming the policy', () => {
+    const result = buildService(oneService(SVC, http({ hash_policies: ['hashpolicy#0'] }, policy({ cookie_name: 'sid' }))), SVC, context());
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([expect.objectContaining({ section: 'route#0', keyword: 'hash_policies', reason: 'NoEffect', value: ['hashpolicy#0'] })]);
+    expect(result.warnings[0]?.message).toMatch(/round_robin.*ring_hash and maglev/);
   });
 });
 

@@ -89,7 +89,7 @@ describe('random keyword values through the step', () => {
             expect(p.service).toBe(path);
             expect(p.section, JSON.stringify(p)).toMatch(SECTION);
             expect(REASONS).toContain(p.reason);
-            if (p.reason !== 'Conflict' && p.reason !== 'ProtoViolation') expect(p.keyword, JSON.stringify(p)).toMatch(/^[a-z_]+$/);
+            if (p.reason !== 'Conflict' && p.reason !== 'ProtoViolation') expect(p.keyword, JSON.stringify(p)).toMatch(/^[a-z0-9_]+$/);
             for (const line of secretLines) expect(p.message).not.toContain(line);
           }
         }

@@ -1,7 +1,7 @@
 // The `secrets:` part of a cluster file: each `<ns>/sec/<name>` with the keys a `sec` object holds
-// (certificate_chain, private_key, password, trusted_ca, verify_certificate_hash), given inline or
-// as `<key>_file: PATH` (relative to the cluster file). Files are read when the secret is asked
-// for, so a certificate rotated on disk is picked up.
+// (SECRET_KEYS: certificate_chain, private_key, password, trusted_ca, verify_certificate_hash,
+// verify_subject_alt_name), given inline or as `<key>_file: PATH` (relative to the cluster file).
+// Files are read when the secret is asked for, so a certificate rotated on disk is picked up.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Node } from 'yaml';
