@@ -21,7 +21,6 @@ import type { Source, SourceEvent, VerifyResult } from './source/types.js';
 import { createResourceCache, type ResourceCache } from './xds/cache.js';
 import { createXdsServer, type XdsServer } from './xds/server.js';
 import { ADS_ORDER } from './xds/types.js';
-import { trackCertificateExpiry } from './admin/certificates.js';
 import { SocketInUseError } from './xds/listeners.js';
 import { createAccessPolicy, securityWarnings } from './access.js';
 import { packageVersion } from './version.js';
@@ -123,7 +122,6 @@ function reconcileHooks(cache: ResourceCache, metrics: Metrics, lifecycle: Lifec
       metrics.observeBuild(durationMs / 1000);
       const counts = cache.counts();
       for (const typeUrl of ADS_ORDER) metrics.setResources(typeUrl, counts[typeUrl]);
-      trackCertificateExpiry(metrics, changeSet);
       metrics.setInvalidServices(invalid);
       // push latency is measured on the next response, when there is a client to receive one
       lifecycle.batchApplied(eventAt, changeSet.upserts.length + changeSet.removals.length > 0 && xds().registry.size() > 0);
@@ -146,6 +144,7 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
   const events = createEventRing();
   const lifecycle = createLifecycle(source.name, logger, (state) => metrics.setSourceState(source.name, state));
   metrics.trackSource(source.name, () => source.counts?.());
+  metrics.trackCertificates(() => reconciler.certificateExpiries());
   // the hooks only run once streams exist, long after `xds` is assigned
   const xds: XdsServer = createXdsServer({
     cache, logger, hooks: createXdsHooks(metrics, logger, () => lifecycle.takePendingPush(), () => xds.registry),

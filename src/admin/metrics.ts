@@ -42,8 +42,8 @@ export interface Metrics {
    * resyncs (a full state fetched again after the first one) and anti-entropy repairs.
    */
   trackSource(source: string, read: () => SourceTotals | undefined): void;
-  /** Unix time when the secret's certificate expires; undefined drops the series (secret no longer served). */
-  setCertificateExpiry(secret: string, epochSeconds: number | undefined): void;
+  /** Where the served certificates' expiry times (secret name → Unix seconds) are read at each scrape. */
+  trackCertificates(read: () => ReadonlyMap<string, number>): void;
   /** Where the per-client sync state and the node count are read from at each scrape. */
   trackClients(list: () => readonly ClientInfo[]): void;
 }
@@ -74,7 +74,7 @@ function sourceCounter(registers: Registry[], name: string, help: string, total:
 }
 
 /** `scrape` runs when the client gauges are collected, to read the connected clients then. */
-function defineMetrics(registers: Registry[], scrape: () => void, tracked: () => { source: string; read: () => SourceTotals | undefined } | undefined) {
+function defineMetrics(registers: Registry[], scrape: () => void, tracked: () => { source: string; read: () => SourceTotals | undefined } | undefined, certificates: () => ReadonlyMap<string, number>) {
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) => new Counter<L>({ name, help, labelNames, registers });
   const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) => new Gauge<L>({ name, help, labelNames, registers });
   return {
@@ -101,7 +101,17 @@ function defineMetrics(registers: Registry[], scrape: () => void, tracked: () =>
     secretFailures: sourceCounter(registers, 'xds_secret_fetch_failures_total', 'Secret reads from the source that failed', (t) => t.secretFetchFailures, tracked, false),
     resyncs: sourceCounter(registers, 'xds_source_resyncs_total', 'Full states fetched again from the source after the first one (reconnect, id gap, apply error, confirmation)', (t) => t.resyncs, tracked, true),
     repairs: sourceCounter(registers, 'xds_source_repairs_total', 'Differences with the source found and repaired by anti-entropy checks', (t) => t.antiEntropyRepairs, tracked, true),
-    certificateExpiry: gauge('xds_certificate_expiry_timestamp_seconds', 'Unix time when the first certificate of a served secret expires', ['secret']),
+    certificateExpiry: new Gauge({
+      name: 'xds_certificate_expiry_timestamp_seconds',
+      help: 'Unix time when the leaf certificate of a served secret expires',
+      labelNames: ['secret'] as const,
+      registers,
+      collect() {
+        const expiries = certificates();
+        this.reset();
+        for (const [secret, seconds] of expiries) this.set({ secret }, seconds);
+      },
+    }),
   };
 }
 
@@ -110,6 +120,7 @@ export function createMetrics(withDefaults = true): Metrics {
   if (withDefaults) collectDefaultMetrics({ register: registry });
   let clients: () => readonly ClientInfo[] = () => [];
   let source: { source: string; read: () => SourceTotals | undefined } | undefined;
+  let certificates: () => ReadonlyMap<string, number> = () => new Map();
   const m = defineMetrics([registry], () => {
     const { nodes, series } = clientSync(clients());
     m.nodes.set(nodes);
@@ -117,7 +128,7 @@ export function createMetrics(withDefaults = true): Metrics {
     for (const s of series) {
       for (const state of SYNC_STATES) m.clientSync.set({ node: s.node, type: shortType(s.typeUrl), state }, state === s.state ? 1 : 0);
     }
-  }, () => source);
+  }, () => source, () => certificates());
   m.buildInfo.set({ version: packageVersion(), nodejs: process.versions.node, protos: protosVersion() }, 1);
   for (const typeUrl of ADS_ORDER) {
     m.acks.inc({ type: shortType(typeUrl) }, 0);
@@ -140,9 +151,8 @@ export function createMetrics(withDefaults = true): Metrics {
     trackSource(name, read) {
       source = { source: name, read };
     },
-    setCertificateExpiry(secret, epochSeconds) {
-      if (epochSeconds === undefined) m.certificateExpiry.remove({ secret });
-      else m.certificateExpiry.set({ secret }, epochSeconds);
+    trackCertificates(read) {
+      certificates = read;
     },
     trackClients(list) {
       clients = list;

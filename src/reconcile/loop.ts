@@ -6,7 +6,7 @@
 import type { Logger } from '../log.js';
 import type { SecretUse } from '../model/referenced.js';
 import { formatProblem } from '../model/problems.js';
-import { createPipelineState, needsAllocation, remembered, secretUsers, secretsNamedBy, serviceStatuses, step, type ConflictEvent, type PipelineConfig, type PipelineState, type Remembered, type ServiceStatus, type StepWork } from '../pipeline/index.js';
+import { certificateExpiries, createPipelineState, needsAllocation, remembered, secretUsers, secretsNamedBy, serviceStatuses, step, type ConflictEvent, type PipelineConfig, type PipelineState, type Remembered, type ServiceStatus, type StepWork } from '../pipeline/index.js';
 import { createWriteBacks, envoyListenerPorts, type Allocation } from '../ports/index.js';
 import type { ClusterState, Source, SourceEvent } from '../source/types.js';
 import type { ResourceCache } from '../xds/cache.js';
@@ -46,6 +46,8 @@ export interface Reconciler {
   /** Resolves when no batch runs and nothing is due. */
   idle(): Promise<void>;
   statuses(): ServiceStatus[];
+  /** Served certificates' expiry (secret name → Unix seconds). */
+  certificateExpiries(): ReadonlyMap<string, number>;
   close(): void;
 }
 
@@ -216,6 +218,7 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
         else idleWaiters.push(resolve);
       }),
     statuses: () => serviceStatuses(state).map((s) => withSecretWarnings(s)),
+    certificateExpiries: () => certificateExpiries(state),
     close: () => secrets.close(),
   };
 
