@@ -21,6 +21,12 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
  * kept: the secret is always looked up in the service's own namespace, as the Python janitor did
  * (a service cannot read another namespace's secrets through the gateway).
  */
+/** Why a secret object is missing: the source's own error when it gave one. */
+function unreadable(ctx: ModelContext, path: string): string {
+  const error = ctx.secretError?.(path);
+  return error === undefined ? `the secret ${path} could not be read (missing, or not fetched yet).` : `the secret ${path} could not be read: ${error}.`;
+}
+
 export function parseSecretName(value: unknown): Parsed<string> {
   const text = parseString(value);
   if (!text.ok) return text;
@@ -65,7 +71,7 @@ function fromSecretObject(scope: Scope, ctx: ModelContext, r: SectionReader, nam
   const path = secretPath(scope.svc.namespace, name);
   const values = ctx.secrets(path);
   if (values === undefined) {
-    r.report('certificate_secret', 'SecretUnavailable', `the secret ${path} could not be read (missing, or not fetched yet).`, path);
+    r.report('certificate_secret', 'SecretUnavailable', unreadable(ctx, path), path);
     return undefined;
   }
   const missing = (['certificate_chain', 'private_key'] as const).filter((k) => values[k] === undefined || values[k] === '');
@@ -89,7 +95,7 @@ function validationContext(scope: Scope, ctx: ModelContext, r: SectionReader, na
   const path = secretPath(scope.svc.namespace, name);
   const values = ctx.secrets(path);
   if (values === undefined) {
-    r.report('validation_secret', 'SecretUnavailable', `the secret ${path} could not be read (missing, or not fetched yet).`, path);
+    r.report('validation_secret', 'SecretUnavailable', unreadable(ctx, path), path);
     return undefined;
   }
   const ca = values.trusted_ca === '' ? undefined : values.trusted_ca;

@@ -50,6 +50,8 @@ export interface PipelineCore {
   readonly owners: Map<string, { readonly service: string; readonly rid: string }>;
   /** Secret object → services whose definition names it. */
   readonly secretUsers: Map<string, Set<string>>;
+  /** Services with an expose asking for a port the range had none left for: tried again when ports free. */
+  readonly starved: Set<string>;
   steps: number;
 }
 
@@ -80,6 +82,7 @@ export function createPipelineState(config: PipelineConfig, remembered?: Remembe
     ages,
     owners: new Map(),
     secretUsers: new Map(),
+    starved: new Set(),
     steps,
   };
   return { core, live: true };

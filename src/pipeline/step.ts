@@ -81,6 +81,10 @@ class Step {
         const entry = input.secrets(path);
         return entry !== undefined && 'values' in entry ? entry.values : undefined;
       },
+      secretError: (path) => {
+        const entry = input.secrets(path);
+        return entry !== undefined && 'error' in entry ? entry.error : undefined;
+      },
       listenerPort: (service, rid) => allocatedPort(core.ports, service, rid),
     };
   }
@@ -99,7 +103,10 @@ function allocate(s: Step, changed: readonly string[]): Allocation[] {
   const { core } = s;
   const age = (service: string): number => core.ages.get(service) ?? Number.MAX_SAFE_INTEGER;
   const requests = pendingRequests(core.ports, changed).sort((a, b) => age(a.service) - age(b.service) || compareRanks([a.service, a.rid], [b.service, b.rid]));
-  return allocatePorts(core.ports, requests, s.input.envoyPorts ?? [], core.config.portRange).allocations;
+  const { allocations, unavailable } = allocatePorts(core.ports, requests, s.input.envoyPorts ?? [], core.config.portRange);
+  for (const path of changed) core.starved.delete(path);
+  for (const r of unavailable) core.starved.add(r.service);
+  return allocations;
 }
 
 function updateSecretUsers(core: PipelineCore, path: string, before: readonly string[], after: readonly string[]): void {
@@ -120,7 +127,13 @@ function removeService(s: Step, path: string): void {
   const rec = s.core.services.get(path);
   if (rec === undefined) return;
   for (const unit of rec.served.values()) s.removed.add(unit.id);
-  if (rec.compiled.ok) for (const unit of rec.compiled.units.values()) dropWaiter(s.core.conflicts, unit.id);
+  if (rec.compiled.ok) {
+    for (const unit of rec.compiled.units.values()) {
+      dropWaiter(s.core.conflicts, unit.id);
+      // a unit never served (refused, waiting) has no removal to clean its owner up
+      if (!s.removed.has(unit.id)) s.core.owners.delete(unit.id);
+    }
+  }
   updateSecretUsers(s.core, path, rec.secrets, []);
 }
 
@@ -302,7 +315,10 @@ export function step(state: PipelineState, input: PipelineInput): StepOutput {
   const core = takeCore(state);
   core.steps += 1;
   const s = new Step(core, input);
-  const changed = [...new Set(input.changed)].sort();
+  const asked = new Set(input.changed);
+  // a service that found no free port is tried again when a service using ports changes or goes
+  const freeing = core.starved.size > 0 && [...asked].some((p) => core.ports.byService.has(p));
+  const changed = [...(freeing ? new Set([...asked, ...core.starved]) : asked)].sort();
   readChanged(s, changed);
   const allocations = allocate(s, changed);
   for (const path of changed) {

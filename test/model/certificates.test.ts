@@ -59,6 +59,11 @@ describe('certificate_secret', () => {
     const p = fails(tls({ certificate_secret: 'front' }));
     expect(p[0]).toMatchObject({ section: 'certificate#front', reason: 'SecretUnavailable', value: FRONT });
   });
+
+  it("says the source's own error when the read failed", () => {
+    const p = fails(tls({ certificate_secret: 'front' }), context({ secretError: (path) => (path === FRONT ? 'daemon busy' : undefined) }));
+    expect(p[0]).toMatchObject({ keyword: 'certificate_secret', reason: 'SecretUnavailable', message: `the secret ${FRONT} could not be read: daemon busy.` });
+  });
 });
 
 describe('validation_secret', () => {

@@ -37,6 +37,22 @@ describe('ports in the step', () => {
     expect(r.statuses.get('ns/svc/a')?.listeners).toEqual(['0.0.0.0:2001/tcp']);
   });
 
+  it('a service left without a port gets one as soon as another service frees one, without changing itself', () => {
+    const services: [string, ResourceSpec][] = [
+      ['ns/svc/x', { 'expose#0': tcp(22, 2000) }],
+      ['ns/svc/a', { 'expose#0': tcp(22, 0) }],
+      ['ns/svc/b', { 'expose#0': tcp(22, 0) }],
+    ];
+    const first = run(services, { min: 2000, max: 2001 });
+    expect(first.statuses.get('ns/svc/b')?.served).toBe(false);
+    // x goes (its port 2000 frees): only x is said to have changed
+    const cluster = clusterState(Object.fromEntries(services.filter(([p]) => p !== 'ns/svc/x').map(([p, s]) => [p, service(s)])));
+    const second = step(first.state, { cluster, changed: ['ns/svc/x'], secrets: () => undefined, envoyPorts: [] });
+    expect(second.allocations).toEqual([{ service: 'ns/svc/b', rid: 'expose#0', address: '0.0.0.0', port: 2000 }]);
+    expect(second.statuses.get('ns/svc/b')).toMatchObject({ valid: true, served: true, listeners: ['0.0.0.0:2000/tcp'] });
+    expect(second.changeSet.upserts.map((u) => u.name)).toContain('0.0.0.0:2000/tcp');
+  });
+
   it('allocates the same ports whatever order the cluster and the changes come in (property)', () => {
     const services: (readonly [string, ResourceSpec])[] = ['a', 'b', 'c', 'd', 'e'].map((n, i) => [
       `ns/svc/${n}`,
