@@ -47,7 +47,9 @@ function templateProblems(text: string): string[] {
   }
   if (!/^envoyproxy\/envoy:v1\.\d+\.\d+$/.test(env.get('envoy_image') ?? '')) problems.push(`env.envoy_image ${env.get('envoy_image') ?? 'unset'} is not pinned to a patch release`);
   if (xds.get('image') !== '{env.janitor_image}' || envoy.get('image') !== '{env.envoy_image}') problems.push('the containers do not run the [env] images');
-  if (xds.get('run_command') !== '--sock /var/run/lsnr/lsnr.sock --name {env.gateway_name}') problems.push(`container#xds run_command: ${xds.get('run_command') ?? 'unset'}`);
+  if (xds.get('run_command') !== '--sock /var/run/lsnr/lsnr.sock --name {env.gateway_name} --state-dir /var/lib/xds') problems.push(`container#xds run_command: ${xds.get('run_command') ?? 'unset'}`);
+  // the state file outlives the container: a restart keeps the winners of conflicts
+  if (!(xds.get('volume_mounts') ?? '').split(/\s+/).includes('{volume#0.name}/state/:/var/lib/xds/')) problems.push('container#xds keeps no --state-dir on the volume');
   if (!(xds.get('volume_mounts') ?? '').includes('{var}/lsnr:/var/run/lsnr')) problems.push("container#xds does not mount the agent's lsnr folder at /var/run/lsnr");
   if (!/^0(:0)?$/.test(xds.get('user') ?? '')) problems.push("container#xds does not run as root, the only user lsnr.sock accepts");
   if (!(envoy.get('environment') ?? '').split(/\s+/).includes('ENVOY_UID=0')) problems.push('container#envoy has no ENVOY_UID=0: it drops to a user that can neither bind 443 nor open the xDS socket');
