@@ -7,15 +7,14 @@
 // exactly what a fresh janitor would serve for the daemon's status then (the pipeline's step from
 // an empty state); a checkpoint they do not reach within its deadline is a wrong state. Prints the
 // janitor's RSS at start, peak and end, and the wrong states seen (must be 0).
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TYPE, type TypeUrl } from '../../src/xds/types.js';
 import { closedPort, spawnCli } from '../../test/e2e/support.js';
 import { connectEnvoyView, type EnvoyView } from '../../test/replay/envoy-view.js';
 import { startFakeDaemon } from '../../test/support/fake-daemon/index.js';
-import { allSecrets, daemonStatus, newService, secretPath, secretValues, servicePath, type SoakService } from './cluster.js';
+import { allSecrets, daemonStatus, newService, secretPath, secretValues, type SoakService } from './cluster.js';
 import { differences, referenceView, type View } from './reference.js';
 
 const arg = (name: string, fallback: number): number => {
