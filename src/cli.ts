@@ -8,7 +8,8 @@ import { daemonOption, type CommandContext } from './commands/context.js';
 import { fileProbe } from './commands/probe.js';
 import { statusCommand } from './commands/status.js';
 import { translateCommand } from './commands/translate.js';
-import { FLAGS, parseConfig, type RawOptions } from './config.js';
+import { parseConfig } from './config.js';
+import { FLAGS, type RawOptions } from './flags.js';
 import { packageVersion } from './version.js';
 
 const EXIT_USAGE = 2;

@@ -2,7 +2,7 @@
 // socket) and report every service's problems and warnings. Nothing is served, nothing written.
 // Exit 0: no problem (warnings allowed); 1: problems; 2: usage error or the cluster cannot be read.
 import type { Command } from 'commander';
-import type { RawOptions } from '../config.js';
+import type { RawOptions } from '../flags.js';
 import type { Problem } from '../model/types.js';
 import type { ServiceStatus } from '../pipeline/index.js';
 import type { FileProblem } from '../source/file/cluster.js';

@@ -1,7 +1,7 @@
 // What every subcommand shares: how it reports back to cli.ts (a task to run once the command line
 // is parsed, resolving with the exit code), where it writes, and the daemon's own option spellings.
 import { Option, type Command } from 'commander';
-import { FLAGS, type FlagSpec, type RawOptions } from '../config.js';
+import { FLAGS, type FlagSpec, type RawOptions } from '../flags.js';
 
 /** 0: clean; 1: problems found (or the command failed); 2: usage error, or the input cannot be read. */
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;

@@ -4,7 +4,8 @@
 // cannot be read becomes its services' problem. Envoy's own listeners are not asked: a port
 // allocated here (listener_port = 0) is what the range gives, and is written nowhere.
 import { createHash } from 'node:crypto';
-import { parseClusterOptions, type ClusterOptions, type RawOptions } from '../config.js';
+import { parseClusterOptions, type ClusterOptions } from '../config.js';
+import type { RawOptions } from '../flags.js';
 import { createPipelineState, secretsNamedBy, serviceStatuses, step, type SecretEntry, type ServiceStatus } from '../pipeline/index.js';
 import type { Allocation } from '../ports/index.js';
 import type { SecretValues } from '../source/types.js';

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import YAML from 'yaml';
 import { redactSecrets } from '../admin/redact.js';
-import type { RawOptions } from '../config.js';
+import type { RawOptions } from '../flags.js';
 import { formatProblem } from '../model/problems.js';
 import { decodeMessage } from '../proto/codec.js';
 import { TYPE, type EncodedResource, type TypeUrl } from '../xds/types.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDaemon, type FakeDaemon } from '../support/fake-daemon/index.js';
-import { FLAGS } from '../../src/config.js';
+import { FLAGS } from '../../src/flags.js';
 import { TYPE } from '../../src/xds/types.js';
 import { connectAds } from '../xds/support/client.js';
 import { ROOT, closedPort, getJson, spawnCli, until } from '../e2e/support.js';

@@ -1,7 +1,8 @@
 // Flags and environment → Config: defaults of the Python janitor, precedence, and one-line errors.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FLAGS, parseConfig, type RawOptions } from '../../src/config.js';
+import { parseConfig } from '../../src/config.js';
+import { FLAGS, type RawOptions } from '../../src/flags.js';
 import { DEFAULT_LIMITS } from '../../src/xds/limits.js';
 
 function ok(raw: RawOptions, env: Record<string, string> = {}) {

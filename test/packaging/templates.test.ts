@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FLAGS } from '../../src/config.js';
+import { FLAGS } from '../../src/flags.js';
 import { ROOT, packageJson } from './support.js';
 
 type Conf = Map<string, Map<string, string>>;
