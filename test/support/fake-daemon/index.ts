@@ -19,6 +19,10 @@ export interface FakeDaemonOptions {
   readonly status: unknown;
   /** Secret objects: path → key → value. */
   readonly secrets?: Record<string, Record<string, string>>;
+  /** Called when a daemon_status reply has been handed to the kernel whole (bench: "status received"). */
+  readonly onStatusSent?: (bytes: number) => void;
+  /** Use `status` as is instead of a copy (the caller gives it up; saves seconds on a huge status). */
+  readonly adoptStatus?: boolean;
 }
 
 export interface PatchMessage {
@@ -74,7 +78,8 @@ export interface FakeDaemon {
 const ACTIONS = ['daemon_status', 'events', 'get_secret_key', 'get_key', 'service_action'];
 
 export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeDaemon> {
-  const data: DaemonData = { status: structuredClone(options.status) as Json, secrets: new Map() };
+  const initial = (options.adoptStatus ? options.status : structuredClone(options.status)) as Json;
+  const data: DaemonData = { status: initial, secrets: new Map() };
   for (const [path, keys] of Object.entries(options.secrets ?? {})) data.secrets.set(path, new Map(Object.entries(keys)));
   const sockets = new Set<net.Socket>();
   const subscribers = new Set<net.Socket>();
@@ -212,8 +217,12 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
     const action = String(body.action).replace(/^\/+/, '');
     if (action === 'events') return void subscribers.add(socket);
     if (action === 'daemon_status') {
-      if (statusDelay === 0) return void socket.end(encodeMessage(data.status));
-      return void setTimeout(() => socket.end(encodeMessage(data.status)), statusDelay);
+      const reply = (): void => {
+        const bytes = encodeMessage(data.status);
+        socket.end(bytes, () => options.onStatusSent?.(bytes.length));
+      };
+      if (statusDelay === 0) return reply();
+      return void setTimeout(reply, statusDelay);
     }
     if (action === 'get_secret_key' || action === 'get_key') return void socket.end(encodeMessage(getSecretKey(data, body.options)));
     fake.actions.push(body.options ?? {});
