@@ -1,0 +1,37 @@
+// A scenario's session with the run's options: opened, handed to the measurement, always closed.
+import type { Value } from '../harness/figures.js';
+import { openSession, type Session, type Sync } from '../harness/session.js';
+import type { Measured, RunContext } from './types.js';
+
+export interface SessionSize {
+  readonly services: number;
+  readonly clients: number;
+}
+
+/**
+ * Open a session, wait for the first sync, run `measure`, close. When the first sync times out,
+ * every figure in `keys` is a timeout and `measure` is not run.
+ */
+export async function withSession(
+  ctx: RunContext,
+  size: SessionSize,
+  keys: readonly string[],
+  measure: (session: Session, sync: Sync) => Promise<Measured>,
+): Promise<Measured> {
+  const o = ctx.options;
+  ctx.log(`${ctx.kind} run ${ctx.run}: ${size.services} services, ${size.clients} clients: starting`);
+  const session = await openSession({
+    kind: ctx.kind, services: size.services, clients: size.clients, transport: o.transport,
+    janitorBuild: o.janitorBuild, syncTimeoutMs: o.timeoutMs, ...(ctx.cpuProfDir ? { cpuProfDir: ctx.cpuProfDir } : {}),
+  });
+  try {
+    if ('timeout' in session.sync) {
+      const values: Record<string, Value> = Object.fromEntries(keys.map((k) => [k, 'timeout']));
+      return { values, notes: [`first sync: ${session.sync.timeout}`, `server log: ${session.server.logTail(5)}`] };
+    }
+    ctx.log(`${ctx.kind} run ${ctx.run}: clients hold everything after ${(session.sync.allHeldAt - session.sync.spawnedAt).toFixed(0)} ms`);
+    return await measure(session, session.sync);
+  } finally {
+    await session.close();
+  }
+}
