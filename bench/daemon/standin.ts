@@ -9,7 +9,7 @@ export const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 export interface StandIn {
   readonly socketPath: string;
   readonly cluster: BenchCluster;
-  /** When the last daemon_status reply was handed to the kernel whole (ms, monotonic), and its size. */
+  /** When the first daemon_status reply was handed to the kernel whole (ms, monotonic), and its size. */
   statusSent(): { at: number; bytes: number } | undefined;
   /** Emit one patch; returns the monotonic time taken just before it is written. */
   emit(stanzas: Stanza[]): number;
@@ -26,7 +26,7 @@ export async function startStandIn(socketPath: string, services: number): Promis
     status: daemonStatus(cluster),
     secrets: secrets(cluster),
     adoptStatus: true,
-    onStatusSent: (bytes) => void (sent = { at: monotonicMs(), bytes }),
+    onStatusSent: (bytes) => void (sent ??= { at: monotonicMs(), bytes }),
   });
   return {
     socketPath,

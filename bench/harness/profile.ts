@@ -63,7 +63,9 @@ export function summariseProfile(file: string, window?: { readonly fromMs: numbe
     const frame = byId.get(id)?.callFrame;
     if (!frame || IDLE.has(frame.functionName)) return;
     busy += dt;
-    const where = frame.url === '' ? '' : ` ${place(frame.url)}:${frame.lineNumber + 1}`;
+    // code run through tsx reports line 1 for everything: the file alone says more
+    const line = frame.lineNumber > 0 ? `:${frame.lineNumber + 1}` : '';
+    const where = frame.url === '' ? '' : ` ${place(frame.url)}${line}`;
     const name = `${frame.functionName || '(anonymous)'}${where}`;
     functions.set(name, (functions.get(name) ?? 0) + dt);
     const fileKey = frame.url === '' ? frame.functionName : place(frame.url);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { servedCounts } from '../daemon/cluster.js';
 import { startStandIn, type StandIn } from '../daemon/standin.js';
+import type { ClientStatus } from '../clients/protocol.js';
 import { startClients, Timeout, type ClientsProcess, type Opened } from './clients.js';
 import { memory, type Memory } from './proc.js';
 import { startServer, type RunningServer, type ServerKind, type Transport } from './server.js';
@@ -70,7 +71,7 @@ export async function openSession(o: SessionOptions): Promise<Session> {
       };
     } catch (err) {
       if (!(err instanceof Timeout)) throw err;
-      sync = { timeout: `${err.message}; clients: ${JSON.stringify(await clients.status().catch(() => []))}` };
+      sync = { timeout: `${err.message}; ${describeClients(await clients.status().catch(() => []))}` };
     }
   }
   return {
@@ -87,4 +88,14 @@ export async function openSession(o: SessionOptions): Promise<Session> {
       return { stopMs: stopped.ms };
     },
   };
+}
+
+/** How many clients hold everything, and what the first one that does not holds and waits for. */
+export function describeClients(statuses: readonly ClientStatus[]): string {
+  const done = statuses.filter((c) => c.complete).length;
+  const stuck = statuses.find((c) => !c.complete);
+  if (!stuck) return `${done}/${statuses.length} clients hold everything`;
+  const counts = (r: Record<string, number>): string => Object.entries(r).filter(([, n]) => n > 0).map(([t, n]) => `${t} ${n}`).join(', ') || 'nothing';
+  return `${done}/${statuses.length} clients hold everything; client ${stuck.id} holds ${counts(stuck.held)}, waits for ${counts(stuck.waiting)}` +
+    `${Object.values(stuck.absent).some((n) => n > 0) ? `, told absent: ${counts(stuck.absent)}` : ''}${stuck.ended ? `, stream ended: ${stuck.ended}` : ''}`;
 }

@@ -5,6 +5,7 @@ import { Timeout } from '../harness/clients.js';
 import type { Figure } from '../harness/figures.js';
 import { memory, quiet } from '../harness/proc.js';
 import { changeSeries, endpointChange, pick, q } from './changes.js';
+import { describeClients } from '../harness/session.js';
 import { withSession } from './run-session.js';
 import type { Options, Scenario } from './types.js';
 
@@ -45,7 +46,8 @@ export const streams: Scenario = {
         };
       } catch (err) {
         if (!(err instanceof Timeout)) throw err;
-        return { values: Object.fromEntries(figures(o).map((f) => [f.key, 'timeout'])), notes: [err.message] };
+        const clients = describeClients(await session.clients.status());
+        return { values: Object.fromEntries(figures(o).map((f) => [f.key, 'timeout'])), notes: [`${err.message}; ${clients}`] };
       }
     }),
 };

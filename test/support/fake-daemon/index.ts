@@ -8,7 +8,7 @@ import { createNulSplitter, encodeMessage } from '../../../src/source/opensvc/fr
 import type { Json } from '../../../src/source/opensvc/json.js';
 import { applyPatch, type Stanza } from '../../../src/source/opensvc/patch.js';
 import { journaledDiff } from './diff.js';
-import { getSecretKey, optionPath, routingError, serviceAction, type ActionFailure, type DaemonData } from './handlers.js';
+import { getSecretKey, optionPath, routingError, selectStatus, serviceAction, type ActionFailure, type DaemonData } from './handlers.js';
 import { applyKeywords, touchSecret } from './mutations.js';
 
 export type { ActionFailure } from './handlers.js';
@@ -218,7 +218,7 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
     if (action === 'events') return void subscribers.add(socket);
     if (action === 'daemon_status') {
       const reply = (): void => {
-        const bytes = encodeMessage(data.status);
+        const bytes = encodeMessage(selectStatus(data.status, body.options));
         socket.end(bytes, () => options.onStatusSent?.(bytes.length));
       };
       if (statusDelay === 0) return reply();
