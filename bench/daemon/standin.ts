@@ -28,6 +28,9 @@ export async function startStandIn(socketPath: string, services: number): Promis
     adoptStatus: true,
     onStatusSent: (bytes) => void (sent ??= { at: monotonicMs(), bytes }),
   });
+  // like the real daemon, every request is followed by a listener.stats patch: the janitor's
+  // silence probe counts on it (without it, a janitor busy for 2 minutes drops the connection)
+  daemon.statsNoise(true);
   return {
     socketPath,
     cluster,

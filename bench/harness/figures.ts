@@ -43,15 +43,19 @@ export function medianValue(values: readonly Value[]): Value {
   return Number.isFinite(m) ? m : 'timeout';
 }
 
+/** false when a target is missed, null when one cannot be judged (e.g. no baseline figure), else true. */
 function judge(figure: Figure, janitor: Value, ratio: number | null): boolean | null {
   const t = figure.target;
   if (!t) return null;
   if (janitor === 'timeout') return false;
   if (janitor === null) return null;
-  if (t.max !== undefined && janitor > t.max) return false;
-  if (t.equals !== undefined && janitor !== t.equals) return false;
-  if (t.ratioMax !== undefined && ratio !== null && ratio > t.ratioMax) return false;
-  return true;
+  const checks: (boolean | null)[] = [
+    t.max === undefined ? true : janitor <= t.max,
+    t.equals === undefined ? true : janitor === t.equals,
+    t.ratioMax === undefined ? true : ratio === null ? null : ratio <= t.ratioMax,
+  ];
+  if (checks.includes(false)) return false;
+  return checks.includes(null) ? null : true;
 }
 
 export function row(figure: Figure, janitor: Value, baseline: Value): Row {

@@ -38,7 +38,10 @@ export const cold: Scenario = {
           'cold.secrets': session.standIn.requests('get_secret_key'),
         },
         window: { fromMs: sync.spawnedAt, toMs: sync.allHeldAt },
-        notes: [`daemon status: ${((session.standIn.statusSent()?.bytes ?? 0) / 1e6).toFixed(1)} MB`],
+        notes: [
+          `daemon status: ${((session.standIn.statusSent()?.bytes ?? 0) / 1e6).toFixed(1)} MB`,
+          `clients process CPU until then: ${cpuMs(session.clients.pid).toFixed(0)} ms`,
+        ],
       };
     }),
 };
