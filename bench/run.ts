@@ -18,7 +18,7 @@ const { values: flags, positionals } = parseArgs({
   options: {
     services: { type: 'string' }, clients: { type: 'string' }, changes: { type: 'string' }, sizes: { type: 'string' },
     runs: { type: 'string', default: '3' }, transport: { type: 'string', default: 'unix' }, janitor: { type: 'string', default: 'tsx' },
-    servers: { type: 'string', default: 'janitor,baseline' }, timeout: { type: 'string', default: '120' },
+    servers: { type: 'string', default: 'janitor,baseline' }, timeout: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(ROOT, 'bench/results') },
   },
@@ -54,7 +54,7 @@ function options(s: Scenario): Options {
     sizes: sizes ?? s.defaults.sizes ?? [],
     transport,
     janitorBuild,
-    timeoutMs: (int(flags.timeout, 'timeout') ?? 120) * 1000,
+    timeoutMs: (int(flags.timeout, 'timeout') ?? (s.defaults.timeoutMs ?? 120_000) / 1000) * 1000,
   };
 }
 

@@ -37,7 +37,7 @@ export interface Held {
 
 export interface ClientEvents {
   /** A resource was received (after the client's own bookkeeping). */
-  onResource(client: DeltaClient, type: Short, name: string, bytes: Uint8Array, at: number): void;
+  onResource(client: DeltaClient, type: Short, name: string, version: string, bytes: Uint8Array, at: number): void;
   onFirstResponse(client: DeltaClient, at: number): void;
   onComplete(client: DeltaClient, at: number): void;
 }
@@ -50,6 +50,23 @@ export interface DeltaClient {
 }
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+/** A length-delimited field: tag, varint length, bytes. */
+function field(no: number, text: string): Buffer {
+  const bytes = Buffer.from(text, 'utf8');
+  const head = [(no << 3) | 2];
+  for (let n = bytes.length; ; n >>>= 7) {
+    if (n < 0x80) {
+      head.push(n);
+      break;
+    }
+    head.push((n & 0x7f) | 0x80);
+  }
+  return Buffer.concat([Buffer.from(head), bytes]);
+}
+
+/** An ACK framed by hand (DeltaDiscoveryRequest: type_url = 2, response_nonce = 6): one per response per client. */
+const ack = (typeUrl: string, nonce: string): Buffer => Buffer.concat([field(2, typeUrl), field(6, nonce)]);
 const bufferId = (b: Buffer): Buffer => b;
 const perType = <T>(make: () => T): Record<Short, T> => ({ cds: make(), eds: make(), lds: make(), rds: make(), sds: make() });
 
@@ -120,7 +137,7 @@ export function openDeltaClient(target: string, id: number, minimum: Minimum, ev
     const at = now();
     const r = RESPONSE.decode(buf) as unknown as DecodedResponse;
     const type = shortOf(r.type_url);
-    call.write(Buffer.from(REQUEST.encode(REQUEST.fromObject({ type_url: r.type_url, response_nonce: r.nonce })).finish()));
+    call.write(ack(r.type_url, r.nonce));
     if (first) {
       first = false;
       events.onFirstResponse(client, at);
@@ -141,7 +158,7 @@ export function openDeltaClient(target: string, id: number, minimum: Minimum, ev
       absent[type].delete(res.name);
       if (type === 'lds') listenerRefs.set(res.name, listenerReferences(res.name, res.version, bytes));
       if (type === 'cds') clusterRefs.set(res.name, clusterReferences(res.name, res.version, bytes));
-      events.onResource(client, type, res.name, bytes, at);
+      events.onResource(client, type, res.name, res.version, bytes, at);
     }
     if (type === 'cds' || type === 'lds') refreshSubscriptions();
     checkComplete(at);

@@ -1,7 +1,7 @@
 // The clients process of the bench (forked by bench/harness/clients.ts): delta ADS clients, each on
 // its own HTTP/2 connection to the server under test, driven over IPC (protocol.ts). It reports when
 // newly opened clients hold everything and when every client meets an armed expectation.
-import { claEndpoints, claHasEndpoint } from './resources.js';
+import { claEndpoints, claEndpointsOf, hasEndpoint } from './resources.js';
 import { openDeltaClient, type ClientEvents, type DeltaClient, type Short } from './delta-client.js';
 import type { Expectation, ExpectItem, FromClients, Minimum, ToClients } from './protocol.js';
 
@@ -21,8 +21,8 @@ const armed = new Map<number, Armed>();
 const byCla = new Map<string, Set<number>>();
 const withRoutes = new Set<number>();
 
-function itemMet(item: ExpectItem, type: Short, name: string, bytes: Uint8Array): boolean {
-  if (item.kind === 'endpoint') return type === 'eds' && name === item.name && claHasEndpoint(bytes, item.address, item.health);
+function itemMet(item: ExpectItem, type: Short, name: string, version: string, bytes: Uint8Array): boolean {
+  if (item.kind === 'endpoint') return type === 'eds' && name === item.name && hasEndpoint(claEndpointsOf(name, version, bytes), item.address, item.health);
   return type === 'rds' && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(item.marker);
 }
 
@@ -47,7 +47,7 @@ function settle(id: number): void {
   reply({ kind: 'reached', id, times: clients.map((c) => a.times.get(c.id) ?? NaN) });
 }
 
-function check(client: DeltaClient, type: Short, name: string, bytes: Uint8Array, at: number): void {
+function check(client: DeltaClient, type: Short, name: string, version: string, bytes: Uint8Array, at: number): void {
   const ids = type === 'eds' ? byCla.get(name) : type === 'rds' ? withRoutes : undefined;
   if (!ids || ids.size === 0) return;
   for (const id of [...ids]) {
@@ -56,7 +56,7 @@ function check(client: DeltaClient, type: Short, name: string, bytes: Uint8Array
     if (!a || !unmet || unmet.size === 0) continue;
     for (const i of [...unmet]) {
       const item = a.expectation.items[i];
-      if (item && itemMet(item, type, name, bytes)) unmet.delete(i);
+      if (item && itemMet(item, type, name, version, bytes)) unmet.delete(i);
     }
     if (unmet.size > 0) continue;
     a.times.set(client.id, at);

@@ -67,6 +67,24 @@ interface ClaObject {
 
 /** The endpoints of a ClusterLoadAssignment as sorted `address:port:HEALTH` strings. */
 export function claEndpoints(bytes: Uint8Array): string[] {
+  return decodeEndpoints(bytes);
+}
+
+const endpointMemo = new Map<string, string[]>();
+
+/** claEndpoints, decoded once per (name, version) per process: every client gets the same bytes. */
+export function claEndpointsOf(name: string, version: string, bytes: Uint8Array): string[] {
+  const key = `${name}\0${version}`;
+  let endpoints = endpointMemo.get(key);
+  if (!endpoints) {
+    if (endpointMemo.size > 100_000) endpointMemo.clear();
+    endpoints = decodeEndpoints(bytes);
+    endpointMemo.set(key, endpoints);
+  }
+  return endpoints;
+}
+
+function decodeEndpoints(bytes: Uint8Array): string[] {
   const cla = CLA.toObject(CLA.decode(bytes), { enums: String }) as ClaObject;
   const out: string[] = [];
   for (const locality of cla.endpoints ?? []) {
@@ -78,7 +96,7 @@ export function claEndpoints(bytes: Uint8Array): string[] {
   return out.sort();
 }
 
-/** True when the ClusterLoadAssignment has an endpoint with this address (and health status, if given). */
-export function claHasEndpoint(bytes: Uint8Array, address: string, health?: string): boolean {
-  return claEndpoints(bytes).some((e) => e.startsWith(`${address}:`) && (health === undefined || e.endsWith(`:${health}`)));
+/** True when the endpoints hold this address (and health status, if given). */
+export function hasEndpoint(endpoints: readonly string[], address: string, health?: string): boolean {
+  return endpoints.some((e) => e.startsWith(`${address}:`) && (health === undefined || e.endsWith(`:${health}`)));
 }

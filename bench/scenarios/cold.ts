@@ -21,7 +21,7 @@ function figures(o: Options): Figure[] {
 export const cold: Scenario = {
   name: 'cold',
   summary: 'cold start at 10,000 services × 10 clients: first snapshot served, all clients holding everything, peak RSS',
-  defaults: { services: 10_000, clients: 10 },
+  defaults: { services: 10_000, clients: 10, timeoutMs: 300_000 },
   figures,
   measure: (ctx) =>
     withSession(ctx, ctx.options, figures(ctx.options).map((f) => f.key), async (session, sync) => {

@@ -16,7 +16,7 @@ function figures(o: Options): Figure[] {
 export const cpu: Scenario = {
   name: 'cpu',
   summary: 'server CPU per endpoint change at 100 and at 10,000 services (10 clients): the ratio',
-  defaults: { sizes: [100, 10_000], clients: 10, changes: 30 },
+  defaults: { sizes: [100, 10_000], clients: 10, changes: 30, timeoutMs: 300_000 },
   figures,
   async measure(ctx) {
     const o = ctx.options;

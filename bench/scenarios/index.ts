@@ -15,7 +15,7 @@ export const SCENARIOS: readonly Scenario[] = [
     { services: 1000, clients: 100, changes: 100 },
     { p50: { max: 10, ratioMax: 1.5 }, p99: { max: 30, ratioMax: 1.5 } }),
   endpointScenario('endpoint-10k', 'endpoint change → every client at 10,000 services × 10 delta clients',
-    { services: 10_000, clients: 10, changes: 20 },
+    { services: 10_000, clients: 10, changes: 20, timeoutMs: 300_000 },
     { p50: { ratioMax: 1.5 }, p99: { max: 50, ratioMax: 1.5 } }),
   cpu,
   route,

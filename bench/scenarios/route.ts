@@ -9,7 +9,7 @@ const KEYS = ['route.p50', 'route.p99', 'route.cpu'];
 export const route: Scenario = {
   name: 'route',
   summary: 'route edit on the shared listener → every client, at 10,000 services × 10 clients (janitor only)',
-  defaults: { services: 10_000, clients: 10, changes: 20 },
+  defaults: { services: 10_000, clients: 10, changes: 20, timeoutMs: 300_000 },
   servers: ['janitor'],
   figures: (o) => [
     { key: 'route.p50', label: `route edit → all clients, p50 (${o.services} services × ${o.clients} clients)`, unit: 'ms' },
