@@ -36,6 +36,8 @@ export interface RunningServer {
   readonly target: string;
   /** The last lines of its output. */
   logTail(lines?: number): string;
+  /** Still running. */
+  alive(): boolean;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with how long it took to exit. */
   stop(graceMs?: number): Promise<{ readonly ms: number; readonly killed: boolean }>;
   /** .cpuprofile files written at exit (with cpuProfDir). */
@@ -122,6 +124,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     spawnedAt,
     target: unixPath ? `unix:${ports.unix ?? unixPath}` : `127.0.0.1:${ports.xds}`,
     logTail,
+    alive: () => child.exitCode === null && child.signalCode === null,
     stop,
     profiles: () =>
       o.cpuProfDir && existsSync(o.cpuProfDir)

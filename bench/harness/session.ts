@@ -93,9 +93,11 @@ export async function openSession(o: SessionOptions): Promise<Session> {
 /** How many clients hold everything, and what the first one that does not holds and waits for. */
 export function describeClients(statuses: readonly ClientStatus[]): string {
   const done = statuses.filter((c) => c.complete).length;
+  const drops = statuses.reduce((n, c) => n + c.drops, 0);
+  const dropped = drops > 0 ? `; ${drops} stream(s) dropped by the server and opened again` : '';
   const stuck = statuses.find((c) => !c.complete);
-  if (!stuck) return `${done}/${statuses.length} clients hold everything`;
+  if (!stuck) return `${done}/${statuses.length} clients hold everything${dropped}`;
   const counts = (r: Record<string, number>): string => Object.entries(r).filter(([, n]) => n > 0).map(([t, n]) => `${t} ${n}`).join(', ') || 'nothing';
   return `${done}/${statuses.length} clients hold everything; client ${stuck.id} holds ${counts(stuck.held)}, waits for ${counts(stuck.waiting)}` +
-    `${Object.values(stuck.absent).some((n) => n > 0) ? `, told absent: ${counts(stuck.absent)}` : ''}${stuck.ended ? `, stream ended: ${stuck.ended}` : ''}`;
+    `${Object.values(stuck.absent).some((n) => n > 0) ? `, told absent: ${counts(stuck.absent)}` : ''}${stuck.ended ? `, last stream end: ${stuck.ended}` : ''}${dropped}`;
 }

@@ -30,7 +30,9 @@ export async function withSession(
       return { values, notes: [`first sync: ${session.sync.timeout}`, `server log: ${session.server.logTail(5)}`] };
     }
     ctx.log(`${ctx.kind} run ${ctx.run}: clients hold everything after ${(session.sync.allHeldAt - session.sync.spawnedAt).toFixed(0)} ms`);
-    return await measure(session, session.sync);
+    const measured = await measure(session, session.sync);
+    const drops = session.server.alive() ? (await session.clients.status()).reduce((n, c) => n + c.drops, 0) : 0;
+    return drops > 0 ? { ...measured, notes: [...measured.notes, `${drops} client stream(s) dropped by the server (opened again)`] } : measured;
   } finally {
     await session.close();
   }

@@ -38,11 +38,15 @@ export const streams: Scenario = {
         const perStream = ((memory(pid).rssMb - before) * 1024) / (o.clients - 1);
         ctx.log(`${ctx.kind} run ${ctx.run}: ${o.clients} streams hold everything after ${connect.toFixed(0)} ms`);
         const series = await changeSeries(session, o.changes, (i) => endpointChange(session, pick(i + 1, o.services)), o.timeoutMs);
+        const drops = (await session.clients.status()).reduce((n, c) => n + c.drops, 0);
         const stopped = await session.server.stop();
         return {
           values: { 'streams.connect': connect, 'streams.rss': perStream, 'streams.p50': q(series.all, 0.5), 'streams.p99': q(series.all, 0.99), 'streams.stop': stopped.killed ? 'timeout' : stopped.ms },
           window: series.window,
-          notes: series.timeouts > 0 ? [`${series.timeouts} change(s) timed out`] : [],
+          notes: [
+            ...(series.timeouts > 0 ? [`${series.timeouts} change(s) timed out`] : []),
+            ...(drops > 0 ? [`${drops} client stream(s) dropped by the server (opened again)`] : []),
+          ],
         };
       } catch (err) {
         if (!(err instanceof Timeout)) throw err;
