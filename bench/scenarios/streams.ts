@@ -15,7 +15,7 @@ function figures(o: Options): Figure[] {
     { key: 'streams.rss', label: 'server RSS per idle stream', unit: 'KB', target: { max: 50 } },
     { key: 'streams.p50', label: `endpoint change → all ${o.clients} streams, p50`, unit: 'ms' },
     { key: 'streams.p99', label: `endpoint change → all ${o.clients} streams, p99`, unit: 'ms', target: { max: 150 } },
-    { key: 'streams.stop', label: `SIGTERM → exit with ${o.clients} streams open`, unit: 'ms' },
+    { key: 'streams.stop', label: `SIGTERM → exit with ${o.clients} streams open (killed after 30 s)`, unit: 'ms' },
   ];
 }
 
