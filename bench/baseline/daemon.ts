@@ -3,9 +3,9 @@
 // touched. No gap detection, no resync, no warm-up wait: a minimal server for comparison only.
 import net from 'node:net';
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Container = Json[] | { [key: string]: Json };
-type Stanza = [path: (string | number)[], value?: Json, op?: 'i'];
+import { applyInPlace, type Json, type Stanza } from '../daemon/in-place.js';
+
+export type { Json } from '../daemon/in-place.js';
 
 export interface FollowHandlers {
   onSnapshot(status: Json): void;
@@ -30,35 +30,8 @@ function request(socketPath: string, body: unknown, onMessage: (text: string) =>
   return socket;
 }
 
-function isContainer(v: Json | undefined): v is Container {
-  return typeof v === 'object' && v !== null;
-}
-
-function applyInPlace(root: Json, [path, ...rest]: Stanza): void {
-  if (path.length === 0 || !isContainer(root)) return;
-  let cursor: Container = root;
-  for (const key of path.slice(0, -1)) {
-    const next: Json | undefined = (cursor as Record<string | number, Json>)[key];
-    if (!isContainer(next)) {
-      if (rest.length === 0) return;
-      const created: Container = {};
-      (cursor as Record<string | number, Json>)[key] = created;
-      cursor = created;
-    } else cursor = next;
-  }
-  const last = path[path.length - 1] as string | number;
-  if (Array.isArray(cursor) && typeof last === 'number') {
-    if (rest.length === 0) cursor.splice(last, 1);
-    else if (rest[1] === 'i') cursor.splice(last, 0, rest[0] ?? null);
-    else cursor[last] = rest[0] ?? null;
-  } else if (!Array.isArray(cursor)) {
-    if (rest.length === 0) delete cursor[String(last)];
-    else cursor[String(last)] = rest[0] ?? null;
-  }
-}
-
 /** Object paths touched by one stanza (`monitor.nodes.<n>.services.<status|config>.<path>…`). */
-function touch(touched: Set<string> | 'all', path: (string | number)[]): Set<string> | 'all' {
+function touch(touched: Set<string> | 'all', path: readonly (string | number)[]): Set<string> | 'all' {
   if (touched === 'all' || path[0] !== 'monitor') return touched;
   if (path[1] === 'nodes' && path[3] === 'services' && typeof path[5] === 'string') return touched.add(path[5]);
   if (path[1] === 'services' && typeof path[2] === 'string') return touched.add(path[2]);

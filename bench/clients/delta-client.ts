@@ -92,7 +92,7 @@ export function openDeltaClient(target: string, id: number, minimum: Minimum, ev
     'grpc.use_local_subchannel_pool': 1,
     'grpc.max_receive_message_length': -1,
   });
-  let first = true;
+  let firstAt: number | undefined;
   let complete = false;
   let closed = false;
   let drops = 0;
@@ -146,8 +146,8 @@ export function openDeltaClient(target: string, id: number, minimum: Minimum, ev
     const r = RESPONSE.decode(buf) as unknown as DecodedResponse;
     const type = shortOf(r.type_url);
     st.call.write(ack(r.type_url, r.nonce));
-    if (first) {
-      first = false;
+    if (firstAt === undefined) {
+      firstAt = at;
       events.onFirstResponse(client, at);
     }
     if (!type) return;
@@ -205,7 +205,7 @@ export function openDeltaClient(target: string, id: number, minimum: Minimum, ev
     },
     status: () => ({
       id, held: counts(state.held), waiting: counts(state.waiting), absent: counts(state.absent), complete, drops,
-      ...(lastError ? { ended: lastError } : {}),
+      ...(firstAt !== undefined ? { firstAt } : {}), ...(lastError ? { ended: lastError } : {}),
     }),
     close() {
       closed = true;

@@ -21,9 +21,23 @@ const armed = new Map<number, Armed>();
 const byCla = new Map<string, Set<number>>();
 const withRoutes = new Set<number>();
 
+const markerMemo = new Map<string, boolean>();
+
+/** Whether a RouteConfiguration carries the marker, scanned once per (name, version) for all clients. */
+function carries(name: string, version: string, bytes: Uint8Array, marker: string): boolean {
+  const key = `${name}\0${version}\0${marker}`;
+  let found = markerMemo.get(key);
+  if (found === undefined) {
+    if (markerMemo.size > 100_000) markerMemo.clear();
+    found = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(marker);
+    markerMemo.set(key, found);
+  }
+  return found;
+}
+
 function itemMet(item: ExpectItem, type: Short, name: string, version: string, bytes: Uint8Array): boolean {
   if (item.kind === 'endpoint') return type === 'eds' && name === item.name && hasEndpoint(claEndpointsOf(name, version, bytes), item.address, item.health);
-  return type === 'rds' && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(item.marker);
+  return type === 'rds' && carries(name, version, bytes, item.marker);
 }
 
 function arm(expectations: readonly Expectation[]): void {

@@ -36,6 +36,8 @@ export interface ClientStatus {
   /** Names the server said do not exist, per type. */
   readonly absent: Record<string, number>;
   readonly complete: boolean;
+  /** When the first response arrived (monotonic ms). */
+  readonly firstAt?: number;
   /** Streams the server dropped (each opened again, from nothing, after 500 ms). */
   readonly drops: number;
   /** Why the last stream ended. */

@@ -3,6 +3,7 @@
 // clients process reads too (process.hrtime), so "patch emitted → client decoded" spans processes.
 import { startFakeDaemon, type FakeDaemon } from '../../test/support/fake-daemon/index.js';
 import { createCluster, daemonStatus, secrets, type BenchCluster, type Stanza } from './cluster.js';
+import { applyInPlace } from './in-place.js';
 
 export const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
@@ -20,10 +21,11 @@ export interface StandIn {
 
 export async function startStandIn(socketPath: string, services: number): Promise<StandIn> {
   const cluster = createCluster(services);
+  const status = daemonStatus(cluster);
   let sent: { at: number; bytes: number } | undefined;
   const daemon: FakeDaemon = await startFakeDaemon({
     socketPath,
-    status: daemonStatus(cluster),
+    status,
     secrets: secrets(cluster),
     adoptStatus: true,
     onStatusSent: (bytes) => void (sent ??= { at: monotonicMs(), bytes }),
@@ -36,8 +38,17 @@ export async function startStandIn(socketPath: string, services: number): Promis
     cluster,
     statusSent: () => sent,
     emit(stanzas) {
+      if (daemon.status() !== status) {
+        // the stand-in replaced its status (a port write-back): its own copy-on-write path
+        const at = monotonicMs();
+        daemon.emitPatch(stanzas);
+        return at;
+      }
+      // written first, the status brought up to date right after and in place: the stand-in's own
+      // copy-on-write costs ~1 ms per patch at 1,000 services (~9 ms at 10,000) and must not count
       const at = monotonicMs();
-      daemon.emitPatch(stanzas);
+      daemon.emitPatch(stanzas, false);
+      for (const stanza of stanzas) applyInPlace(status, stanza);
       return at;
     },
     requests: (action) => daemon.count(action),

@@ -1,8 +1,9 @@
 // Cold start: the server is spawned on a daemon that already holds the whole cluster, the clients
 // are connected as soon as it listens. When is the first snapshot served, when does every client
 // hold everything, how much memory did it take.
-import type { Figure } from '../harness/figures.js';
-import { cpuMs } from '../harness/proc.js';
+import type { Figure, Value } from '../harness/figures.js';
+import { cpuMs, memory } from '../harness/proc.js';
+import type { Session } from '../harness/session.js';
 import { withSession } from './run-session.js';
 import type { Options, Scenario } from './types.js';
 
@@ -43,5 +44,17 @@ export const cold: Scenario = {
           `clients process CPU until then: ${cpuMs(session.clients.pid).toFixed(0)} ms`,
         ],
       };
-    }),
+    }, partial),
 };
+
+/** What a cold start that never completed still tells: first response, status time, peak memory, requests. */
+async function partial(session: Session): Promise<Record<string, Value>> {
+  const firsts = (await session.clients.status()).flatMap((c) => (c.firstAt === undefined ? [] : [c.firstAt]));
+  const status = session.standIn.statusSent()?.at;
+  return {
+    ...(firsts.length > 0 && status !== undefined ? { 'cold.first': Math.min(...firsts) - status } : {}),
+    ...(status !== undefined ? { 'cold.status': status - session.server.spawnedAt } : {}),
+    'cold.peak': memory(session.server.pid).peakMb,
+    'cold.secrets': session.standIn.requests('get_secret_key'),
+  };
+}

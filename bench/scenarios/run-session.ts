@@ -10,13 +10,14 @@ export interface SessionSize {
 
 /**
  * Open a session, wait for the first sync, run `measure`, close. When the first sync times out,
- * every figure in `keys` is a timeout and `measure` is not run.
+ * `measure` is not run: every figure in `keys` is a timeout, except those `partial` can still tell.
  */
 export async function withSession(
   ctx: RunContext,
   size: SessionSize,
   keys: readonly string[],
   measure: (session: Session, sync: Sync) => Promise<Measured>,
+  partial?: (session: Session) => Promise<Record<string, Value>>,
 ): Promise<Measured> {
   const o = ctx.options;
   ctx.log(`${ctx.kind} run ${ctx.run}: ${size.services} services, ${size.clients} clients: starting`);
@@ -26,8 +27,8 @@ export async function withSession(
   });
   try {
     if ('timeout' in session.sync) {
-      const values: Record<string, Value> = Object.fromEntries(keys.map((k) => [k, 'timeout']));
-      return { values, notes: [`first sync: ${session.sync.timeout}`, `server log: ${session.server.logTail(5)}`] };
+      const values: Record<string, Value> = { ...Object.fromEntries(keys.map((k) => [k, 'timeout'])), ...(await partial?.(session)) };
+      return { values, notes: [`first sync: ${session.sync.timeout}`, `server log: ${session.server.logTail(3)}`] };
     }
     ctx.log(`${ctx.kind} run ${ctx.run}: clients hold everything after ${(session.sync.allHeldAt - session.sync.spawnedAt).toFixed(0)} ms`);
     const measured = await measure(session, session.sync);
