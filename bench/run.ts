@@ -84,12 +84,11 @@ async function runOnce(s: Scenario, o: Options, kind: ServerKind, run: number): 
   return { ...measured, server: kind, run, loadavg, ...(profiles ? { profiles } : {}) };
 }
 
-/** The profiles of the run's threads that did something in the window (tsx adds an idle loader thread). */
+/** The profile of the run's main thread: the busiest one (tsx adds a module loader thread). */
 function profilesOf(dir: string, window: Measured['window']): ProfileSummary[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.cpuprofile'))
-    .map((f) => summariseProfile(path.join(dir, f), window))
-    .filter((p) => p.busyMs > 0);
+  const all = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => summariseProfile(path.join(dir, f), window));
+  const main = all.sort((a, b) => b.busyMs - a.busyMs)[0];
+  return main ? [main] : [];
 }
 
 function summary(s: Scenario, o: Options, results: readonly RunResult[]): Row[] {
