@@ -50,6 +50,24 @@ describe('stand-in daemon against the recordings', () => {
     expect(await ask(daemon.socketPath, { action: 'daemon_status', options: {} })).toEqual(initial);
   });
 
+  it('answers daemon_status with a selector without the objects it does not select, like filter_daemon_status', async () => {
+    const initial = fixture('daemon_status.initial.json');
+    const daemon = await start(initial);
+    const none = await ask(daemon.socketPath, { action: 'daemon_status', options: { selector: '__xds_janitor_probe__' } });
+    const some = await ask(daemon.socketPath, { action: 'daemon_status', options: { selector: 'test/svc/*' } });
+    const paths = (status: unknown, ...keys: string[]): string[] => {
+      let cursor = status;
+      for (const key of keys) cursor = (cursor as Record<string, unknown> | undefined)?.[key];
+      return Object.keys(cursor as object).sort();
+    };
+    expect(paths(none, 'monitor', 'services')).toEqual([]);
+    expect(paths(none, 'monitor', 'nodes', 'vm', 'services', 'status')).toEqual([]);
+    expect(paths(some, 'monitor', 'services')).toEqual(['test/svc/web1']);
+    expect(paths(some, 'monitor', 'nodes', 'vm', 'services', 'config')).toEqual(['test/svc/web1']);
+    expect(paths(initial, 'monitor', 'nodes', 'vm', 'services', 'status')).toEqual(['cluster', 'test/sec/web1-front-cert', 'test/svc/web1']);
+    expect((none as { cluster?: unknown }).cluster).toEqual((initial as { cluster?: unknown }).cluster);
+  });
+
   it('diffs initial to final into stanzas that the patch applier turns into final', () => {
     const initial = fixture('daemon_status.initial.json');
     const final = fixture('daemon_status.final.json');

@@ -74,3 +74,33 @@ export function serviceAction(status: Json, options: Json | undefined, failure: 
   const kws = isArray(kw) ? kw.filter((k): k is string => typeof k === 'string') : [];
   return { reply: { status: 0, data: { out: '', err: '', ret: 0 } }, kw: field(options, 'action') === 'set' ? kws : none };
 }
+
+function selects(selector: string, path: string): boolean {
+  return selector.split(',').some((glob) => {
+    const pattern = glob.trim().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    return pattern !== '' && new RegExp(`^${pattern}$`).test(path);
+  });
+}
+
+function keep(entries: Json | undefined, selector: string): Json | undefined {
+  if (!isObject(entries)) return entries;
+  return Object.fromEntries(Object.entries(entries).filter(([path]) => selects(selector, path)));
+}
+
+/**
+ * daemon_status with a `selector` (globs, comma separated): like filter_daemon_status, the instance
+ * status, config and monitor.services entries of unselected object paths are left out. The janitor's
+ * probe asks with a selector that matches nothing, to keep the reply small.
+ */
+export function selectStatus(status: Json, options: Json | undefined): Json {
+  const selector = field(options, 'selector');
+  const monitor = field(status, 'monitor');
+  if (typeof selector !== 'string' || selector === '' || !isObject(status) || !isObject(monitor)) return status;
+  const nodes = field(monitor, 'nodes');
+  const filteredNodes = !isObject(nodes) ? nodes : Object.fromEntries(Object.entries(nodes).map(([name, node]) => {
+    const services = field(node, 'services');
+    if (!isObject(node) || !isObject(services)) return [name, node];
+    return [name, { ...node, services: { ...services, status: keep(services['status'], selector), config: keep(services['config'], selector) } }];
+  }));
+  return { ...status, monitor: { ...monitor, nodes: filteredNodes as Json, services: keep(monitor['services'], selector) as Json } };
+}

@@ -8,7 +8,7 @@ import { createNulSplitter, encodeMessage } from '../../../src/source/opensvc/fr
 import type { Json } from '../../../src/source/opensvc/json.js';
 import { applyPatch, type Stanza } from '../../../src/source/opensvc/patch.js';
 import { journaledDiff } from './diff.js';
-import { optionPath, routingError, serviceAction, type ActionFailure, type DaemonData } from './handlers.js';
+import { optionPath, routingError, selectStatus, serviceAction, type ActionFailure, type DaemonData } from './handlers.js';
 import { applyKeywords, touchSecret } from './mutations.js';
 import { createSecretDesk } from './secret-desk.js';
 
@@ -20,6 +20,10 @@ export interface FakeDaemonOptions {
   readonly status: unknown;
   /** Secret objects: path → key → value. */
   readonly secrets?: Record<string, Record<string, string>>;
+  /** Called when a daemon_status reply has been handed to the kernel whole (bench: "status received"). */
+  readonly onStatusSent?: (bytes: number) => void;
+  /** Use `status` as is instead of a copy (the caller gives it up; saves seconds on a huge status). */
+  readonly adoptStatus?: boolean;
 }
 
 export interface PatchMessage {
@@ -83,7 +87,8 @@ export interface FakeDaemon {
 const ACTIONS = ['daemon_status', 'events', 'get_secret_key', 'get_key', 'service_action'];
 
 export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeDaemon> {
-  const data: DaemonData = { status: structuredClone(options.status) as Json, secrets: new Map() };
+  const initial = (options.adoptStatus ? options.status : structuredClone(options.status)) as Json;
+  const data: DaemonData = { status: initial, secrets: new Map() };
   for (const [path, keys] of Object.entries(options.secrets ?? {})) data.secrets.set(path, new Map(Object.entries(keys)));
   const desk = createSecretDesk(data);
   const sockets = new Set<net.Socket>();
@@ -228,8 +233,12 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
     const action = String(body.action).replace(/^\/+/, '');
     if (action === 'events') return void subscribers.add(socket);
     if (action === 'daemon_status') {
-      if (statusDelay === 0) return void socket.end(encodeMessage(data.status));
-      return void setTimeout(() => socket.end(encodeMessage(data.status)), statusDelay);
+      const reply = (): void => {
+        const bytes = encodeMessage(selectStatus(data.status, body.options));
+        socket.end(bytes, () => options.onStatusSent?.(bytes.length));
+      };
+      if (statusDelay === 0) return reply();
+      return void setTimeout(reply, statusDelay);
     }
     if (action === 'get_secret_key' || action === 'get_key') return desk.serve(socket, body.options);
     fake.actions.push(body.options ?? {});
