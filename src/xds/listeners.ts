@@ -1,5 +1,5 @@
 // The listening sockets of the xDS server, owned here rather than by gRPC: every connection is
-// counted against one bound (TCP and unix together) before gRPC sees it, and a unix socket path
+// counted against its transport's bound (one for TCP, one for the unix socket) before gRPC sees it, and a unix socket path
 // is taken over only when nothing answers on it. gRPC gets each admitted connection through a
 // connection injector.
 import { lstat, chmod, unlink } from 'node:fs/promises';
