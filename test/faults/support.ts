@@ -54,9 +54,11 @@ export interface OpenSvcStack {
   close(): Promise<void>;
 }
 
-export async function startOpenSvcStack(status: Status, options: Partial<OpenSvcSourceOptions> = {}, flags: Record<string, string | boolean> = {}): Promise<OpenSvcStack> {
+/** `prepare` runs on the stand-in before the janitor starts (failures to meet it with). */
+export async function startOpenSvcStack(status: Status, options: Partial<OpenSvcSourceOptions> = {}, flags: Record<string, string | boolean> = {}, prepare?: (daemon: FakeDaemon) => void): Promise<OpenSvcStack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'xds-faults-'));
   const daemon = await startFakeDaemon({ socketPath: path.join(dir, 'lsnr.sock'), status, secrets: SECRETS });
+  prepare?.(daemon);
   const source = createOpenSvcSource({ socketPath: daemon.socketPath, logger: pino({ level: 'silent' }), backoff: { minMs: 20, maxMs: 100 }, ...options });
   // these tests are about the source: their clients read secrets over plain loopback TCP
   const janitor = await startTestJanitor({ name: 'gw', insecureSdsOverTcp: true, ...flags }, { source });

@@ -47,6 +47,8 @@ export interface FakeDaemon {
   takeSecretPeak(): number;
   /** Answer get_secret_key `ms` later (0: at once). */
   holdSecretReplies(ms: number): void;
+  /** While on, every get_secret_key request is answered by closing its connection, no reply. */
+  failSecretReads(on: boolean): void;
   status(): Json;
   count(action: string): number;
   subscribers(): number;
@@ -106,6 +108,7 @@ export async function startFakeDaemon(options: FakeDaemonOptions): Promise<FakeD
     secretReads: desk.reads,
     takeSecretPeak: () => desk.takePeak(),
     holdSecretReplies: (ms) => desk.hold(ms),
+    failSecretReads: (on) => desk.fail(on),
     status: () => data.status,
     count: (action) => fake.requests.filter((a) => a === action).length,
     subscribers: () => subscribers.size,

@@ -1,5 +1,6 @@
 // The stand-in's get_secret_key counter: every read as `path key`, how many are open at once (the
-// high-water mark since it was last taken), and an optional delay before each reply.
+// high-water mark since it was last taken), an optional delay before each reply, and reads that
+// fail: the connection closed without a reply (a daemon restarting or overloaded).
 import type net from 'node:net';
 import { encodeMessage } from '../../../src/source/opensvc/framing.js';
 import { field, type Json } from '../../../src/source/opensvc/json.js';
@@ -10,10 +11,13 @@ export interface SecretDesk {
   serve(socket: net.Socket, options: Json | undefined): void;
   takePeak(): number;
   hold(ms: number): void;
+  /** While on, every read is answered by closing its connection. */
+  fail(on: boolean): void;
 }
 
 export function createSecretDesk(data: DaemonData): SecretDesk {
   let delay = 0;
+  let failing = false;
   let open = 0;
   let peak = 0;
   const reads: string[] = [];
@@ -21,6 +25,10 @@ export function createSecretDesk(data: DaemonData): SecretDesk {
     reads,
     serve(socket, options) {
       reads.push(`${optionPath(options) ?? ''} ${String(field(options, 'key'))}`);
+      if (failing) {
+        socket.destroy();
+        return;
+      }
       open += 1;
       peak = Math.max(peak, open);
       const reply = (): void => {
@@ -36,5 +44,6 @@ export function createSecretDesk(data: DaemonData): SecretDesk {
       return highest;
     },
     hold: (ms) => void (delay = ms),
+    fail: (on) => void (failing = on),
   };
 }
