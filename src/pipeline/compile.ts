@@ -12,9 +12,9 @@ import { leafOf } from '../model/secrets.js';
 import { buildServiceModel } from '../model/service.js';
 import type { ServiceSections } from '../model/sections.js';
 import type { Expose, Problem, SecretModel, VirtualHost } from '../model/types.js';
-import { fieldNumber, framedField } from '../proto/parts.js';
+import { fieldNumber } from '../proto/parts.js';
 import type { JsonObject } from '../proto/json.js';
-import { encodeOnce, fullCheck } from '../validate/check.js';
+import { checkedBytes } from '../validate/check.js';
 import { exposeClaims, matchKey } from './claims.js';
 import { locateInExpose, locateInRouteConfiguration, locateInVhost, locateSecret, type Location } from './locate.js';
 import { secretBytes } from './secret-bytes.js';
@@ -32,11 +32,11 @@ class Checker {
   readonly problems: Problem[] = [];
   constructor(private readonly service: string) {}
 
-  encode(kind: string, fullName: string, name: string, expose: Expose, message: JsonObject, locate?: (path: string) => Location): Uint8Array | undefined {
-    const errors = fullCheck(fullName, message);
-    if (errors.length === 0) return encodeOnce(fullName, message);
-    this.refuse(kind, fullName, name, expose, errors, locate);
-    return undefined;
+  /** The message's bytes (framed as `frameAs` of a parent when given), or undefined with its problems recorded. */
+  encode(kind: string, fullName: string, name: string, expose: Expose, message: JsonObject, locate?: (path: string) => Location, frameAs?: number): Uint8Array | undefined {
+    const checked = checkedBytes(fullName, message, frameAs);
+    if (checked.bytes === undefined) this.refuse(kind, fullName, name, expose, checked.errors, locate);
+    return checked.bytes;
   }
 
   refuse(kind: string, fullName: string, name: string, expose: Expose, errors: readonly string[], locate?: (path: string) => Location): void {
@@ -77,14 +77,14 @@ function secretParts(check: Checker, expose: Expose, secrets: ReadonlyMap<string
 }
 
 function vhostPart(check: Checker, expose: Expose, part: ListenerPart, vhost: VirtualHost, json: JsonObject): VhostPart | undefined {
-  const bytes = check.encode('VirtualHost', MSG.virtualHost, vhost.name, expose, json, (path) => locateInVhost(expose, vhost, path));
-  if (bytes === undefined) return undefined;
+  const framed = check.encode('VirtualHost', MSG.virtualHost, vhost.name, expose, json, (path) => locateInVhost(expose, vhost, path), VIRTUAL_HOSTS);
+  if (framed === undefined) return undefined;
   return {
     rid: vhost.rid,
     name: vhost.name,
     hostnames: vhost.hostnames.map((h) => h.toLowerCase()),
     listenerPort: part.address.port,
-    framed: framedField(VIRTUAL_HOSTS, bytes),
+    framed,
     routes: vhost.routes.map((r) => ({ rid: r.rid, match: r.match, matchKey: matchKey(r.match), json: Route(r) })),
   };
 }
@@ -92,8 +92,8 @@ function vhostPart(check: Checker, expose: Expose, part: ListenerPart, vhost: Vi
 function chainPart(check: Checker, expose: Expose, part: ListenerPart): ChainPart | undefined {
   if (part.chain === undefined) return undefined;
   const name = String(part.chain['name']);
-  const bytes = check.encode('FilterChain', MSG.filterChain, `${part.name} ${name}`, expose, part.chain);
-  return bytes === undefined ? undefined : { name, framed: framedField(FILTER_CHAINS, bytes), serverNames: part.serverNames, shared: part.kind === 'http' };
+  const framed = check.encode('FilterChain', MSG.filterChain, `${part.name} ${name}`, expose, part.chain, undefined, FILTER_CHAINS);
+  return framed === undefined ? undefined : { name, framed, serverNames: part.serverNames, shared: part.kind === 'http' };
 }
 
 function compileExpose(check: Checker, service: string, expose: Expose, secrets: ReadonlyMap<string, SecretModel>): ExposeUnit | undefined {
