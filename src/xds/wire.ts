@@ -5,7 +5,7 @@
 // streams is encoded once (the nonce is appended last; field order does not matter on the wire).
 // Field numbers: envoy/service/discovery/v3/discovery.proto. Tests decode every response with the
 // protobufjs types of src/proto/root.ts, so a framing mistake cannot pass unnoticed.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const LEN = 2; // wire type "length-delimited"
 
@@ -35,23 +35,48 @@ export function field(fieldNo: number, value: Uint8Array | string): Buffer {
   return Buffer.concat(parts);
 }
 
-/** `google.protobuf.Any { type_url = 1; value = 2 }`; `value` is the tail of the buffer. */
+/** The `type_url` field of an Any, encoded once per type URL (a handful of them). */
+const typeUrlFields = new Map<string, Buffer>();
+
+function typeUrlField(typeUrl: string): Buffer {
+  let f = typeUrlFields.get(typeUrl);
+  if (f === undefined) typeUrlFields.set(typeUrl, (f = field(1, typeUrl)));
+  return f;
+}
+
+function varintSize(n: number): number {
+  let size = 1;
+  for (let v = n; v > 0x7f; v = Math.floor(v / 128)) size++;
+  return size;
+}
+
+/** `google.protobuf.Any { type_url = 1; value = 2 }`; `value` is the tail of the buffer. One allocation. */
 export function encodeAny(typeUrl: string, bytes: Uint8Array): Buffer {
-  const parts: Uint8Array[] = [];
-  push(parts, 1, typeUrl);
-  push(parts, 2, bytes);
-  return Buffer.concat(parts);
+  const head = typeUrlField(typeUrl);
+  const out = Buffer.allocUnsafe(head.length + 1 + varintSize(bytes.length) + bytes.length);
+  head.copy(out, 0);
+  let pos = head.length;
+  out[pos++] = (2 << 3) | LEN;
+  for (let v = bytes.length; ; v = Math.floor(v / 128)) {
+    if (v <= 0x7f) {
+      out[pos++] = v;
+      break;
+    }
+    out[pos++] = (v & 0x7f) | 0x80;
+  }
+  out.set(bytes, pos);
+  return out;
 }
 
 export function resourceVersion(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  return hash('sha256', bytes, 'hex').slice(0, 16);
 }
 
 const DIGEST_MOD = 2 ** 52;
 
 /** A 52-bit digest of one (name, version) pair; set versions are sums of these (order-free). */
 export function pairDigest(name: string, version: string): number {
-  return parseInt(createHash('sha256').update(name).update('\0').update(version).digest('hex').slice(0, 13), 16);
+  return parseInt(hash('sha256', `${name}\0${version}`, 'hex').slice(0, 13), 16);
 }
 export const addDigest = (sum: number, d: number): number => (sum + d) % DIGEST_MOD;
 export const subDigest = (sum: number, d: number): number => (sum - d + DIGEST_MOD) % DIGEST_MOD;
