@@ -16,7 +16,7 @@ export function certificateWarnings(scope: Scope, certificates: readonly Certifi
   for (const spec of certificates) {
     for (const secret of spec.secrets) {
       if (secret.kind !== 'tls_certificate' || !('inline' in secret.certificateChain)) continue;
-      const leaf = leafOf(secret.certificateChain.inline);
+      const leaf = leafOf(secret.certificateChain.inline, secret.contentKey);
       if (leaf === undefined) continue;
       const at = where(scope, spec.certificate.rid);
       const keyword = secret.name.startsWith('tls_certificate/') && secret.name.includes('/sec/') ? 'certificate_secret' : 'certificate_chain_inline_string';

@@ -6,6 +6,12 @@ export interface ModelContext {
   readonly gateway: string;
   /** The keys of a secret object `<ns>/sec/<name>`; `undefined` when not fetched or unreadable. */
   readonly secrets: (secretPath: string) => SecretValues | undefined;
+  /**
+   * A digest of a secret object's values (as the reconcile loop computes it when it fetches them),
+   * when known: certificate checks and encodings are then remembered by it instead of by a hash of
+   * the PEM text, which 10,000 services naming 10,000 secret objects would hash again each.
+   */
+  readonly secretDigest?: (secretPath: string) => string | undefined;
   /** The port allocated for an expose asking `listener_port = 0` (see ports.ts), if any. */
   readonly listenerPort: (servicePath: string, rid: string) => number | undefined;
   /** The time certificates are checked against (epoch ms); default: now. */

@@ -70,7 +70,7 @@ function secretParts(check: Checker, expose: Expose, secrets: ReadonlyMap<string
       check.refuse('Secret', MSG.secret, name, expose, built.errors, () => locateSecret(expose, name));
       continue;
     }
-    const leaf = model.kind === 'tls_certificate' && 'inline' in model.certificateChain ? leafOf(model.certificateChain.inline) : undefined;
+    const leaf = model.kind === 'tls_certificate' && 'inline' in model.certificateChain ? leafOf(model.certificateChain.inline, model.contentKey) : undefined;
     out.push({ name, bytes: built.bytes, ...(leaf !== undefined && { notAfter: Math.floor(leaf.notAfter / 1000) }) });
   }
   return out;

@@ -81,6 +81,10 @@ class Step {
         const entry = input.secrets(path);
         return entry !== undefined && 'values' in entry ? entry.values : undefined;
       },
+      secretDigest: (path) => {
+        const entry = input.secrets(path);
+        return entry !== undefined && 'values' in entry ? entry.digest : undefined;
+      },
       listenerPort: (service, rid) => allocatedPort(core.ports, service, rid),
     };
   }

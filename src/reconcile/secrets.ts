@@ -4,7 +4,7 @@
 // cannot be read leaves the certificate served as it was) and the error is shown. A secret changed
 // in the cluster is fetched again in the background; its users are rebuilt when the content
 // (its digest) actually changes.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import PQueue from 'p-queue';
 import type { Logger } from '../log.js';
 import type { SecretEntry } from '../pipeline/index.js';
@@ -42,7 +42,7 @@ export interface SecretStore {
 
 function digestOf(values: SecretValues): string {
   const keys = Object.keys(values).sort() as (keyof SecretValues)[];
-  return createHash('sha256').update(JSON.stringify(keys.map((k) => [k, values[k]]))).digest('base64');
+  return hash('sha256', JSON.stringify(keys.map((k) => [k, values[k]])), 'base64');
 }
 
 /**
