@@ -30,7 +30,14 @@ const MAX_DEPTH = 200;
 const compiled = new WeakMap<protobuf.Type, CompiledMessage>();
 const typedChecks = new WeakMap<protobuf.Type, Check>();
 
-const deps: Deps = { message: (type) => (v, ctx) => checkBody(type, v, ctx, false), typeCheck: checkType };
+// a field's message check compiles its type on first use (types recurse), then keeps it
+const deps: Deps = {
+  message: (type) => {
+    let msg: CompiledMessage | undefined;
+    return (v, ctx) => checkCompiled((msg ??= compiledFor(type)), v, ctx, false);
+  },
+  typeCheck: checkType,
+};
 
 function compile(type: protobuf.Type): CompiledMessage {
   const fields = new Map<string, CompiledField>();
@@ -85,9 +92,10 @@ function checkFields(msg: CompiledMessage, obj: Record<string, unknown>, ctx: Ct
 
 function checkOneofs(msg: CompiledMessage, obj: Record<string, unknown>, ctx: Ctx, rulesOn: boolean): void {
   for (const oneof of msg.oneofs) {
-    const set = oneof.members.filter((m) => obj[m] !== undefined && obj[m] !== null);
-    if (set.length > 1) report(ctx, `oneof ${oneof.name}: only one of ${set.join(', ')} may be set`);
-    else if (set.length === 0 && oneof.required && rulesOn) {
+    let count = 0;
+    for (const m of oneof.members) if (obj[m] !== undefined && obj[m] !== null) count++;
+    if (count > 1) report(ctx, `oneof ${oneof.name}: only one of ${oneof.members.filter((m) => obj[m] !== undefined && obj[m] !== null).join(', ')} may be set`);
+    else if (count === 0 && oneof.required && rulesOn) {
       report(ctx, `oneof ${oneof.name}: one of ${oneof.members.join(', ')} is required`);
     }
   }
@@ -95,9 +103,12 @@ function checkOneofs(msg: CompiledMessage, obj: Record<string, unknown>, ctx: Ct
 
 /** A plain message body: `obj` must be an object of the type's fields ("@type" too in an Any). */
 export function checkBody(type: protobuf.Type, obj: unknown, ctx: Ctx, anyBody: boolean): void {
-  if (!isPlainObject(obj)) return report(ctx, `expected an object (${type.fullName.slice(1)}), got ${Array.isArray(obj) ? 'array' : typeof obj}`);
+  checkCompiled(compiledFor(type), obj, ctx, anyBody);
+}
+
+function checkCompiled(msg: CompiledMessage, obj: unknown, ctx: Ctx, anyBody: boolean): void {
+  if (!isPlainObject(obj)) return report(ctx, `expected an object (${msg.type.fullName.slice(1)}), got ${Array.isArray(obj) ? 'array' : typeof obj}`);
   if (ctx.path.length > MAX_DEPTH) return report(ctx, 'nested too deeply');
-  const msg = compiledFor(type);
   if (msg.disabled) ctx.rulesOff++;
   try {
     checkFields(msg, obj, ctx, anyBody);
