@@ -17,6 +17,7 @@
 //      load_assignment (endpoints come from EDS).
 import type { Expose } from '../model/types.js';
 import { adsConfigSource, duration, statName, uint32Value } from './core.js';
+import { constant } from '../proto/constant.js';
 import { asJsonObject, deepMerge, omit, type JsonObject } from '../proto/json.js';
 import { resilience } from './resilience.js';
 import { upstreamTlsTransportSocket } from './tls.js';
@@ -34,12 +35,15 @@ export function TcpHealthCheck(): JsonObject {
   };
 }
 
+/** The health checks of every TCP cluster, shared (a constant: checked and encoded once). */
+const TCP_HEALTH_CHECKS = constant([TcpHealthCheck()]);
+
 function clusterDefaults(expose: Expose): JsonObject {
   return {
     connect_timeout: duration(DEFAULT_CONNECT_TIMEOUT_MS),
     alt_stat_name: statName(expose.clusterName),
     ignore_health_on_host_removal: true,
-    ...(expose.protocol === 'tcp' ? { health_checks: [TcpHealthCheck()] } : {}),
+    ...(expose.protocol === 'tcp' ? { health_checks: TCP_HEALTH_CHECKS } : {}),
   };
 }
 

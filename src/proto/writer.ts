@@ -11,6 +11,7 @@ import { isPlainObject, mapKeySegment } from './form.js';
 import { element, fail, MAX_DEPTH, toMessage, type Obj, type Path } from './normalise.js';
 import { isDefault, planOf, tag, type Cursor, type FieldPlan, type TypePlan, type Writer } from './writer-plan.js';
 import { parseDuration, splitNanos, typeForAnyUrl } from './wkt.js';
+import { isConstant } from './constant.js';
 
 const LENGTH_DELIMITED = 2;
 
@@ -26,8 +27,31 @@ function cursor(w: Writer): Cursor {
   return { w, segs, fail: (detail) => fail(pathOf(segs), detail) };
 }
 
+/**
+ * The bytes of constants (src/proto/constant.ts) written as a message type, with the deepest path
+ * they were written at: a constant's content cannot change, so neither can its bytes.
+ */
+const constantBytes = new WeakMap<object, { readonly plan: TypePlan; readonly bytes: Uint8Array; readonly depth: number }>();
+
 /** A message-typed value: plain messages written directly, Any in place, other special forms through normalise. */
 function writeMessageValue(c: Cursor, plan: TypePlan, v: unknown): void {
+  if (plan.kind !== 'special' && isConstant(v)) return writeConstant(c, plan, v);
+  writeValueOf(c, plan, v);
+}
+
+function writeConstant(c: Cursor, plan: TypePlan, v: object): void {
+  const known = constantBytes.get(v);
+  if (known !== undefined && known.plan === plan && c.segs.length <= known.depth) {
+    c.w.raw(known.bytes);
+    return;
+  }
+  const start = c.w.pos;
+  writeValueOf(c, plan, v);
+  // a copy: the writer's buffer is written over by the next message
+  constantBytes.set(v, { plan, bytes: new Uint8Array(c.w.buf.subarray(start, c.w.pos)), depth: c.segs.length });
+}
+
+function writeValueOf(c: Cursor, plan: TypePlan, v: unknown): void {
   switch (plan.kind) {
     case 'plain':
       return writeBody(c, plan, v, false);
@@ -160,7 +184,7 @@ function writeField(c: Cursor, f: FieldPlan, v: unknown): void {
 function writeBody(c: Cursor, plan: TypePlan, v: unknown, anyBody: boolean): void {
   if (!isPlainObject(v)) return c.fail(`expected an object (${plan.name})`);
   if (c.segs.length > MAX_DEPTH) return c.fail('nested too deeply');
-  const present: { readonly f: FieldPlan; readonly key: string }[] = [];
+  const present: { readonly f: FieldPlan; readonly key: string; readonly value: unknown }[] = [];
   let ordered = true;
   for (const key of Object.keys(v)) {
     const f = plan.fields.get(key);
@@ -172,13 +196,13 @@ function writeBody(c: Cursor, plan: TypePlan, v: unknown, anyBody: boolean): voi
     const value = v[key];
     if (value === undefined || value === null) continue;
     if (ordered && present.length > 0 && (present[present.length - 1] as { f: FieldPlan }).f.id > f.id) ordered = false;
-    present.push({ f, key });
+    present.push({ f, key, value });
   }
   // fields in number order; the translators mostly write them so already
   if (!ordered) present.sort((a, b) => a.f.id - b.f.id);
-  for (const { f, key } of present) {
+  for (const { f, key, value } of present) {
     c.segs.push(key);
-    writeField(c, f, v[key]);
+    writeField(c, f, value);
     c.segs.pop();
   }
 }

@@ -22,6 +22,7 @@
 //   insecure and not allowed"). A combined context is left alone: its CA may come over SDS.
 // Every RE2 regex anywhere (a RegexMatcher: `regex` beside `google_re2`, or under safe_regex /
 //   pattern / regex_match) is sized as C++ RE2 does (re2size.ts).
+import { inert } from '../proto/constant.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../proto/json.js';
 import { ENVOY_RE2_MAX_PROGRAM_SIZE, re2ProgramSize } from './re2size.js';
 
@@ -164,7 +165,11 @@ interface Walk {
  * regex (`regex` beside `google_re2`, or under one of REGEX_PARENTS) is sized, except inside the
  * value of a `regex` key itself; a `validation_context` object is checked when `tls` is set.
  */
+/** What the walk looks for: a constant holding neither (src/proto/constant.ts) has nothing to find, ever. */
+const SOUGHT: ReadonlySet<string> = new Set(['regex', 'validation_context']);
+
 function walkTree(w: Walk, value: JsonValue | undefined, parent: string, regexOn: boolean): void {
+  if (value !== null && typeof value === 'object' && inert(value, SOUGHT)) return;
   if (Array.isArray(value)) {
     const list = value as readonly JsonValue[];
     for (let i = 0; i < list.length; i++) {
