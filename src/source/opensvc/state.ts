@@ -52,10 +52,24 @@ export function allObjectPaths(raw: Json): Set<string> {
   return paths;
 }
 
+/** What deriving a service reads of the raw status, looked up once for many services. */
+interface Sources {
+  /** Per live node, sorted by name: its `services.status` and `services.config` objects. */
+  readonly nodes: readonly (readonly [name: string, status: Json | undefined, config: Json | undefined])[];
+  /** `monitor.services`. */
+  readonly listed: Json | undefined;
+}
+
+function sourcesOf(raw: Json): Sources {
+  const nodes = liveNodes(raw).map(([name, node]) => [name, dig(node, ['services', 'status']), dig(node, ['services', 'config'])] as const);
+  return { nodes, listed: dig(raw, ['monitor', 'services']) };
+}
+
 export function deriveClusterState(raw: Json): LiveClusterState {
   const services = new Map<string, ServiceState>();
+  const sources = sourcesOf(raw);
   for (const path of [...allObjectPaths(raw)].sort()) {
-    const service = deriveService(raw, path);
+    const service = deriveFrom(sources, path);
     if (service) services.set(path, service);
   }
   return { services };
@@ -63,12 +77,16 @@ export function deriveClusterState(raw: Json): LiveClusterState {
 
 /** The ServiceState of one path, or undefined when the cluster does not know it (any more). */
 export function deriveService(raw: Json, path: string): ServiceState | undefined {
+  return deriveFrom(sourcesOf(raw), path);
+}
+
+function deriveFrom(sources: Sources, path: string): ServiceState | undefined {
   const instances: InstanceState[] = [];
-  for (const [name, node] of liveNodes(raw)) {
-    const status = dig(node, ['services', 'status', path]);
-    if (isObject(status) && isInstance(status, dig(node, ['services', 'config', path]))) instances.push(deriveInstance(name, status));
+  for (const [name, statuses, configs] of sources.nodes) {
+    const status = field(statuses, path);
+    if (isObject(status) && isInstance(status, field(configs, path))) instances.push(deriveInstance(name, status));
   }
-  const listed = field(dig(raw, ['monitor', 'services']), path) !== undefined;
+  const listed = field(sources.listed, path) !== undefined;
   if (instances.length === 0 && !listed) return undefined;
   return { path, instances };
 }
