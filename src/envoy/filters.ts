@@ -72,7 +72,8 @@ export function httpConnectionManagerFilter(statPrefix: string, routeConfigName:
     normalize_path: boolValue(true),
     merge_slashes: true,
   };
-  const merged = deepMerge(defaults, data);
+  // without operator data (most exposes), the defaults as they are
+  const merged = Object.keys(data).length === 0 ? defaults : deepMerge(defaults, data);
   const owned: JsonObject = {
     rds: { config_source: adsConfigSource(), route_config_name: routeConfigName },
     http_filters: withRouterLast(merged['http_filters']),
