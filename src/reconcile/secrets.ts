@@ -4,7 +4,7 @@
 // cannot be read leaves the certificate served as it was) and the error is shown. A secret changed
 // in the cluster is fetched again in the background; its users are rebuilt when the content
 // (its digest) actually changes.
-import { hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import PQueue from 'p-queue';
 import type { Logger } from '../log.js';
 import type { SecretEntry } from '../pipeline/index.js';
@@ -40,9 +40,14 @@ export interface SecretStore {
   close(): void;
 }
 
+/** A digest of the values: each key and value, length-prefixed, in key order (no JSON of the PEM text). */
 function digestOf(values: SecretValues): string {
-  const keys = Object.keys(values).sort() as (keyof SecretValues)[];
-  return hash('sha256', JSON.stringify(keys.map((k) => [k, values[k]])), 'base64');
+  const h = createHash('sha256');
+  for (const k of (Object.keys(values) as (keyof SecretValues)[]).sort()) {
+    const v = values[k] ?? '';
+    h.update(`${k.length}:${k}${v.length}:`).update(v);
+  }
+  return h.digest('base64');
 }
 
 /**
