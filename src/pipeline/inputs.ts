@@ -18,20 +18,21 @@ function digest(text: string): string {
 }
 
 /**
- * What was read of a service without scaler slaves, by its ServiceState: a ServiceState is never
- * changed once made (source/types.ts) and such a service reads nothing else of the cluster, so
- * the same object always reads the same. The reconcile loop asks several times per batch (the
- * secrets a service names, before and after fetching them, its ports, the step).
+ * What was read of services without scaler slaves, by ServiceState: a ServiceState is never changed
+ * once made (source/types.ts) and such a service reads nothing else of the cluster, so the same
+ * object always reads the same. The reconcile loop asks several times per batch (the secrets a
+ * service names, before and after fetching them, its ports, the step); the step ends the batch and
+ * drops them (state.ts), so they are not kept for every service between batches.
  */
-const readOf = new WeakMap<ServiceState, ServiceSections>();
+export type Reads = WeakMap<ServiceState, ServiceSections>;
 
 /** The service's sections and instances, or undefined when the path is not a service we serve (gone, not a svc, a scaler slave). */
-export function readServiceInputs(cluster: ClusterState, path: string): ServiceSections | undefined {
+export function readServiceInputs(cluster: ClusterState, path: string, reads?: Reads): ServiceSections | undefined {
   const state = cluster.services.get(path);
   if (state === undefined || splitPath(path).kind !== 'svc' || isScalerSlave(cluster, path)) return undefined;
-  if (state.instances.some((i) => (i.scalerSlaves?.length ?? 0) > 0)) return readService(cluster, path);
-  let svc = readOf.get(state);
-  if (svc === undefined) readOf.set(state, (svc = readService(cluster, path)));
+  if (reads === undefined || state.instances.some((i) => (i.scalerSlaves?.length ?? 0) > 0)) return readService(cluster, path);
+  let svc = reads.get(state);
+  if (svc === undefined) reads.set(state, (svc = readService(cluster, path)));
   return svc;
 }
 

@@ -21,12 +21,12 @@ export function secretUsers(state: PipelineState, path: string): readonly string
   return [...(state.core.secretUsers.get(path) ?? [])];
 }
 
-/** secretUsesOf per service read (readServiceInputs gives the same object while a service is unchanged), for one gateway. */
+/** secretUsesOf per service read (readServiceInputs gives the same object within a batch), for one gateway. */
 const usesOf = new WeakMap<ServiceSections, { readonly gateway: string; readonly uses: ReadonlyMap<string, ReadonlySet<SecretUse>> }>();
 
 /** The secret objects a service's current definition names and how it uses each (read from the cluster, cheap). */
 export function secretsNamedBy(state: PipelineState, cluster: ClusterState, path: string): ReadonlyMap<string, ReadonlySet<SecretUse>> {
-  const svc = readServiceInputs(cluster, path);
+  const svc = readServiceInputs(cluster, path, state.core.reads);
   if (svc === undefined) return new Map();
   const gateway = state.core.config.gateway;
   const known = usesOf.get(svc);
@@ -40,7 +40,7 @@ export function secretsNamedBy(state: PipelineState, cluster: ClusterState, path
 export function needsAllocation(state: PipelineState, cluster: ClusterState, paths: Iterable<string>): boolean {
   const { ports, config } = state.core;
   for (const path of paths) {
-    const svc = readServiceInputs(cluster, path);
+    const svc = readServiceInputs(cluster, path, state.core.reads);
     if (svc === undefined) continue;
     for (const p of exposePorts(svc, config.gateway)) if (p.port === 0 && !ports.allocations.has(clusterName(path, p.rid))) return true;
   }

@@ -10,6 +10,7 @@ import type { ListenerEntries } from './listeners.js';
 import { createApplied, type Applied } from './output.js';
 import type { RouteEntries } from './routes.js';
 import type { SecretRecords } from './secrets.js';
+import type { Reads } from './inputs.js';
 import type { PipelineConfig } from './types.js';
 import type { ExposeUnit } from './units.js';
 
@@ -50,6 +51,8 @@ export interface PipelineCore {
   readonly owners: Map<string, { readonly service: string; readonly rid: string }>;
   /** Secret object → services whose definition names it. */
   readonly secretUsers: Map<string, Set<string>>;
+  /** Services read in the current batch (inputs.ts), dropped by the step that ends it. */
+  reads: Reads;
   steps: number;
 }
 
@@ -80,6 +83,7 @@ export function createPipelineState(config: PipelineConfig, remembered?: Remembe
     ages,
     owners: new Map(),
     secretUsers: new Map(),
+    reads: new WeakMap(),
     steps,
   };
   return { core, live: true };

@@ -63,7 +63,7 @@ class Step {
   }
 
   svc(path: string): ServiceSections | undefined {
-    if (!this.sections.has(path)) this.sections.set(path, readServiceInputs(this.input.cluster, path));
+    if (!this.sections.has(path)) this.sections.set(path, readServiceInputs(this.input.cluster, path, this.core.reads));
     return this.sections.get(path);
   }
 
@@ -321,6 +321,7 @@ export function step(state: PipelineState, input: PipelineInput): StepOutput {
   rebuildAssignments(s);
   const assembled = assemble(s);
   const result = statuses(s);
+  core.reads = new WeakMap(); // the batch ends here
   return {
     state: { core, live: true },
     changeSet: s.out.commit(),
