@@ -15,7 +15,7 @@ import type { Expose, Problem, SecretModel, VirtualHost } from '../model/types.j
 import { fieldNumber } from '../proto/parts.js';
 import type { JsonObject } from '../proto/json.js';
 import { checkedBytes } from '../validate/check.js';
-import { exposeClaims, matchKey } from './claims.js';
+import { exposeClaims, matchKey, sharedChainContent } from './claims.js';
 import { locateInExpose, locateInRouteConfiguration, locateInVhost, locateSecret, type Location } from './locate.js';
 import { secretBytes } from './secret-bytes.js';
 import type { ChainPart, ExposeUnit, SecretPart, VhostPart } from './units.js';
@@ -116,7 +116,8 @@ function compileExpose(check: Checker, service: string, expose: Expose, secrets:
     id: expose.clusterName,
     service,
     rid: expose.rid,
-    expose,
+    backend: { port: expose.port, protocol: expose.protocol },
+    sharedChainContent: sharedChainContent(expose),
     listener: part.name,
     address: part.address,
     kind: part.kind,

@@ -11,8 +11,8 @@ import type { ExposeUnit } from './units.js';
 
 /** The ClusterLoadAssignment of a served unit, from the service's current instances. */
 export function assignmentBytes(svc: ServiceSections, unit: ExposeUnit): { readonly bytes?: Uint8Array; readonly errors: readonly string[] } {
-  const endpoints = exposeEndpoints(svc.instances, unit.rid, unit.expose.port);
-  const message = ClusterLoadAssignment(unit.id, unit.expose.protocol, endpoints);
+  const endpoints = exposeEndpoints(svc.instances, unit.rid, unit.backend.port);
+  const message = ClusterLoadAssignment(unit.id, unit.backend.protocol, endpoints);
   const checked = checkedBytes(MSG.clusterLoadAssignment, message);
   return checked.bytes === undefined ? checked : { bytes: checked.bytes, errors: [] };
 }

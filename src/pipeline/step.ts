@@ -215,7 +215,7 @@ function serve(s: Step, rec: ServiceRecord, unit: ExposeUnit): void {
   useSecrets(core.secrets, unit, out);
   if (prev !== undefined) dropSecrets(core.secrets, prev, new Set(unit.secrets.map((x) => x.name)), out);
   rec.served.set(unit.rid, unit);
-  if (prev === undefined || prev.expose.port !== unit.expose.port || prev.expose.protocol !== unit.expose.protocol) s.dueAssignment(rec.path, unit.id);
+  if (prev === undefined || prev.backend.port !== unit.backend.port || prev.backend.protocol !== unit.backend.protocol) s.dueAssignment(rec.path, unit.id);
   s.statusDue.add(rec.path);
 }
 
