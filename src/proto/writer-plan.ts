@@ -42,12 +42,21 @@ export interface FieldPlan {
 /** How a message-typed value is written. */
 export type TypeKind = 'plain' | 'any' | 'wrapper' | 'duration' | 'special';
 
+/** The keys of an object as it listed them, and their plans in field-number order (the order to write them in). */
+export interface Layout {
+  readonly keys: readonly string[];
+  readonly anyBody: boolean;
+  readonly order: readonly { readonly f: FieldPlan; readonly key: string }[];
+}
+
 export interface TypePlan {
   readonly type: protobuf.Type;
   /** Without the leading dot, for messages. */
   readonly name: string;
   readonly kind: TypeKind;
   readonly fields: ReadonlyMap<string, FieldPlan>;
+  /** The last layout written: objects built by one translator list the same keys, in the same order. */
+  layout: Layout | undefined;
 }
 
 const LENGTH_DELIMITED = 2;
@@ -157,7 +166,7 @@ export function planOf(type: protobuf.Type): TypePlan {
   if (plan === undefined) {
     const fields = new Map<string, FieldPlan>();
     for (const field of type.fieldsArray) fields.set(field.name, fieldPlan(field));
-    plan = { type, name: nameOf(type).slice(1), kind: typeKind(type), fields };
+    plan = { type, name: nameOf(type).slice(1), kind: typeKind(type), fields, layout: undefined };
     plans.set(type, plan);
   }
   return plan;

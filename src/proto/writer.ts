@@ -9,7 +9,7 @@
 import protobuf from 'protobufjs';
 import { isPlainObject, mapKeySegment } from './form.js';
 import { element, fail, MAX_DEPTH, toMessage, type Obj, type Path } from './normalise.js';
-import { isDefault, planOf, tag, type Cursor, type FieldPlan, type TypePlan, type Writer } from './writer-plan.js';
+import { isDefault, planOf, tag, type Cursor, type FieldPlan, type Layout, type TypePlan, type Writer } from './writer-plan.js';
 import { parseDuration, splitNanos, typeForAnyUrl } from './wkt.js';
 import { isConstant } from './constant.js';
 
@@ -181,26 +181,37 @@ function writeField(c: Cursor, f: FieldPlan, v: unknown): void {
   }
 }
 
-function writeBody(c: Cursor, plan: TypePlan, v: unknown, anyBody: boolean): void {
-  if (!isPlainObject(v)) return c.fail(`expected an object (${plan.name})`);
-  if (c.segs.length > MAX_DEPTH) return c.fail('nested too deeply');
-  const present: { readonly f: FieldPlan; readonly key: string; readonly value: unknown }[] = [];
-  let ordered = true;
-  for (const key of Object.keys(v)) {
+function sameKeys(layout: Layout | undefined, keys: readonly string[], anyBody: boolean): layout is Layout {
+  if (layout === undefined || layout.anyBody !== anyBody || layout.keys.length !== keys.length) return false;
+  for (let i = 0; i < keys.length; i++) if (layout.keys[i] !== keys[i]) return false;
+  return true;
+}
+
+/** The plans of an object's keys in field-number order; an unknown key fails. */
+function layoutOf(c: Cursor, plan: TypePlan, keys: readonly string[], anyBody: boolean): Layout {
+  const order: { f: FieldPlan; key: string }[] = [];
+  for (const key of keys) {
     const f = plan.fields.get(key);
-    if (f === undefined) {
-      if (anyBody && key === '@type') continue;
+    if (f !== undefined) order.push({ f, key });
+    else if (!(anyBody && key === '@type')) {
       c.segs.push(key);
       return c.fail(`unknown field "${key}" in ${plan.name}`);
     }
+  }
+  order.sort((a, b) => a.f.id - b.f.id);
+  return { keys, anyBody, order };
+}
+
+function writeBody(c: Cursor, plan: TypePlan, v: unknown, anyBody: boolean): void {
+  if (!isPlainObject(v)) return c.fail(`expected an object (${plan.name})`);
+  if (c.segs.length > MAX_DEPTH) return c.fail('nested too deeply');
+  const keys = Object.keys(v);
+  // the objects of one translator list the same keys: their order by field number is known
+  let layout = plan.layout;
+  if (!sameKeys(layout, keys, anyBody)) plan.layout = layout = layoutOf(c, plan, keys, anyBody);
+  for (const { f, key } of layout.order) {
     const value = v[key];
     if (value === undefined || value === null) continue;
-    if (ordered && present.length > 0 && (present[present.length - 1] as { f: FieldPlan }).f.id > f.id) ordered = false;
-    present.push({ f, key, value });
-  }
-  // fields in number order; the translators mostly write them so already
-  if (!ordered) present.sort((a, b) => a.f.id - b.f.id);
-  for (const { f, key, value } of present) {
     c.segs.push(key);
     writeField(c, f, value);
     c.segs.pop();
