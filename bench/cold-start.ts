@@ -6,8 +6,10 @@
 //   node --import tsx bench/cold-start.ts [services] [--profile]
 // Phases: parse (JSON.parse of the daemon_status reply), source (the follower: gate, derivation of
 // the ClusterState), reconcile (secrets named, the pipeline step, cache apply, statuses), each as
-// wall and CPU time; then peak RSS. One cold start per process (the JIT starts cold as in production).
+// wall and CPU time; then the longest the event loop was blocked and the peak RSS. One cold start
+// per process (the JIT starts cold as in production).
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { createReconciler } from '../src/reconcile/loop.js';
 import { createFollower } from '../src/source/opensvc/follower.js';
@@ -111,14 +113,19 @@ const follower = createFollower({
 });
 
 const profiling = process.argv.includes('--profile');
+const blocked = monitorEventLoopDelay({ resolution: 10 });
 mark = { wall: performance.now(), cpu: usage() };
 const t0 = mark;
+blocked.enable();
 reply = JSON.parse(text);
 text = undefined;
 phase('parse');
 follower.connected();
 await done;
 phase('reconcile');
+// a timer turn after the last block, so the monitor records it
+await new Promise((resolve) => setTimeout(resolve, 20));
+blocked.disable();
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 const total = { wall: performance.now() - t0.wall, cpu: usage() - t0.cpu };
@@ -128,5 +135,6 @@ console.log(`cold start, ${services} services, ${counts} resources served${profi
 for (const p of phases) console.log(row(p.name, p.wall, p.cpu));
 console.log(row('total', total.wall, total.cpu));
 console.log(row('no parse', total.wall - (phases[0]?.wall ?? 0), total.cpu - (phases[0]?.cpu ?? 0)));
+console.log(`event loop blocked at most ${(blocked.max / 1e6).toFixed(0)} ms at a time`);
 console.log(`peak rss ${(peakRss / 1e6).toFixed(0)} MB (status text ${(textBytes / 1e6).toFixed(0)} MB)`);
 reconciler.close();
