@@ -27,8 +27,9 @@ const KINDS: readonly (readonly [keyof ResourcesByKind, TypeUrl])[] = [
 ];
 
 function decode(r: EncodedResource, showSecrets: boolean): Json {
-  const message = { '@type': r.typeUrl, ...decodeMessage(r.typeUrl.slice(r.typeUrl.indexOf('/') + 1), r.bytes) };
-  return showSecrets ? message : (redactSecrets(message) as Json);
+  const fullName = r.typeUrl.slice(r.typeUrl.indexOf('/') + 1);
+  const message = { '@type': r.typeUrl, ...decodeMessage(fullName, r.bytes) };
+  return showSecrets ? message : (redactSecrets(fullName, message) as Json);
 }
 
 function withoutType(message: Json): Json {
