@@ -14,6 +14,8 @@ export interface ModelContext {
   readonly secretDigest?: (secretPath: string) => string | undefined;
   /** The port allocated for an expose asking `listener_port = 0` (see ports.ts), if any. */
   readonly listenerPort: (servicePath: string, rid: string) => number | undefined;
+  /** `--allow-code-extensions`: cluster_data/filter_config_data may use Lua, Wasm, Go and dynamic modules. */
+  readonly allowCodeExtensions?: boolean;
   /** The time certificates are checked against (epoch ms); default: now. */
   readonly now?: () => number;
 }

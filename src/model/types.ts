@@ -20,6 +20,7 @@ export type Reason =
   | 'PortUnavailable'
   | 'Conflict'
   | 'ProtoViolation'
+  | 'NotAllowed'
   // warnings (served anyway):
   | 'NoEffect'
   | 'CertificateValidity';
