@@ -48,6 +48,8 @@ export interface Config {
   readonly allowNodes: readonly string[];
   /** Serve secrets on TCP streams that neither mutual TLS nor the unix socket protects. */
   readonly insecureSdsOverTcp: boolean;
+  /** Services' cluster_data/filter_config_data may use extensions that run code (Lua, Wasm, Go, dynamic modules). */
+  readonly allowCodeExtensions: boolean;
   readonly limits: XdsLimits;
 }
 
@@ -85,6 +87,7 @@ export interface RawOptions {
   readonly tlsCa?: string;
   readonly allowNode?: readonly string[];
   readonly insecureSdsOverTcp?: boolean;
+  readonly allowCodeExtensions?: boolean;
   readonly maxConnections?: string;
   readonly maxStreams?: string;
   readonly maxStreamsPerConnection?: string;
@@ -117,6 +120,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { key: 'tlsCa', flags: '--tls-ca <file>', env: 'XDS_TLS_CA', description: 'PEM CA: xDS TCP clients must present a certificate it signed (mutual TLS)' },
   { key: 'allowNode', flags: '--allow-node <id>', env: 'XDS_ALLOW_NODE', kind: 'list', description: 'only this node id or node cluster may connect (repeatable; env: comma-separated)' },
   { key: 'insecureSdsOverTcp', flags: '--insecure-sds-over-tcp', env: 'XDS_INSECURE_SDS_OVER_TCP', kind: 'boolean', description: 'serve private keys on TCP streams without mutual TLS (any local user can read them)' },
+  { key: 'allowCodeExtensions', flags: '--allow-code-extensions', env: 'XDS_ALLOW_CODE_EXTENSIONS', kind: 'boolean', description: "let services' cluster_data/filter_config_data run code in Envoy (Lua, Wasm, Go, dynamic modules): only when every tenant is trusted" },
   { key: 'maxConnections', flags: '--max-connections <n>', env: 'XDS_MAX_CONNECTIONS', defaultValue: String(DEFAULT_LIMITS.maxConnections), description: 'open xDS connections, per transport (TCP, unix socket)' },
   { key: 'maxStreams', flags: '--max-streams <n>', env: 'XDS_MAX_STREAMS', defaultValue: String(DEFAULT_LIMITS.maxStreams), description: 'open xDS streams, per transport (TCP, unix socket)' },
   { key: 'maxStreamsPerConnection', flags: '--max-streams-per-connection <n>', env: 'XDS_MAX_STREAMS_PER_CONNECTION', defaultValue: String(DEFAULT_LIMITS.maxStreamsPerConnection), description: 'concurrent streams on one connection' },
@@ -296,6 +300,7 @@ function build(raw: RawOptions, env: Env, probe: ConfigProbe | undefined): Confi
     tls: tlsFiles(raw, env),
     allowNodes: allowNodes(raw, env),
     insecureSdsOverTcp: flagOn(raw, env),
+    allowCodeExtensions: parseFlagBoolean(raw.allowCodeExtensions, env['XDS_ALLOW_CODE_EXTENSIONS'], '--allow-code-extensions / XDS_ALLOW_CODE_EXTENSIONS'),
     limits: limits(raw, env),
   };
 }
@@ -307,6 +312,8 @@ export interface ClusterOptions {
   readonly source: SourceSpec;
   /** The OpenSVC socket given by flag or XDS_SOCKET (undefined: resolved as the daemon does). */
   readonly socket: string | undefined;
+  /** `--allow-code-extensions`, as the janitor would run. */
+  readonly allowCodeExtensions: boolean;
 }
 
 /** The daemon's rules for these options (flag, variable, default); a socket flag means the opensvc source. */
@@ -315,7 +322,8 @@ export function parseClusterOptions(raw: RawOptions, env: Env): { readonly ok: t
     const socketFlag = raw.socket ?? raw.sock;
     const source = socketFlag !== undefined && raw.source === undefined ? { kind: 'opensvc' as const } : field(raw, env, 'source', parseSource);
     if (source.kind === 'file' && socketFlag !== undefined) throw new ConfigError('give --source file:PATH or --sock PATH, not both');
-    return { ok: true, options: { name: field(raw, env, 'name', parseName), portRange: field(raw, env, 'portRange', parsePortRange), source, socket: socketOption(raw, env) } };
+    const allowCodeExtensions = parseFlagBoolean(raw.allowCodeExtensions, env['XDS_ALLOW_CODE_EXTENSIONS'], '--allow-code-extensions / XDS_ALLOW_CODE_EXTENSIONS');
+    return { ok: true, options: { name: field(raw, env, 'name', parseName), portRange: field(raw, env, 'portRange', parsePortRange), source, socket: socketOption(raw, env), allowCodeExtensions } };
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, error: error.message };
     throw error;

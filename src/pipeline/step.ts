@@ -77,6 +77,7 @@ class Step {
     const { core, input } = this;
     return {
       gateway: core.config.gateway,
+      allowCodeExtensions: core.config.allowCodeExtensions === true,
       secrets: (path) => {
         const entry = input.secrets(path);
         return entry !== undefined && 'values' in entry ? entry.values : undefined;
