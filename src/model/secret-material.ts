@@ -10,10 +10,12 @@
 //     Envoy reads it when it loads the configuration and may send it on (a local reply body read
 //     from Envoy's own xDS client key would be served to anyone). Only a validation context's
 //     trusted_ca and crl (public trust material, e.g. the system CA bundle) may name a file.
+//   - and whatever the field, no string may hold a PEM private key, as text or base64 (found by
+//     content, beside the types: metadata, headers, bodies, Structs).
 // Certificates and keys come from certificate sections, served by SDS.
 import type protobuf from 'protobufjs';
 import { findMessageType } from '../proto/root.js';
-import { isSecretField } from '../proto/secret-fields.js';
+import { holdsPemKey, isSecretField } from '../proto/secret-fields.js';
 import { walkTyped } from '../proto/walk.js';
 import { nameOf } from '../proto/wkt.js';
 import type { SectionReader } from './scope.js';
@@ -68,8 +70,25 @@ export function secretMaterial(typeName: string, data: unknown): TenantDataFindi
   return out;
 }
 
+/** Paths of every string in `data` (any shape) that holds a PEM private key. */
+export function pemKeyPaths(data: unknown, path = ''): string[] {
+  if (typeof data === 'string') return holdsPemKey(data) ? [path] : [];
+  if (Array.isArray(data)) return data.flatMap((v, i) => pemKeyPaths(v, `${path}[${i}]`));
+  if (typeof data !== 'object' || data === null) return [];
+  return Object.entries(data).flatMap(([k, v]) => pemKeyPaths(v, path === '' ? k : `${path}.${k}`));
+}
+
+/** True when `path` is `outer` or lies inside it. */
+function within(path: string, outer: string): boolean {
+  return path === outer || path.startsWith(`${outer}.`) || path.startsWith(`${outer}[`);
+}
+
 /** Refuse, on `kw`, the secret material and host data `data` carries (never quoting a value). */
 export function checkSecretMaterial(r: SectionReader, kw: string, typeName: string, data: Readonly<Record<string, unknown>> | undefined): void {
   if (data === undefined) return;
-  for (const f of secretMaterial(typeName, data)) r.report(kw, 'NotAllowed', `${kw} ${f.path} ${f.message}`);
+  const found = secretMaterial(typeName, data);
+  for (const f of found) r.report(kw, 'NotAllowed', `${kw} ${f.path} ${f.message}`);
+  for (const path of pemKeyPaths(data).filter((p) => !found.some((f) => within(p, f.path) || within(f.path, p)))) {
+    r.report(kw, 'NotAllowed', `${kw} ${path} holds a PEM private key: a Cluster or Listener goes to every xDS client, plaintext TCP included; ${FIX}.`);
+  }
 }

@@ -9,6 +9,8 @@ import { exposeListenerPart, Listener, type ListenerPart } from '../envoy/listen
 import { Route } from '../envoy/route.js';
 import type { ModelContext } from '../model/context.js';
 import { leafOf } from '../model/secrets.js';
+import { pemKeyPaths } from '../model/secret-material.js';
+import { holdsPemKey } from '../proto/secret-fields.js';
 import { buildServiceModel } from '../model/service.js';
 import type { ServiceSections } from '../model/sections.js';
 import type { Expose, Problem, SecretModel, VirtualHost } from '../model/types.js';
@@ -36,7 +38,25 @@ class Checker {
   encode(kind: string, fullName: string, name: string, expose: Expose, message: JsonObject, locate?: (path: string) => Location, frameAs?: number): Uint8Array | undefined {
     const checked = checkedBytes(fullName, message, frameAs);
     if (checked.bytes === undefined) this.refuse(kind, fullName, name, expose, checked.errors, locate);
+    else if (holdsPemKey(checked.bytes)) {
+      this.refuseKey(kind, name, expose, message, locate);
+      return undefined;
+    }
     return checked.bytes;
+  }
+
+  /** Only Secrets (SDS, to clients that proved who they are) may carry a key, whatever path brought one elsewhere. */
+  refuseKey(kind: string, name: string, expose: Expose, message: JsonObject, locate?: (path: string) => Location): void {
+    const path = pemKeyPaths(message)[0] ?? '';
+    const at = locate === undefined ? locateInExpose(expose, kind, path) : locate(path);
+    const field = path === '' ? '' : ` (${path})`;
+    this.problems.push({
+      service: this.service,
+      section: at.section,
+      ...(at.keyword !== undefined && { keyword: at.keyword }),
+      reason: 'NotAllowed',
+      message: `${kind} "${name}" would carry a PEM private key${field}, and it goes to every xDS client, plaintext TCP included: give keys in a certificate section, served by SDS.`,
+    });
   }
 
   refuse(kind: string, fullName: string, name: string, expose: Expose, errors: readonly string[], locate?: (path: string) => Location): void {

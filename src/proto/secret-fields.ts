@@ -11,6 +11,7 @@
 // (UNMARKED below). Fields are found by type, through Anys and TypedStructs (walk.ts), never by a
 // JSON key name alone.
 import type protobuf from 'protobufjs';
+import { bytesOf } from './form.js';
 import { findMessageType } from './root.js';
 import { walkTyped } from './walk.js';
 import { nameOf } from './wkt.js';
@@ -31,6 +32,24 @@ const UNMARKED: ReadonlySet<string> = new Set([
   'envoy.extensions.filters.http.aws_lambda.v3.Credentials.secret_access_key',
   'envoy.extensions.filters.http.aws_lambda.v3.Credentials.session_token',
 ]);
+
+const PEM_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+
+/**
+ * True when text, or encoded bytes, hold a PEM private key (as text, or a string holding its
+ * base64): by content, whatever the field. Only a Secret may (src/pipeline/compile.ts checks the
+ * other resources' bytes; src/model/secret-material.ts a service's JSON).
+ */
+export function holdsPemKey(value: string | Uint8Array): boolean {
+  if (typeof value !== 'string') {
+    // a view, no copy: every served resource's bytes pass here
+    const view = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    return view.includes('PRIVATE KEY-----', 0, 'latin1') && PEM_KEY.test(view.toString('latin1'));
+  }
+  if (PEM_KEY.test(value)) return true;
+  const bytes = value.length >= 40 ? bytesOf(value) : undefined;
+  return bytes !== undefined && PEM_KEY.test(Buffer.from(bytes).toString('latin1'));
+}
 
 /** Replaces a secret value in redacted output. */
 export const REDACTED = '[redacted]';

@@ -28,6 +28,14 @@ describe('secret material in cluster_data and filter_config_data', () => {
     expect(JSON.stringify(problems)).not.toContain('BEGIN PRIVATE KEY');
   });
 
+  it('refuses a PEM private key in any string, whatever the field (Struct metadata, base64 in bytes)', () => {
+    const problems = fails(l4({ metadata: { filter_metadata: { acme: { note: KEY } } }, transport_socket_matches: [{ name: 'm', match: { k: Buffer.from(KEY).toString('base64') }, transport_socket: { name: 'raw_buffer' } }] }));
+    expect(problems.map((p) => [p.keyword, p.reason, p.message.split(' holds')[0]])).toEqual([
+      ['cluster_data', 'NotAllowed', 'cluster_data metadata.filter_metadata.acme.note'],
+      ['cluster_data', 'NotAllowed', 'cluster_data transport_socket_matches[0].match.k'],
+    ]);
+  });
+
   it('refuses a DataSource reading a file or variable of the Envoy host, except a validation context CA bundle', () => {
     const body = http({ local_reply_config: { mappers: [{ filter: { status_code_filter: { comparison: { op: 'GE', value: { default_value: 400, runtime_key: 'k' } } } }, body: { filename: '/etc/envoy/xds-client.key' } }] } });
     expect(fails(body)).toEqual([expect.objectContaining({ keyword: 'filter_config_data', reason: 'NotAllowed', message: expect.stringMatching(/^filter_config_data local_reply_config\.mappers\[0\]\.body reads a file of the Envoy host/) })]);
