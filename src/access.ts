@@ -41,7 +41,7 @@ const isLoopback = (host: string): boolean =>
   host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) || /^::ffff:127\./i.test(host);
 
 /** What the operator must hear at startup about how exposed the xDS server is. */
-export function securityWarnings(config: Pick<Config, 'listen' | 'port' | 'tls' | 'insecureSdsOverTcp'>, unixSocket: string | undefined): Warning[] {
+export function securityWarnings(config: Pick<Config, 'listen' | 'port' | 'tls' | 'insecureSdsOverTcp'> & Partial<Pick<Config, 'allowCodeExtensions'>>, unixSocket: string | undefined): Warning[] {
   const mutual = config.tls?.ca !== undefined;
   const out: Warning[] = [];
   if (config.port !== undefined && !isLoopback(config.listen) && !mutual) {
@@ -60,6 +60,12 @@ export function securityWarnings(config: Pick<Config, 'listen' | 'port' | 'tls' 
     out.push({
       message: 'no xDS transport may carry secrets (no unix socket, no mutual TLS): TLS listeners will not get their certificates',
       fields: { risk: 'TLS listeners without certificates' },
+    });
+  }
+  if (config.allowCodeExtensions === true) {
+    out.push({
+      message: "--allow-code-extensions: services' cluster_data/filter_config_data may run code inside Envoy (Lua, Wasm, Go, dynamic modules), which can read Envoy's files and keys and reach any cluster: every tenant must be trusted",
+      fields: { risk: 'tenant code in the gateway' },
     });
   }
   return out;

@@ -49,6 +49,8 @@ export interface Config {
   readonly allowNodes: readonly string[];
   /** Serve secrets on TCP streams that neither mutual TLS nor the unix socket protects. */
   readonly insecureSdsOverTcp: boolean;
+  /** Services' cluster_data/filter_config_data may use extensions that run code (Lua, Wasm, Go, dynamic modules). */
+  readonly allowCodeExtensions: boolean;
   readonly limits: XdsLimits;
 }
 
@@ -215,6 +217,7 @@ function build(raw: RawOptions, env: Env, probe: ConfigProbe | undefined): Confi
     tls: tlsFiles(raw, env),
     allowNodes: allowNodes(raw, env),
     insecureSdsOverTcp: parseFlagBoolean(raw.insecureSdsOverTcp, env['XDS_INSECURE_SDS_OVER_TCP'], 'XDS_INSECURE_SDS_OVER_TCP'),
+    allowCodeExtensions: parseFlagBoolean(raw.allowCodeExtensions, env['XDS_ALLOW_CODE_EXTENSIONS'], '--allow-code-extensions / XDS_ALLOW_CODE_EXTENSIONS'),
     limits: limits(raw, env),
   };
 }
@@ -226,6 +229,8 @@ export interface ClusterOptions {
   readonly source: SourceSpec;
   /** The OpenSVC socket given by flag or XDS_SOCKET (undefined: resolved as the daemon does). */
   readonly socket: string | undefined;
+  /** `--allow-code-extensions`, as the janitor would run. */
+  readonly allowCodeExtensions: boolean;
 }
 
 /** The daemon's rules for these options (flag, variable, default); a socket flag means the opensvc source. */
@@ -234,7 +239,8 @@ export function parseClusterOptions(raw: RawOptions, env: Env): { readonly ok: t
     const socketFlag = raw.socket ?? raw.sock;
     const source = socketFlag !== undefined && raw.source === undefined ? { kind: 'opensvc' as const } : field(raw, env, 'source', parseSource);
     if (source.kind === 'file' && socketFlag !== undefined) throw new ConfigError('give --source file:PATH or --sock PATH, not both');
-    return { ok: true, options: { name: field(raw, env, 'name', parseName), portRange: field(raw, env, 'portRange', parsePortRange), source, socket: socketOption(raw, env) } };
+    const allowCodeExtensions = parseFlagBoolean(raw.allowCodeExtensions, env['XDS_ALLOW_CODE_EXTENSIONS'], '--allow-code-extensions / XDS_ALLOW_CODE_EXTENSIONS');
+    return { ok: true, options: { name: field(raw, env, 'name', parseName), portRange: field(raw, env, 'portRange', parsePortRange), source, socket: socketOption(raw, env), allowCodeExtensions } };
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, error: error.message };
     throw error;

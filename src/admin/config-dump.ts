@@ -35,7 +35,7 @@ export function configDump(cache: ResourceCache, only?: string): Record<string, 
     if (only && only.toLowerCase() !== key.toLowerCase()) continue;
     out[key] = {
       version: cache.systemVersion(typeUrl),
-      resources: cache.list(typeUrl).map((r) => ({ name: r.name, version: r.version, resource: redactSecrets(decode(typeUrl, r.bytes)) })),
+      resources: cache.list(typeUrl).map((r) => ({ name: r.name, version: r.version, resource: redactSecrets(typeUrl.slice(typeUrl.lastIndexOf('/') + 1), decode(typeUrl, r.bytes)) })),
     };
   }
   return out;

@@ -27,8 +27,9 @@ const KINDS: readonly (readonly [keyof ResourcesByKind, TypeUrl])[] = [
 ];
 
 function decode(r: EncodedResource, showSecrets: boolean): Json {
-  const message = { '@type': r.typeUrl, ...decodeMessage(r.typeUrl.slice(r.typeUrl.indexOf('/') + 1), r.bytes) };
-  return showSecrets ? message : (redactSecrets(message) as Json);
+  const fullName = r.typeUrl.slice(r.typeUrl.indexOf('/') + 1);
+  const message = { '@type': r.typeUrl, ...decodeMessage(fullName, r.bytes) };
+  return showSecrets ? message : (redactSecrets(fullName, message) as Json);
 }
 
 function withoutType(message: Json): Json {
@@ -53,7 +54,7 @@ export function translateCommand(parent: Command, ctx: CommandContext): void {
   const command = parent
     .command('translate')
     .description('print the Envoy resources the cluster would be served (secrets redacted unless --show-secrets), or a static Envoy bootstrap for envoy --mode validate: exit 1 when a service has problems (listed on stderr), 2 on a usage error or an unreadable cluster');
-  addDaemonOptions(command, ['source', 'socket', 'sock', 'name', 'portRange'])
+  addDaemonOptions(command, ['source', 'socket', 'sock', 'name', 'portRange', 'allowCodeExtensions'])
     .addOption(outputOption(['yaml', 'json'], 'yaml'))
     .addOption(new Option('--show-secrets', 'print private keys and passwords as served (else [redacted])'))
     .addOption(new Option('--bootstrap', 'print an envoy.config.bootstrap.v3.Bootstrap with static_resources: STATIC clusters with their endpoints, inline route_config, static secrets'));

@@ -17,7 +17,8 @@
 //      load_assignment (endpoints come from EDS).
 import type { Expose } from '../model/types.js';
 import { adsConfigSource, duration, statName, uint32Value } from './core.js';
-import { asJsonObject, deepMerge, omit, type JsonObject } from '../proto/json.js';
+import { constant } from '../proto/constant.js';
+import { asJsonObject, deepMerge, isJsonObject, omit, type JsonObject, type JsonValue } from '../proto/json.js';
 import { resilience } from './resilience.js';
 import { upstreamTlsTransportSocket } from './tls.js';
 
@@ -34,12 +35,15 @@ export function TcpHealthCheck(): JsonObject {
   };
 }
 
+/** The health checks of every TCP cluster, shared (a constant: checked and encoded once). */
+const TCP_HEALTH_CHECKS = constant([TcpHealthCheck()]);
+
 function clusterDefaults(expose: Expose): JsonObject {
   return {
     connect_timeout: duration(DEFAULT_CONNECT_TIMEOUT_MS),
     alt_stat_name: statName(expose.clusterName),
     ignore_health_on_host_removal: true,
-    ...(expose.protocol === 'tcp' ? { health_checks: [TcpHealthCheck()] } : {}),
+    ...(expose.protocol === 'tcp' ? { health_checks: TCP_HEALTH_CHECKS } : {}),
   };
 }
 
@@ -54,12 +58,27 @@ function exposeSettings(expose: Expose): JsonObject {
 
 /** cluster.v3.Cluster of an expose, named `<service path>.<expose rid>`. */
 export function Cluster(expose: Expose): JsonObject {
-  const base = omit(deepMerge(clusterDefaults(expose), asJsonObject(expose.clusterData)), ['name', 'type', 'cluster_type', 'eds_cluster_config', 'load_assignment']);
-  const settings = deepMerge(base, exposeSettings(expose));
-  return {
+  const owned = {
     name: expose.clusterName,
     type: 'EDS',
     eds_cluster_config: { service_name: expose.clusterName, eds_config: adsConfigSource() },
-    ...settings,
   };
+  if (expose.clusterData === undefined) return withDefaults(owned, clusterDefaults(expose), exposeSettings(expose));
+  const base = omit(deepMerge(clusterDefaults(expose), asJsonObject(expose.clusterData)), ['name', 'type', 'cluster_type', 'eds_cluster_config', 'load_assignment']);
+  return { ...owned, ...deepMerge(base, exposeSettings(expose)) };
+}
+
+/**
+ * What `{ ...owned, ...deepMerge(defaults, settings) }` gives when no cluster_data is merged (every
+ * service without one), built in place: the janitor's own keys, which none of the others repeat.
+ */
+function withDefaults(owned: JsonObject, defaults: JsonObject, settings: JsonObject): JsonObject {
+  const out: Record<string, JsonValue> = { ...owned };
+  for (const key of Object.keys(defaults)) out[key] = defaults[key] as JsonValue;
+  for (const key of Object.keys(settings)) {
+    const prev = out[key];
+    const value = settings[key] as JsonValue;
+    out[key] = isJsonObject(prev) && isJsonObject(value) ? deepMerge(prev, value) : value;
+  }
+  return out;
 }

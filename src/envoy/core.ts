@@ -1,5 +1,6 @@
 // Small envoy.config.core.v3 building blocks shared by every message family.
 import type { DataSource, ListenerAddress, Protocol } from '../model/types.js';
+import { constant } from '../proto/constant.js';
 import type { JsonObject } from '../proto/json.js';
 
 /** Full message names the translators emit (type URLs are `type.googleapis.com/` + these). */
@@ -47,24 +48,47 @@ export function statName(name: string): string {
   return name.replace(/\./g, '_');
 }
 
-/** google.protobuf.Duration from milliseconds. */
-export function duration(ms: number): JsonObject {
-  const seconds = Math.floor(ms / 1000);
-  const nanos = Math.round((ms - seconds * 1000) * 1e6);
-  return nanos === 0 ? { seconds } : { seconds, nanos };
+/**
+ * Small values every service repeats (timeouts, weights, flags, the config source) are shared
+ * constants (src/proto/constant.ts): checked and encoded once. At most SHARED of each kind.
+ */
+const SHARED = 4096;
+const durations = new Map<number, JsonObject>();
+const uint32s = new Map<number, JsonObject>();
+
+function shared(cache: Map<number, JsonObject>, key: number, make: () => JsonObject): JsonObject {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = constant(make());
+    if (cache.size < SHARED) cache.set(key, value);
+  }
+  return value;
 }
 
+/** google.protobuf.Duration from milliseconds. */
+export function duration(ms: number): JsonObject {
+  return shared(durations, ms, (): JsonObject => {
+    const seconds = Math.floor(ms / 1000);
+    const nanos = Math.round((ms - seconds * 1000) * 1e6);
+    return nanos === 0 ? { seconds } : { seconds, nanos };
+  });
+}
+
+const BOOLS = { true: constant({ value: true }), false: constant({ value: false }) } as const;
+
 export function boolValue(value: boolean): JsonObject {
-  return { value };
+  return value ? BOOLS.true : BOOLS.false;
 }
 
 export function uint32Value(value: number): JsonObject {
-  return { value };
+  return shared(uint32s, value, () => ({ value }));
 }
+
+const ADS = constant({ ads: {}, resource_api_version: 'V3' });
 
 /** Everything the janitor serves comes over the one ADS stream, v3. */
 export function adsConfigSource(): JsonObject {
-  return { ads: {}, resource_api_version: 'V3' };
+  return ADS;
 }
 
 /** tls.v3.SdsSecretConfig fetched over ADS. */

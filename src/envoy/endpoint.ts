@@ -1,6 +1,7 @@
 // ClusterLoadAssignments (EDS): one per expose, one locality per OpenSVC node.
 import type { Endpoint, Expose } from '../model/types.js';
 import { address, uint32Value } from './core.js';
+import { constant } from '../proto/constant.js';
 import { byName, type JsonObject } from '../proto/json.js';
 
 /** endpoint.v3.LbEndpoint. */
@@ -16,6 +17,17 @@ function endpointKey(e: Endpoint): string {
   return `${e.address}\u0000${String(e.port).padStart(5, '0')}`;
 }
 
+/** The locality of a node's endpoints, shared by every assignment (a constant: checked and encoded once); at most 4096 nodes kept. */
+const localities = new Map<string, JsonObject>();
+function locality(node: string): JsonObject {
+  let value = localities.get(node);
+  if (value === undefined) {
+    value = constant({ region: '', zone: '', sub_zone: node });
+    if (localities.size < 4096) localities.set(node, value);
+  }
+  return value;
+}
+
 /**
  * endpoint.v3.LocalityLbEndpoints of one node. The locality is always set (the gRPC xDS client
  * NACKs an assignment without one), the node being the sub-zone.
@@ -23,7 +35,7 @@ function endpointKey(e: Endpoint): string {
 export function LocalityLbEndpoints(node: string, endpoints: readonly Endpoint[], protocol: Expose['protocol']): JsonObject {
   const sorted = [...endpoints].sort(byName(endpointKey));
   return {
-    locality: { region: '', zone: '', sub_zone: node },
+    locality: locality(node),
     lb_endpoints: sorted.map((e) => LbEndpoint(e, protocol)),
     load_balancing_weight: uint32Value(1),
   };

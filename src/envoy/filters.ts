@@ -11,6 +11,7 @@
 //   udp_proxy: `matcher` (the deprecated sibling `cluster` dropped).
 import { adsConfigSource, boolValue, MSG } from './core.js';
 import { typedConfig } from './any.js';
+import { constant } from '../proto/constant.js';
 import { deepMerge, isJsonObject, omit, type JsonObject, type JsonValue } from '../proto/json.js';
 
 export const FILTER = {
@@ -37,10 +38,19 @@ export function tcpProxyFilter(statPrefix: string, cluster: string, data: JsonOb
   return filter(FILTER.tcpProxy, MSG.tcpProxy, fields);
 }
 
-/** envoy.filters.http.router, always the last HTTP filter. */
+const ROUTER = constant(filter(FILTER.router, MSG.router, {}));
+
+/** envoy.filters.http.router, always the last HTTP filter (one shared constant). */
 export function routerHttpFilter(): JsonObject {
-  return filter(FILTER.router, MSG.router, {});
+  return ROUTER;
 }
+
+/** The connection manager's defaults every service shares (constants: checked and encoded once). */
+const HCM_SHARED = constant({
+  http_filters: [ROUTER],
+  upgrade_configs: [{ upgrade_type: 'websocket' }],
+  http_protocol_options: { accept_http_10: true },
+});
 
 function withRouterLast(filters: JsonValue | undefined): JsonValue[] {
   const list = Array.isArray(filters) ? (filters as readonly JsonValue[]) : [];
@@ -53,16 +63,17 @@ export function httpConnectionManagerFilter(statPrefix: string, routeConfigName:
   const defaults: JsonObject = {
     stat_prefix: statPrefix,
     codec_type: 'AUTO',
-    http_filters: [routerHttpFilter()],
-    upgrade_configs: [{ upgrade_type: 'websocket' }],
-    http_protocol_options: { accept_http_10: true },
+    http_filters: HCM_SHARED['http_filters'] ?? [],
+    upgrade_configs: HCM_SHARED['upgrade_configs'] ?? [],
+    http_protocol_options: HCM_SHARED['http_protocol_options'] ?? {},
     use_remote_address: boolValue(true),
     // Envoy's edge-proxy advice: route on the normalised path (RFC 3986 `.`/`..` segments, and
     // `//` merged), so `/api/../admin` cannot reach a backend through the `/api` route.
     normalize_path: boolValue(true),
     merge_slashes: true,
   };
-  const merged = deepMerge(defaults, data);
+  // without operator data (most exposes), the defaults as they are
+  const merged = Object.keys(data).length === 0 ? defaults : deepMerge(defaults, data);
   const owned: JsonObject = {
     rds: { config_source: adsConfigSource(), route_config_name: routeConfigName },
     http_filters: withRouterLast(merged['http_filters']),
@@ -73,9 +84,11 @@ export function httpConnectionManagerFilter(statPrefix: string, routeConfigName:
   });
 }
 
-/** Listener filter that reads the SNI for filter_chain_match.server_names. */
+const TLS_INSPECTOR = constant(filter(FILTER.tlsInspector, MSG.tlsInspector, {}));
+
+/** Listener filter that reads the SNI for filter_chain_match.server_names (one shared constant). */
 export function tlsInspectorListenerFilter(): JsonObject {
-  return filter(FILTER.tlsInspector, MSG.tlsInspector, {});
+  return TLS_INSPECTOR;
 }
 
 /**

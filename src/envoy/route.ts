@@ -7,13 +7,18 @@ import type {
   VirtualHost as VirtualHostModel,
 } from '../model/types.js';
 import { boolValue, duration } from './core.js';
-import { byName, type JsonObject } from '../proto/json.js';
+import { byName, type JsonObject, type JsonValue } from '../proto/json.js';
+
+// Built by assignment, in the order the fields are listed: these run for every route of every
+// service, and conditional spreads cost an object each.
+type Fields = Record<string, JsonValue>;
 
 /** route.v3.RouteMatch: prefix, path or safe_regex (RE2), with case_sensitive when the model sets it. */
 export function RouteMatch(match: RouteMatchModel): JsonObject {
-  const specifier: JsonObject =
+  const specifier: Fields =
     match.kind === 'prefix' ? { prefix: match.value } : match.kind === 'path' ? { path: match.value } : { safe_regex: { regex: match.value } };
-  return match.caseSensitive === undefined ? specifier : { ...specifier, case_sensitive: boolValue(match.caseSensitive) };
+  if (match.caseSensitive !== undefined) specifier['case_sensitive'] = boolValue(match.caseSensitive);
+  return specifier;
 }
 
 /** route.v3.RouteAction.HashPolicy. */
@@ -35,7 +40,7 @@ export function HashPolicy(policy: HashPolicyModel): JsonObject {
   }
 }
 
-function target(action: Extract<RouteActionModel, { kind: 'route' }>): JsonObject {
+function target(action: Extract<RouteActionModel, { kind: 'route' }>): Fields {
   if (action.clusterHeader !== undefined) return { cluster_header: action.clusterHeader };
   if (action.weightedClusters !== undefined) return { weighted_clusters: { clusters: action.weightedClusters.map((c) => ({ name: c.name, weight: { value: c.weight } })) } };
   return { cluster: action.cluster };
@@ -43,13 +48,12 @@ function target(action: Extract<RouteActionModel, { kind: 'route' }>): JsonObjec
 
 /** route.v3.RouteAction: to the expose's cluster (or the cluster a header names, or a weighted split). */
 export function RouteAction(action: Extract<RouteActionModel, { kind: 'route' }>): JsonObject {
-  return {
-    ...target(action),
-    ...(action.prefixRewrite !== undefined ? { prefix_rewrite: action.prefixRewrite } : {}),
-    ...(action.hostRewrite !== undefined ? { host_rewrite_literal: action.hostRewrite } : {}),
-    ...(action.timeoutMs !== undefined ? { timeout: duration(action.timeoutMs) } : {}),
-    ...(action.hashPolicies.length > 0 ? { hash_policy: action.hashPolicies.map(HashPolicy) } : {}),
-  };
+  const out = target(action);
+  if (action.prefixRewrite !== undefined) out['prefix_rewrite'] = action.prefixRewrite;
+  if (action.hostRewrite !== undefined) out['host_rewrite_literal'] = action.hostRewrite;
+  if (action.timeoutMs !== undefined) out['timeout'] = duration(action.timeoutMs);
+  if (action.hashPolicies.length > 0) out['hash_policy'] = action.hashPolicies.map(HashPolicy);
+  return out;
 }
 
 /** route.v3.RedirectAction; booleans are written only when true (false is the proto default). */
@@ -69,20 +73,14 @@ export function DirectResponseAction(action: Extract<RouteActionModel, { kind: '
   return { status: action.status, ...(action.body !== undefined ? { body: { inline_string: action.body } } : {}) };
 }
 
-function action(route: RouteModel): JsonObject {
-  switch (route.action.kind) {
-    case 'route':
-      return { route: RouteAction(route.action) };
-    case 'direct':
-      return { direct_response: DirectResponseAction(route.action) };
-    case 'redirect':
-      return { redirect: RedirectAction(route.action) };
-  }
-}
-
 /** route.v3.Route, named after its section rid. */
 export function Route(route: RouteModel): JsonObject {
-  return { name: route.rid, match: RouteMatch(route.match), ...action(route) };
+  const out: Fields = { name: route.rid, match: RouteMatch(route.match) };
+  const a = route.action;
+  if (a.kind === 'route') out['route'] = RouteAction(a);
+  else if (a.kind === 'direct') out['direct_response'] = DirectResponseAction(a);
+  else out['redirect'] = RedirectAction(a);
+  return out;
 }
 
 /**
@@ -90,9 +88,14 @@ export function Route(route: RouteModel): JsonObject {
  * Envoy refuses duplicates, case-insensitively), routes in model order.
  */
 export function VirtualHost(vhost: VirtualHostModel): JsonObject {
-  const byLowerCase = new Map<string, string>();
-  for (const d of vhost.domains) if (!byLowerCase.has(d.toLowerCase())) byLowerCase.set(d.toLowerCase(), d);
-  const domains = [...byLowerCase.values()];
+  const seen = new Set<string>();
+  const domains: string[] = [];
+  for (const d of vhost.domains) {
+    const lower = d.toLowerCase();
+    if (seen.has(lower)) continue;
+    seen.add(lower);
+    domains.push(d);
+  }
   return { name: vhost.name, domains, routes: vhost.routes.map(Route) };
 }
 

@@ -2,10 +2,12 @@
 import type { Certificate } from '../model/types.js';
 import { boolValue, MSG, sdsSecretConfig } from './core.js';
 import { typedConfig } from './any.js';
+import { constant } from '../proto/constant.js';
 import { sortedUnique, type JsonObject } from '../proto/json.js';
 
 export const TLS_TRANSPORT_SOCKET = 'envoy.transport_sockets.tls';
 export const ALPN_PROTOCOLS: readonly string[] = ['h2', 'http/1.1'];
+const TLS_PARAMS = constant({ tls_minimum_protocol_version: 'TLSv1_2' });
 
 /** The validation context of the first certificate that has one (Envoy takes one per context). */
 function validationSecret(certificates: readonly Certificate[]): string | undefined {
@@ -42,7 +44,7 @@ function validationPart(certificates: readonly Certificate[]): JsonObject {
 export function commonTlsContext(certificates: readonly Certificate[], alpn: readonly string[]): JsonObject {
   const own = sortedUnique(certificates.flatMap((c) => (c.tlsSecret === undefined ? [] : [c.tlsSecret])));
   return {
-    tls_params: { tls_minimum_protocol_version: 'TLSv1_2' },
+    tls_params: TLS_PARAMS,
     ...(alpn.length > 0 ? { alpn_protocols: [...alpn] } : {}),
     ...(own.length > 0 ? { tls_certificate_sds_secret_configs: own.map(sdsSecretConfig) } : {}),
     ...validationPart(certificates),

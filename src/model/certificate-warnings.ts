@@ -16,17 +16,17 @@ export function certificateWarnings(scope: Scope, certificates: readonly Certifi
   for (const spec of certificates) {
     for (const secret of spec.secrets) {
       if (secret.kind !== 'tls_certificate' || !('inline' in secret.certificateChain)) continue;
-      const leaf = leafOf(secret.certificateChain.inline);
+      const leaf = leafOf(secret.certificateChain.inline, secret.contentKey);
       if (leaf === undefined) continue;
       const at = where(scope, spec.certificate.rid);
       const keyword = secret.name.startsWith('tls_certificate/') && secret.name.includes('/sec/') ? 'certificate_secret' : 'certificate_chain_inline_string';
-      const dates = `valid from ${iso(leaf.notBefore)} to ${iso(leaf.notAfter)}`;
-      if (now > leaf.notAfter) scope.warnings.add(problem(at, keyword, 'CertificateValidity', `the certificate of ${secret.name} expired on ${iso(leaf.notAfter)} (${dates}); it is served anyway: renew it.`, secret.name));
-      else if (now < leaf.notBefore) scope.warnings.add(problem(at, keyword, 'CertificateValidity', `the certificate of ${secret.name} is not valid yet (${dates}); it is served anyway.`, secret.name));
+      const dates = (): string => `valid from ${iso(leaf.notBefore)} to ${iso(leaf.notAfter)}`;
+      if (now > leaf.notAfter) scope.warnings.add(problem(at, keyword, 'CertificateValidity', `the certificate of ${secret.name} expired on ${iso(leaf.notAfter)} (${dates()}); it is served anyway: renew it.`, secret.name));
+      else if (now < leaf.notBefore) scope.warnings.add(problem(at, keyword, 'CertificateValidity', `the certificate of ${secret.name} is not valid yet (${dates()}); it is served anyway.`, secret.name));
       const uncovered = hosts.filter((h) => !leaf.dnsNames.some((n) => nameCovers(n, h) || n === h));
       if (uncovered.length > 0) {
         const names = leaf.names.length > 0 ? leaf.names.join(', ') : 'no subject alternative name';
-        scope.warnings.add(problem(at, keyword, 'CertificateValidity', `the certificate of ${secret.name} does not cover ${uncovered.join(', ')} (its names: ${names}; ${dates}); clients checking names will refuse it. It is served anyway.`, secret.name));
+        scope.warnings.add(problem(at, keyword, 'CertificateValidity', `the certificate of ${secret.name} does not cover ${uncovered.join(', ')} (its names: ${names}; ${dates()}); clients checking names will refuse it. It is served anyway.`, secret.name));
       }
     }
   }

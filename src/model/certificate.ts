@@ -5,7 +5,7 @@ import { parseAbsolutePath, parseList, parseString, parseText } from './keywords
 import { inlineTlsSecretName, secretPath, tlsSecretName, validationSecretName } from './names.js';
 import { accept, refuse, show, type Parsed } from './problems.js';
 import { memo, reader, type Scope, type SectionReader } from './scope.js';
-import { checkKeyPair, parseCertificateHashes, parseCertificates, parseSubjectAltNames } from './secrets.js';
+import { checkCertificates, checkKeyPair, parseCertificateHashes, parseSubjectAltNames } from './secrets.js';
 import type { Certificate, DataSource, SecretModel, SubjectAltName, TlsCertificateSecret, ValidationContextSecret } from './types.js';
 
 export interface CertificateSpec {
@@ -82,12 +82,13 @@ function fromSecretObject(scope: Scope, ctx: ModelContext, r: SectionReader, nam
   const chain = values.certificate_chain ?? '';
   const key = values.private_key ?? '';
   const password = values.password === '' ? undefined : values.password;
-  const pair = checkKeyPair(chain, key, password, { chain: `${path} certificate_chain`, key: `${path} private_key` });
+  const contentKey = ctx.secretDigest?.(path);
+  const pair = checkKeyPair(chain, key, password, { chain: `${path} certificate_chain`, key: `${path} private_key` }, contentKey);
   if (!pair.ok) {
     r.report('certificate_secret', pair.reason, pair.message, path);
     return undefined;
   }
-  const base = { kind: 'tls_certificate', name: tlsSecretName(scope.svc.namespace, name), certificateChain: { inline: chain }, privateKey: { inline: key } } as const;
+  const base = { kind: 'tls_certificate', name: tlsSecretName(scope.svc.namespace, name), certificateChain: { inline: chain }, privateKey: { inline: key }, ...(contentKey !== undefined && { contentKey }) } as const;
   return password === undefined ? base : { ...base, password: { inline: password } };
 }
 
@@ -104,7 +105,8 @@ function validationContext(scope: Scope, ctx: ModelContext, r: SectionReader, na
     r.report('validation_secret', 'InvalidSecret', `the secret ${path} has neither a trusted_ca nor a verify_certificate_hash key.`, path);
     return undefined;
   }
-  const cas = ca === undefined ? undefined : parseCertificates(ca, `${path} trusted_ca`);
+  const contentKey = ctx.secretDigest?.(path);
+  const cas = ca === undefined ? undefined : checkCertificates(ca, `${path} trusted_ca`, contentKey);
   const hashes = parseCertificateHashes(hashText, `${path} verify_certificate_hash`);
   const bad = cas !== undefined && !cas.ok ? cas : !hashes.ok ? hashes : undefined;
   if (bad !== undefined && !bad.ok) {
@@ -122,7 +124,7 @@ function validationContext(scope: Scope, ctx: ModelContext, r: SectionReader, na
     return undefined;
   }
   const verifyCertificateHash = hashes.ok ? hashes.value : [];
-  const base = { kind: 'validation_context', name: validationSecretName(scope.svc.namespace, name), verifyCertificateHash, subjectAltNames: sans?.ok ? sans.value : [] } as const;
+  const base = { kind: 'validation_context', name: validationSecretName(scope.svc.namespace, name), verifyCertificateHash, subjectAltNames: sans?.ok ? sans.value : [], ...(contentKey !== undefined && { contentKey }) } as const;
   return ca === undefined ? base : { ...base, trustedCa: { inline: ca } };
 }
 

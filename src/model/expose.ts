@@ -12,7 +12,7 @@ import { parseAddress, parseBool, parseJsonObject, parseList, parseLbPolicy, par
 import { clusterName } from './names.js';
 import { problem, show } from './problems.js';
 import { reader, resolveRefs, where, type Scope, type SectionReader } from './scope.js';
-import { checkClusterRefs, checkSecretRefs } from './secret-refs.js';
+import { checkTenantJson } from './tenant-json.js';
 import { upstreamExtras } from './upstream.js';
 import { SECTION_TYPE } from './sections.js';
 import type { Certificate, Expose, LbPolicy, SecretModel, VirtualHost } from './types.js';
@@ -143,11 +143,8 @@ export function parseExpose(scope: Scope, ctx: ModelContext, rid: string): Expos
   const listenerCerts = certificates(scope, ctx, r, 'listener_certificates');
   const clusterCerts = certificates(scope, ctx, r, 'cluster_certificates');
   checkCombinations(r, protocol, sni, r.raw('vhosts') !== undefined);
-  const own = { namespace: scope.svc.namespace, service: scope.svc.path, certificates: [...listenerCerts, ...clusterCerts].map((c) => c.certificate) };
-  checkSecretRefs(r, 'cluster_data', 'envoy.config.cluster.v3.Cluster', clusterData, own);
-  checkSecretRefs(r, 'filter_config_data', mainFilterType(protocol, r.raw('vhosts') !== undefined), filterConfigData, own);
-  checkClusterRefs(r, 'filter_config_data', filterConfigData, own);
-  checkClusterRefs(r, 'cluster_data', clusterData, own);
+  const own = { namespace: scope.svc.namespace, service: scope.svc.path, certificates: [...listenerCerts, ...clusterCerts].map((c) => c.certificate), allowCodeExtensions: ctx.allowCodeExtensions === true };
+  checkTenantJson(r, { ...(clusterData !== undefined && { cluster: clusterData }), ...(filterConfigData !== undefined && { filter: filterConfigData }), filterType: mainFilterType(protocol, r.raw('vhosts') !== undefined) }, own);
   if (lbPolicy !== undefined) checkHashPolicies(scope, rid, lbPolicy, hosts);
   certificateWarnings(scope, listenerCerts, sni.length > 0 ? sni : hosts.flatMap((h) => h.hostnames), ctx.now?.() ?? Date.now());
   if (r.raw('http2') !== undefined && hosts.length === 0) {

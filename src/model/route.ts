@@ -21,8 +21,17 @@ const DIRECT_KWS = ['direct_response_status', 'direct_response_body'] as const;
 const REDIRECT_STRINGS = ['redirect_host_redirect', 'redirect_path_redirect', 'redirect_prefix_rewrite', 'redirect_response_code'] as const;
 const REDIRECT_BOOLS = ['redirect_https_redirect', 'redirect_strip_query'] as const;
 
+const NONE: readonly string[] = [];
+
+/** The keywords of `kws` the section sets (no list made when it sets none, the usual case). */
+function present(r: SectionReader, kws: readonly string[]): readonly string[] {
+  let out: string[] | undefined;
+  for (const kw of kws) if (r.raw(kw) !== undefined) (out ??= []).push(kw);
+  return out ?? NONE;
+}
+
 function parseMatch(r: SectionReader): RouteMatch | undefined {
-  const set = MATCH_KWS.filter((kw) => r.raw(kw) !== undefined);
+  const set = present(r, MATCH_KWS);
   if (set.length === 0) {
     r.report('match_prefix', 'MissingMatch', 'a route needs exactly one of match_prefix, match_path or match_regex, and none is set.');
     return undefined;
@@ -46,9 +55,10 @@ function parseMatch(r: SectionReader): RouteMatch | undefined {
   return caseSensitive === undefined ? { kind, value } : { kind, value, caseSensitive };
 }
 
-function redirectKeywords(r: SectionReader): string[] {
-  const bools = REDIRECT_BOOLS.filter((kw) => r.raw(kw) !== undefined && r.get(kw, parseBool) === true);
-  return [...bools, ...REDIRECT_STRINGS.filter((kw) => r.raw(kw) !== undefined)];
+function redirectKeywords(r: SectionReader): readonly string[] {
+  const bools = present(r, REDIRECT_BOOLS).filter((kw) => r.get(kw, parseBool) === true);
+  const strings = present(r, REDIRECT_STRINGS);
+  return bools.length === 0 ? strings : [...bools, ...strings];
 }
 
 function parseRedirect(r: SectionReader): RouteSpec['action'] | undefined {
@@ -111,8 +121,8 @@ export function parseRoute(scope: Scope, rid: string): RouteSpec | undefined {
     const r = reader(scope, rid, res);
     const match = parseMatch(r);
     const redirects = redirectKeywords(r);
-    const forwards = ROUTE_KWS.filter((kw) => r.raw(kw) !== undefined);
-    const directs = DIRECT_KWS.filter((kw) => r.raw(kw) !== undefined);
+    const forwards = present(r, ROUTE_KWS);
+    const directs = present(r, DIRECT_KWS);
     const kinds = [forwards, redirects, directs].filter((k) => k.length > 0);
     if (kinds.length > 1) {
       r.report(kinds[1]?.[0] ?? '', 'InvalidValue', `${kinds.map((k) => k.join(', ')).join(' and ')} are set together; a route either forwards (route_*, hash_policies), redirects (redirect_*) or answers itself (direct_response_*), one of them.`);

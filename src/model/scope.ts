@@ -43,28 +43,41 @@ export interface SectionReader {
   clean(): boolean;
 }
 
+/** One object per section read (its methods shared): a service reads a dozen sections or more. */
+class Reader implements SectionReader {
+  #failures = 0;
+  constructor(
+    private readonly scope: Scope,
+    readonly rid: string,
+    readonly res: ResourceState,
+  ) {}
+
+  raw(kw: string): unknown {
+    return keyword(this.res, kw);
+  }
+
+  get<T>(kw: string, parse: (v: unknown) => Parsed<T>, secret = false): T | undefined {
+    const value = keyword(this.res, kw);
+    if (value === undefined) return undefined;
+    const parsed = parse(value);
+    if (parsed.ok) return parsed.value;
+    this.#failures += 1;
+    this.scope.problems.refused(where(this.scope, this.rid), kw, value, parsed, secret);
+    return undefined;
+  }
+
+  report(kw: string, reason: Parameters<typeof problem>[2], message: string, value?: unknown): void {
+    this.#failures += 1;
+    this.scope.problems.add(problem(where(this.scope, this.rid), kw, reason, message, value));
+  }
+
+  clean(): boolean {
+    return this.#failures === 0;
+  }
+}
+
 export function reader(scope: Scope, rid: string, res: ResourceState): SectionReader {
-  const at = where(scope, rid);
-  let failures = 0;
-  return {
-    rid,
-    res,
-    raw: (kw) => keyword(res, kw),
-    get<T>(kw: string, parse: (v: unknown) => Parsed<T>, secret = false): T | undefined {
-      const value = keyword(res, kw);
-      if (value === undefined) return undefined;
-      const parsed = parse(value);
-      if (parsed.ok) return parsed.value;
-      failures += 1;
-      scope.problems.refused(at, kw, value, parsed, secret);
-      return undefined;
-    },
-    report(kw, reason, message, value) {
-      failures += 1;
-      scope.problems.add(problem(at, kw, reason, message, value));
-    },
-    clean: () => failures === 0,
-  };
+  return new Reader(scope, rid, res);
 }
 
 /**

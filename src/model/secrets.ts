@@ -84,9 +84,13 @@ function pairDigest(chain: string, key: string, password: string | undefined): s
   return createHash('sha256').update(chain).update('\0').update(key).update('\0').update(password ?? '').digest('base64');
 }
 
-/** A certificate chain and its key: both parse, the leaf's key is one Envoy loads, and the key belongs to the leaf (first) certificate. */
-export function checkKeyPair(chain: string, key: string, password: string | undefined, names: { chain: string; key: string }): Parsed<true> {
-  const digest = pairDigest(chain, key, password);
+/**
+ * A certificate chain and its key: both parse, the leaf's key is one Envoy loads, and the key
+ * belongs to the leaf (first) certificate. `contentKey`, when given, is a digest of content that
+ * determines the chain, key and password (a secret object's values): it stands for their hash.
+ */
+export function checkKeyPair(chain: string, key: string, password: string | undefined, names: { chain: string; key: string }, contentKey?: string): Parsed<true> {
+  const digest = contentKey === undefined ? pairDigest(chain, key, password) : `values:${contentKey}`;
   if (goodPairs.has(digest)) return accept(true);
   parses += 1;
   const result = checkKeyPairOnce(chain, key, password, names);
@@ -107,6 +111,20 @@ function checkKeyPairOnce(chain: string, key: string, password: string | undefin
   if (usable !== undefined && !usable.ok) return usable;
   if (leaf === undefined || !leaf.checkPrivateKey(keyObject.value)) {
     return refuse('InvalidSecret', `${names.key} does not belong to the first certificate of ${names.chain} (subject ${leaf?.subject.replace(/\n/g, ', ') ?? '?'}).`);
+  }
+  return accept(true);
+}
+
+const goodBundles = new Set<string>();
+
+/** parseCertificates of a CA bundle whose content `contentKey` determines: parsed once per content while it is good. */
+export function checkCertificates(pem: string, what: string, contentKey: string | undefined): Parsed<true> {
+  if (contentKey !== undefined && goodBundles.has(contentKey)) return accept(true);
+  const certs = parseCertificates(pem, what);
+  if (!certs.ok) return certs;
+  if (contentKey !== undefined) {
+    if (goodBundles.size >= GOOD_PAIRS_MAX) goodBundles.delete(goodBundles.values().next().value ?? '');
+    goodBundles.add(contentKey);
   }
   return accept(true);
 }
@@ -138,9 +156,9 @@ export interface LeafFacts {
 
 const leafFacts = new Map<string, LeafFacts | null>();
 
-/** The first certificate of a PEM chain, its dates and names; remembered per content. */
-export function leafOf(pem: string): LeafFacts | undefined {
-  const key = createHash('sha256').update(pem).digest('base64');
+/** The first certificate of a PEM chain, its dates and names; remembered per content (`contentKey`: a digest determining the PEM, see checkKeyPair). */
+export function leafOf(pem: string, contentKey?: string): LeafFacts | undefined {
+  const key = contentKey === undefined ? createHash('sha256').update(pem).digest('base64') : `values:${contentKey}`;
   const known = leafFacts.get(key);
   if (known !== undefined) return known ?? undefined;
   let facts: LeafFacts | null = null;

@@ -20,6 +20,7 @@ export type Reason =
   | 'PortUnavailable'
   | 'Conflict'
   | 'ProtoViolation'
+  | 'NotAllowed'
   // warnings (served anyway):
   | 'NoEffect'
   | 'CertificateValidity';
@@ -75,6 +76,8 @@ export interface TlsCertificateSecret {
   readonly certificateChain: DataSource;
   readonly privateKey: DataSource;
   readonly password?: DataSource;
+  /** For a secret object's values: their digest (equal keys, equal content), so checks and encodings are made once per content without hashing the PEM again. */
+  readonly contentKey?: string;
 }
 
 /** A subject alternative name a peer certificate must carry (one of the list). */
@@ -92,6 +95,8 @@ export interface ValidationContextSecret {
   readonly verifyCertificateHash: readonly string[];
   /** The secret's `verify_subject_alt_name` key: peers must carry one of these names. */
   readonly subjectAltNames: readonly SubjectAltName[];
+  /** The digest of the secret object's values (see TlsCertificateSecret). */
+  readonly contentKey?: string;
 }
 
 export type SecretModel = TlsCertificateSecret | ValidationContextSecret;

@@ -37,7 +37,15 @@ function strip<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
+const KEYWORDS = [
+  'cluster_sni',
+  'circuit_breakers_max_connections', 'circuit_breakers_max_pending_requests', 'circuit_breakers_max_requests', 'circuit_breakers_max_retries',
+  'outlier_detection_consecutive_5xx', 'outlier_detection_interval', 'outlier_detection_base_ejection_time', 'outlier_detection_max_ejection_percent',
+];
+
 export function upstreamExtras(r: SectionReader): Pick<Expose, 'upstreamSni' | 'circuitBreakers' | 'outlierDetection'> {
+  // most exposes set none of them (OpenSVC has no such keywords): nothing to build then
+  if (KEYWORDS.every((kw) => r.raw(kw) === undefined)) return {};
   const upstreamSni = r.get('cluster_sni', sni);
   const breakers: CircuitBreakers = strip({
     maxConnections: r.get('circuit_breakers_max_connections', count(UINT32)),

@@ -9,13 +9,15 @@ import { exposeListenerPart, Listener, type ListenerPart } from '../envoy/listen
 import { Route } from '../envoy/route.js';
 import type { ModelContext } from '../model/context.js';
 import { leafOf } from '../model/secrets.js';
+import { pemKeyPaths } from '../model/secret-material.js';
+import { holdsPemKey } from '../proto/secret-fields.js';
 import { buildServiceModel } from '../model/service.js';
 import type { ServiceSections } from '../model/sections.js';
 import type { Expose, Problem, SecretModel, VirtualHost } from '../model/types.js';
-import { fieldNumber, framedField } from '../proto/parts.js';
+import { fieldNumber } from '../proto/parts.js';
 import type { JsonObject } from '../proto/json.js';
-import { encodeOnce, fullCheck } from '../validate/check.js';
-import { exposeClaims, matchKey } from './claims.js';
+import { checkedBytes } from '../validate/check.js';
+import { exposeClaims, matchKey, sharedChainContent } from './claims.js';
 import { locateInExpose, locateInRouteConfiguration, locateInVhost, locateSecret, type Location } from './locate.js';
 import { secretBytes } from './secret-bytes.js';
 import type { ChainPart, ExposeUnit, SecretPart, VhostPart } from './units.js';
@@ -32,11 +34,29 @@ class Checker {
   readonly problems: Problem[] = [];
   constructor(private readonly service: string) {}
 
-  encode(kind: string, fullName: string, name: string, expose: Expose, message: JsonObject, locate?: (path: string) => Location): Uint8Array | undefined {
-    const errors = fullCheck(fullName, message);
-    if (errors.length === 0) return encodeOnce(fullName, message);
-    this.refuse(kind, fullName, name, expose, errors, locate);
-    return undefined;
+  /** The message's bytes (framed as `frameAs` of a parent when given), or undefined with its problems recorded. */
+  encode(kind: string, fullName: string, name: string, expose: Expose, message: JsonObject, locate?: (path: string) => Location, frameAs?: number): Uint8Array | undefined {
+    const checked = checkedBytes(fullName, message, frameAs);
+    if (checked.bytes === undefined) this.refuse(kind, fullName, name, expose, checked.errors, locate);
+    else if (holdsPemKey(checked.bytes)) {
+      this.refuseKey(kind, name, expose, message, locate);
+      return undefined;
+    }
+    return checked.bytes;
+  }
+
+  /** Only Secrets (SDS, to clients that proved who they are) may carry a key, whatever path brought one elsewhere. */
+  refuseKey(kind: string, name: string, expose: Expose, message: JsonObject, locate?: (path: string) => Location): void {
+    const path = pemKeyPaths(message)[0] ?? '';
+    const at = locate === undefined ? locateInExpose(expose, kind, path) : locate(path);
+    const field = path === '' ? '' : ` (${path})`;
+    this.problems.push({
+      service: this.service,
+      section: at.section,
+      ...(at.keyword !== undefined && { keyword: at.keyword }),
+      reason: 'NotAllowed',
+      message: `${kind} "${name}" would carry a PEM private key${field}, and it goes to every xDS client, plaintext TCP included: give keys in a certificate section, served by SDS.`,
+    });
   }
 
   refuse(kind: string, fullName: string, name: string, expose: Expose, errors: readonly string[], locate?: (path: string) => Location): void {
@@ -70,21 +90,21 @@ function secretParts(check: Checker, expose: Expose, secrets: ReadonlyMap<string
       check.refuse('Secret', MSG.secret, name, expose, built.errors, () => locateSecret(expose, name));
       continue;
     }
-    const leaf = model.kind === 'tls_certificate' && 'inline' in model.certificateChain ? leafOf(model.certificateChain.inline) : undefined;
+    const leaf = model.kind === 'tls_certificate' && 'inline' in model.certificateChain ? leafOf(model.certificateChain.inline, model.contentKey) : undefined;
     out.push({ name, bytes: built.bytes, ...(leaf !== undefined && { notAfter: Math.floor(leaf.notAfter / 1000) }) });
   }
   return out;
 }
 
 function vhostPart(check: Checker, expose: Expose, part: ListenerPart, vhost: VirtualHost, json: JsonObject): VhostPart | undefined {
-  const bytes = check.encode('VirtualHost', MSG.virtualHost, vhost.name, expose, json, (path) => locateInVhost(expose, vhost, path));
-  if (bytes === undefined) return undefined;
+  const framed = check.encode('VirtualHost', MSG.virtualHost, vhost.name, expose, json, (path) => locateInVhost(expose, vhost, path), VIRTUAL_HOSTS);
+  if (framed === undefined) return undefined;
   return {
     rid: vhost.rid,
     name: vhost.name,
     hostnames: vhost.hostnames.map((h) => h.toLowerCase()),
     listenerPort: part.address.port,
-    framed: framedField(VIRTUAL_HOSTS, bytes),
+    framed,
     routes: vhost.routes.map((r) => ({ rid: r.rid, match: r.match, matchKey: matchKey(r.match), json: Route(r) })),
   };
 }
@@ -92,8 +112,8 @@ function vhostPart(check: Checker, expose: Expose, part: ListenerPart, vhost: Vi
 function chainPart(check: Checker, expose: Expose, part: ListenerPart): ChainPart | undefined {
   if (part.chain === undefined) return undefined;
   const name = String(part.chain['name']);
-  const bytes = check.encode('FilterChain', MSG.filterChain, `${part.name} ${name}`, expose, part.chain);
-  return bytes === undefined ? undefined : { name, framed: framedField(FILTER_CHAINS, bytes), serverNames: part.serverNames, shared: part.kind === 'http' };
+  const framed = check.encode('FilterChain', MSG.filterChain, `${part.name} ${name}`, expose, part.chain, undefined, FILTER_CHAINS);
+  return framed === undefined ? undefined : { name, framed, serverNames: part.serverNames, shared: part.kind === 'http' };
 }
 
 function compileExpose(check: Checker, service: string, expose: Expose, secrets: ReadonlyMap<string, SecretModel>): ExposeUnit | undefined {
@@ -116,7 +136,8 @@ function compileExpose(check: Checker, service: string, expose: Expose, secrets:
     id: expose.clusterName,
     service,
     rid: expose.rid,
-    expose,
+    backend: { port: expose.port, protocol: expose.protocol },
+    sharedChainContent: sharedChainContent(expose),
     listener: part.name,
     address: part.address,
     kind: part.kind,

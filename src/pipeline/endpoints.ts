@@ -6,15 +6,15 @@ import { ClusterLoadAssignment } from '../envoy/endpoint.js';
 import { exposeEndpoints, invalidAddresses } from '../model/endpoints.js';
 import type { Problem } from '../model/types.js';
 import type { ServiceSections } from '../model/sections.js';
-import { encodeOnce, fullCheck } from '../validate/check.js';
+import { checkedBytes } from '../validate/check.js';
 import type { ExposeUnit } from './units.js';
 
 /** The ClusterLoadAssignment of a served unit, from the service's current instances. */
 export function assignmentBytes(svc: ServiceSections, unit: ExposeUnit): { readonly bytes?: Uint8Array; readonly errors: readonly string[] } {
-  const endpoints = exposeEndpoints(svc.instances, unit.rid, unit.expose.port);
-  const message = ClusterLoadAssignment(unit.id, unit.expose.protocol, endpoints);
-  const errors = fullCheck(MSG.clusterLoadAssignment, message);
-  return errors.length > 0 ? { errors } : { bytes: encodeOnce(MSG.clusterLoadAssignment, message), errors };
+  const endpoints = exposeEndpoints(svc.instances, unit.rid, unit.backend.port);
+  const message = ClusterLoadAssignment(unit.id, unit.backend.protocol, endpoints);
+  const checked = checkedBytes(MSG.clusterLoadAssignment, message);
+  return checked.bytes === undefined ? checked : { bytes: checked.bytes, errors: [] };
 }
 
 /** Problems of the service's instances: an ipaddr that is no IP address, located on its ip resource. */

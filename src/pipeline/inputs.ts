@@ -2,11 +2,11 @@
 // its definition (sections, the secrets and allocated ports it uses), one for its endpoints (the
 // addresses and states of its instances' ip resources). Keys are digests of the inputs' content,
 // never object identities: equal content, equal key, whatever the source did to its objects.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { splitPath } from '../model/names.js';
 import { secretsOf } from '../model/referenced.js';
 import { isScalerSlave, readService, type ServiceSections } from '../model/sections.js';
-import type { ClusterState, ResourceState } from '../source/types.js';
+import type { ClusterState, ResourceState, ServiceState } from '../source/types.js';
 import type { SecretEntry } from './types.js';
 
 function isIp(res: ResourceState): boolean {
@@ -14,13 +14,26 @@ function isIp(res: ResourceState): boolean {
 }
 
 function digest(text: string): string {
-  return createHash('sha1').update(text).digest('base64');
+  return hash('sha1', text, 'base64');
 }
 
+/**
+ * What was read of services without scaler slaves, by ServiceState: a ServiceState is never changed
+ * once made (source/types.ts) and such a service reads nothing else of the cluster, so the same
+ * object always reads the same. The reconcile loop asks several times per batch (the secrets a
+ * service names, before and after fetching them, its ports, the step); the step ends the batch and
+ * drops them (state.ts), so they are not kept for every service between batches.
+ */
+export type Reads = WeakMap<ServiceState, ServiceSections>;
+
 /** The service's sections and instances, or undefined when the path is not a service we serve (gone, not a svc, a scaler slave). */
-export function readServiceInputs(cluster: ClusterState, path: string): ServiceSections | undefined {
-  if (splitPath(path).kind !== 'svc' || !cluster.services.has(path) || isScalerSlave(cluster, path)) return undefined;
-  return readService(cluster, path);
+export function readServiceInputs(cluster: ClusterState, path: string, reads?: Reads): ServiceSections | undefined {
+  const state = cluster.services.get(path);
+  if (state === undefined || splitPath(path).kind !== 'svc' || isScalerSlave(cluster, path)) return undefined;
+  if (reads === undefined || state.instances.some((i) => (i.scalerSlaves?.length ?? 0) > 0)) return readService(cluster, path);
+  let svc = reads.get(state);
+  if (svc === undefined) reads.set(state, (svc = readService(cluster, path)));
+  return svc;
 }
 
 export interface ConfigInputs {

@@ -9,7 +9,6 @@ import type { ListenerAddress } from '../model/types.js';
 import { encodeMessage } from '../proto/codec.js';
 import { compareStrings } from '../proto/json.js';
 import { concatBytes } from '../proto/parts.js';
-import { sharedChainContent } from './claims.js';
 import type { ExposeUnit } from './units.js';
 
 export interface ListenerEntry {
@@ -35,7 +34,7 @@ export function leaveListener(entries: ListenerEntries, unit: ExposeUnit): void 
 
 /** The member whose data builds the shared plain-HTTP chain: the one bringing data (filter_config_data, http2 = false), else the first by id. */
 function sharedChainOwner(members: readonly ExposeUnit[]): ExposeUnit | undefined {
-  return members.find((u) => sharedChainContent(u.expose) !== '') ?? members[0];
+  return members.find((u) => u.sharedChainContent !== '') ?? members[0];
 }
 
 /** The listener's bytes, or undefined when nothing is left to serve on it. */

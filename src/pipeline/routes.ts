@@ -11,8 +11,8 @@ import type { RouteMatch } from '../model/types.js';
 import { routeDomains } from '../model/vhost.js';
 import { encodeMessage } from '../proto/codec.js';
 import { compareStrings } from '../proto/json.js';
-import { concatBytes, fieldNumber, framedField } from '../proto/parts.js';
-import { fullCheck } from '../validate/check.js';
+import { concatBytes, fieldNumber } from '../proto/parts.js';
+import { checkedBytes } from '../validate/check.js';
 import type { ExposeUnit, RoutePart, VhostPart } from './units.js';
 
 const VIRTUAL_HOSTS = fieldNumber(MSG.routeConfiguration, 'virtual_hosts');
@@ -76,14 +76,13 @@ function mergedVhost(entry: RouteEntry, hostname: string, placed: readonly Place
   const port = placed[0]?.vhost.listenerPort ?? 0;
   const vhost = { name: sharedVhostName(hostname), domains: routeDomains([hostname], port), routes: routes.map((r) => r.route.json) };
   // every route was checked inside its own virtual host; the merged one is checked whole anyway
-  if (fullCheck(MSG.virtualHost, vhost).length > 0) return undefined;
-  return framedField(VIRTUAL_HOSTS, encodeMessage(MSG.virtualHost, vhost));
+  return checkedBytes(MSG.virtualHost, vhost, VIRTUAL_HOSTS).bytes;
 }
 
 function ownPart(v: VhostPart, own: readonly string[]): Uint8Array {
   if (own.length === v.hostnames.length) return v.framed;
   const vhost = { name: v.name, domains: routeDomains(own, v.listenerPort), routes: v.routes.map((r) => r.json) };
-  return framedField(VIRTUAL_HOSTS, encodeMessage(MSG.virtualHost, vhost));
+  return encodeMessage(MSG.virtualHost, vhost, VIRTUAL_HOSTS);
 }
 
 /** The shared RouteConfiguration's bytes, or undefined when no virtual host is left on it. */

@@ -10,6 +10,7 @@ import type { ListenerEntries } from './listeners.js';
 import { createApplied, type Applied } from './output.js';
 import type { RouteEntries } from './routes.js';
 import type { SecretRecords } from './secrets.js';
+import type { Reads } from './inputs.js';
 import type { PipelineConfig } from './types.js';
 import type { ExposeUnit } from './units.js';
 
@@ -52,6 +53,8 @@ export interface PipelineCore {
   readonly secretUsers: Map<string, Set<string>>;
   /** Services with an expose asking for a port the range had none left for: tried again when ports free. */
   readonly starved: Set<string>;
+  /** Services read in the current batch (inputs.ts), dropped by the step that ends it. */
+  reads: Reads;
   steps: number;
 }
 
@@ -83,6 +86,7 @@ export function createPipelineState(config: PipelineConfig, remembered?: Remembe
     owners: new Map(),
     secretUsers: new Map(),
     starved: new Set(),
+    reads: new WeakMap(),
     steps,
   };
   return { core, live: true };

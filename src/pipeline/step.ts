@@ -63,7 +63,7 @@ class Step {
   }
 
   svc(path: string): ServiceSections | undefined {
-    if (!this.sections.has(path)) this.sections.set(path, readServiceInputs(this.input.cluster, path));
+    if (!this.sections.has(path)) this.sections.set(path, readServiceInputs(this.input.cluster, path, this.core.reads));
     return this.sections.get(path);
   }
 
@@ -77,6 +77,7 @@ class Step {
     const { core, input } = this;
     return {
       gateway: core.config.gateway,
+      allowCodeExtensions: core.config.allowCodeExtensions === true,
       secrets: (path) => {
         const entry = input.secrets(path);
         return entry !== undefined && 'values' in entry ? entry.values : undefined;
@@ -84,6 +85,10 @@ class Step {
       secretError: (path) => {
         const entry = input.secrets(path);
         return entry !== undefined && 'error' in entry ? entry.error : undefined;
+      },
+      secretDigest: (path) => {
+        const entry = input.secrets(path);
+        return entry !== undefined && 'values' in entry ? entry.digest : undefined;
       },
       listenerPort: (service, rid) => allocatedPort(core.ports, service, rid),
     };
@@ -224,7 +229,7 @@ function serve(s: Step, rec: ServiceRecord, unit: ExposeUnit): void {
   useSecrets(core.secrets, unit, out);
   if (prev !== undefined) dropSecrets(core.secrets, prev, new Set(unit.secrets.map((x) => x.name)), out);
   rec.served.set(unit.rid, unit);
-  if (prev === undefined || prev.expose.port !== unit.expose.port || prev.expose.protocol !== unit.expose.protocol) s.dueAssignment(rec.path, unit.id);
+  if (prev === undefined || prev.backend.port !== unit.backend.port || prev.backend.protocol !== unit.backend.protocol) s.dueAssignment(rec.path, unit.id);
   s.statusDue.add(rec.path);
 }
 
@@ -333,6 +338,7 @@ export function step(state: PipelineState, input: PipelineInput): StepOutput {
   rebuildAssignments(s);
   const assembled = assemble(s);
   const result = statuses(s);
+  core.reads = new WeakMap(); // the batch ends here
   return {
     state: { core, live: true },
     changeSet: s.out.commit(),

@@ -9,6 +9,8 @@ export interface PipelineConfig {
   readonly gateway: string;
   /** Where `listener_port = 0` allocations are taken. */
   readonly portRange: { readonly min: number; readonly max: number };
+  /** `--allow-code-extensions`: services' JSON may use Lua, Wasm, Go and dynamic modules. */
+  readonly allowCodeExtensions?: boolean;
 }
 
 /** A secret object as the reconcile loop holds it: its values and their digest, or why it is missing. */

@@ -48,7 +48,14 @@ export interface ExposeUnit {
   readonly id: string;
   readonly service: string;
   readonly rid: string;
-  readonly expose: Expose;
+  /**
+   * What the pipeline still needs of the expose once it is compiled: its backend port and protocol
+   * (the ClusterLoadAssignment) and what it brings to a shared plain-HTTP chain (claims.ts). The
+   * model itself is not kept: 10,000 services' vhosts, routes and certificates would stay in memory
+   * for nothing.
+   */
+  readonly backend: { readonly port: number; readonly protocol: Expose['protocol'] };
+  readonly sharedChainContent: string;
   readonly listener: string;
   readonly address: ListenerAddress;
   readonly kind: ListenerKind;

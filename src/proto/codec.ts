@@ -17,10 +17,13 @@ function lookup(fullName: string): protobuf.Type {
   return type;
 }
 
-/** `obj` (JSON-ish) as the wire bytes of message `fullName`. Throws EncodeError on bad shapes. */
-export function encodeMessage(fullName: string, obj: unknown): Uint8Array {
+/**
+ * `obj` (JSON-ish) as the wire bytes of message `fullName`. Throws EncodeError on bad shapes. With
+ * `frameAs`, framed as one element of that field of a parent message (see parts.ts).
+ */
+export function encodeMessage(fullName: string, obj: unknown, frameAs?: number): Uint8Array {
   const type = lookup(fullName);
-  return writeMessage(type, obj);
+  return writeMessage(type, obj, frameAs);
 }
 
 /**

@@ -24,7 +24,8 @@ export function deepMerge(base: JsonObject, over: JsonObject): JsonObject;
 export function deepMerge(base: Readonly<Record<string, unknown>>, over: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>>;
 export function deepMerge(base: Readonly<Record<string, unknown>>, over: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
   const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) {
+  for (const key of Object.keys(over)) {
+    const value = over[key];
     const prev = out[key];
     out[key] = isJsonObject(prev) && isJsonObject(value) ? deepMerge(prev, value) : value;
   }
@@ -34,7 +35,7 @@ export function deepMerge(base: Readonly<Record<string, unknown>>, over: Readonl
 /** A copy of `obj` without the given fields (used to clear a oneof before the janitor sets it). */
 export function omit(obj: JsonObject, fields: readonly string[]): JsonObject {
   const out: Record<string, JsonValue> = {};
-  for (const [key, value] of Object.entries(obj)) if (!fields.includes(key)) out[key] = value;
+  for (const key of Object.keys(obj)) if (!fields.includes(key)) out[key] = obj[key] as JsonValue;
   return out;
 }
 

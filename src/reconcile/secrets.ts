@@ -40,9 +40,14 @@ export interface SecretStore {
   close(): void;
 }
 
+/** A digest of the values: each key and value, length-prefixed, in key order (no JSON of the PEM text). */
 function digestOf(values: SecretValues): string {
-  const keys = Object.keys(values).sort() as (keyof SecretValues)[];
-  return createHash('sha256').update(JSON.stringify(keys.map((k) => [k, values[k]]))).digest('base64');
+  const h = createHash('sha256');
+  for (const k of (Object.keys(values) as (keyof SecretValues)[]).sort()) {
+    const v = values[k] ?? '';
+    h.update(`${k.length}:${k}${v.length}:`).update(v);
+  }
+  return h.digest('base64');
 }
 
 /**
@@ -69,8 +74,34 @@ interface Held {
   again: boolean;
 }
 
+/**
+ * Values by digest, shared by every held secret with that content, counted: 10,000 secret objects
+ * carrying the same certificate hold one copy of its PEM text, not 10,000.
+ */
+class Interned {
+  readonly #byDigest = new Map<string, { readonly values: SecretValues; users: number }>();
+
+  take(digest: string, values: SecretValues): SecretValues {
+    const known = this.#byDigest.get(digest);
+    if (known !== undefined) {
+      known.users += 1;
+      return known.values;
+    }
+    this.#byDigest.set(digest, { values, users: 1 });
+    return values;
+  }
+
+  release(digest: string | undefined): void {
+    const known = digest === undefined ? undefined : this.#byDigest.get(digest);
+    if (known === undefined || digest === undefined) return;
+    known.users -= 1;
+    if (known.users === 0) this.#byDigest.delete(digest);
+  }
+}
+
 export function createSecretStore(o: SecretStoreOptions): SecretStore {
   const held = new Map<string, Held>();
+  const interned = new Interned();
   const queue = new PQueue({ concurrency: o.concurrency });
   const backoff = o.backoff ?? { minMs: 1000, maxMs: 60_000 };
   let closed = false;
@@ -81,7 +112,10 @@ export function createSecretStore(o: SecretStoreOptions): SecretStore {
     h.retry = setTimeout(() => {
       h.retry = undefined;
       if (o.wanted(path)) void fetch(path);
-      else held.delete(path);
+      else {
+        interned.release(held.get(path)?.good?.digest);
+        held.delete(path);
+      }
     }, delay);
     h.retry.unref();
   }
@@ -90,7 +124,10 @@ export function createSecretStore(o: SecretStoreOptions): SecretStore {
     if ('values' in result) {
       const digest = digestOf(result.values);
       const changed = h.good?.digest !== digest;
-      h.good = { values: result.values, digest };
+      if (changed) {
+        interned.release(h.good?.digest);
+        h.good = { values: interned.take(digest, result.values), digest };
+      }
       h.error = undefined;
       h.attempts = 0;
       o.logger.debug({ secret: path, keys: Object.keys(result.values), changed }, 'secret fetched');

@@ -108,33 +108,28 @@ export const structuralCheck: Validate = (fullName, obj) => {
   return errors;
 };
 
-const encoded = new WeakMap<JsonObject, Uint8Array>();
-
-/**
- * encodeMessage, remembered per message object: a cluster, assignment or secret checked by
- * fullCheck is not encoded a second time when the janitor serves the same object.
- */
-export function encodeOnce(fullName: string, obj: JsonObject): Uint8Array {
-  let bytes = encoded.get(obj);
-  if (!bytes) {
-    bytes = encodeMessage(fullName, obj);
-    encoded.set(obj, bytes);
-  }
-  return bytes;
-}
+/** A message checked and encoded, or why it may not be served. */
+export type Checked = { readonly bytes: Uint8Array; readonly errors?: undefined } | { readonly bytes?: undefined; readonly errors: readonly string[] };
 
 /**
  * The validator, the encoder, then Envoy's own semantic checks (semantics.ts): what the janitor
  * runs before a message may enter the cache, so that encoding can never fail later, when every
- * service's resources are put together, and Envoy has no reason to NACK.
+ * service's resources are put together, and Envoy has no reason to NACK. The bytes come from the
+ * one encoding the check makes; with `frameAs` they come framed as one element of that field of a
+ * parent message (parts.ts), ready to be concatenated.
  */
-export const fullCheck: Validate = (fullName, obj) => {
+export function checkedBytes(fullName: string, obj: JsonObject, frameAs?: number): Checked {
   const rules = protoRules(fullName, obj);
-  if (rules.length > 0) return rules;
+  if (rules.length > 0) return { errors: rules };
+  let bytes: Uint8Array;
   try {
-    encodeOnce(fullName, obj);
+    bytes = encodeMessage(fullName, obj, frameAs);
   } catch (err) {
-    return [`encoding: ${err instanceof Error ? err.message : String(err)}`];
+    return { errors: [`encoding: ${err instanceof Error ? err.message : String(err)}`] };
   }
-  return envoySemantics(fullName, obj);
-};
+  const semantics = envoySemantics(fullName, obj);
+  return semantics.length > 0 ? { errors: semantics } : { bytes };
+}
+
+/** checkedBytes, the problems only: empty when the message may be served. */
+export const fullCheck: Validate = (fullName, obj) => checkedBytes(fullName, obj).errors ?? [];

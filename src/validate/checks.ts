@@ -22,6 +22,7 @@
 //   insecure and not allowed"). A combined context is left alone: its CA may come over SDS.
 // Every RE2 regex anywhere (a RegexMatcher: `regex` beside `google_re2`, or under safe_regex /
 //   pattern / regex_match) is sized as C++ RE2 does (re2size.ts).
+import { inert } from '../proto/constant.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../proto/json.js';
 import { ENVOY_RE2_MAX_PROGRAM_SIZE, re2ProgramSize } from './re2size.js';
 
@@ -128,40 +129,89 @@ export function routeChecks(route: JsonObject, where: string): string[] {
 
 const REGEX_PARENTS = new Set(['safe_regex', 'pattern', 'regex_match', 'safe_regex_match']);
 
-/** Every RE2 regex under `value` whose program is over Envoy's limit. */
-export function regexChecks(value: JsonValue | undefined, path: string, parent = ''): string[] {
-  if (Array.isArray(value)) return (value as readonly JsonValue[]).flatMap((v, i) => regexChecks(v, `${path}[${i}]`, parent));
-  if (!isJsonObject(value)) return [];
-  const issues: string[] = [];
-  const regex = value['regex'];
-  if (typeof regex === 'string' && (REGEX_PARENTS.has(parent) || value['google_re2'] !== undefined)) {
-    const size = re2ProgramSize(regex);
-    if (size !== undefined && size > ENVOY_RE2_MAX_PROGRAM_SIZE) issues.push(`${path}.regex: ${regexMessage(size)}`);
-  }
-  for (const [key, v] of Object.entries(value)) if (key !== 'regex') issues.push(...regexChecks(v, path === '' ? key : `${path}.${key}`, key));
-  return issues;
+/** What one walk of a message found: RE2 regexes over Envoy's limit, and TLS validation contexts Envoy refuses. */
+export interface TreeIssues {
+  readonly regex: string[];
+  readonly tls: string[];
 }
 
-export function regexMessage(size: number): string {
-  return `its RE2 program has ${size} instructions, over Envoy's limit of ${ENVOY_RE2_MAX_PROGRAM_SIZE} (runtime re2.max_program_size.error_level); simplify it (an anchored literal prefix such as ^/api/ costs nothing, every other character, class and counted repetition costs instructions)`;
+/** A path as the checks print it: `a.b[0].c` after `prefix`. Built only for an issue. */
+function pathText(prefix: string, segs: readonly (string | number)[]): string {
+  let out = prefix;
+  for (const seg of segs) out = typeof seg === 'number' ? `${out}[${seg}]` : out === '' ? seg : `${out}.${seg}`;
+  return out;
 }
 
 function nonEmpty(v: JsonValue | undefined): boolean {
   return Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null;
 }
 
+/** The inline validation context under `key`: names or CRLs checked without a trusted CA. */
+function tlsIssues(v: JsonObject, at: string, out: string[]): void {
+  if (v['trusted_ca'] !== undefined || v['system_root_certs'] !== undefined) return;
+  if (nonEmpty(v['match_typed_subject_alt_names']) || nonEmpty(v['match_subject_alt_names'])) out.push(`${at}: SAN-based verification of peer certificates without a trusted CA is insecure and Envoy refuses it: add trusted_ca`);
+  if (v['crl'] !== undefined) out.push(`${at}.crl: a CRL cannot be loaded without a trusted CA`);
+}
+
+interface Walk {
+  readonly prefix: string;
+  readonly segs: (string | number)[];
+  readonly found: TreeIssues;
+  readonly tls: boolean;
+}
+
+/**
+ * One depth-first walk for both checks (each in the order it would find its issues alone): a
+ * regex (`regex` beside `google_re2`, or under one of REGEX_PARENTS) is sized, except inside the
+ * value of a `regex` key itself; a `validation_context` object is checked when `tls` is set.
+ */
+/** What the walk looks for: a constant holding neither (src/proto/constant.ts) has nothing to find, ever. */
+const SOUGHT: ReadonlySet<string> = new Set(['regex', 'validation_context']);
+
+function walkTree(w: Walk, value: JsonValue | undefined, parent: string, regexOn: boolean): void {
+  if (value !== null && typeof value === 'object' && inert(value, SOUGHT)) return;
+  if (Array.isArray(value)) {
+    const list = value as readonly JsonValue[];
+    for (let i = 0; i < list.length; i++) {
+      w.segs.push(i);
+      walkTree(w, list[i], parent, regexOn);
+      w.segs.pop();
+    }
+    return;
+  }
+  if (!isJsonObject(value)) return;
+  const regex = value['regex'];
+  if (regexOn && typeof regex === 'string' && (REGEX_PARENTS.has(parent) || value['google_re2'] !== undefined)) {
+    const size = re2ProgramSize(regex);
+    if (size !== undefined && size > ENVOY_RE2_MAX_PROGRAM_SIZE) w.found.regex.push(`${pathText(w.prefix, w.segs)}.regex: ${regexMessage(size)}`);
+  }
+  for (const key of Object.keys(value)) {
+    const v = value[key];
+    if (v === null || typeof v !== 'object') continue; // neither check looks into scalars
+    w.segs.push(key);
+    if (w.tls && key === 'validation_context' && isJsonObject(v)) tlsIssues(v, pathText(w.prefix, w.segs), w.found.tls);
+    walkTree(w, v, key, regexOn && key !== 'regex');
+    w.segs.pop();
+  }
+}
+
+/** regexChecks and, with `tls`, tlsChecks of `value` at `path`, in one walk. */
+export function treeChecks(value: JsonValue | undefined, path: string, tls: boolean): TreeIssues {
+  const found: TreeIssues = { regex: [], tls: [] };
+  walkTree({ prefix: path, segs: [], found, tls }, value, '', true);
+  return found;
+}
+
+/** Every RE2 regex under `value` whose program is over Envoy's limit. */
+export function regexChecks(value: JsonValue | undefined, path: string): string[] {
+  return treeChecks(value, path, false).regex;
+}
+
+export function regexMessage(size: number): string {
+  return `its RE2 program has ${size} instructions, over Envoy's limit of ${ENVOY_RE2_MAX_PROGRAM_SIZE} (runtime re2.max_program_size.error_level); simplify it (an anchored literal prefix such as ^/api/ costs nothing, every other character, class and counted repetition costs instructions)`;
+}
+
 /** Inline validation contexts (anywhere under `value`) that check names or CRLs without a trusted CA. */
 export function tlsChecks(value: JsonValue | undefined, path: string): string[] {
-  if (Array.isArray(value)) return (value as readonly JsonValue[]).flatMap((v, i) => tlsChecks(v, `${path}[${i}]`));
-  if (!isJsonObject(value)) return [];
-  const issues: string[] = [];
-  for (const [key, v] of Object.entries(value)) {
-    const at = path === '' ? key : `${path}.${key}`;
-    if (key === 'validation_context' && isJsonObject(v) && v['trusted_ca'] === undefined && v['system_root_certs'] === undefined) {
-      if (nonEmpty(v['match_typed_subject_alt_names']) || nonEmpty(v['match_subject_alt_names'])) issues.push(`${at}: SAN-based verification of peer certificates without a trusted CA is insecure and Envoy refuses it: add trusted_ca`);
-      if (v['crl'] !== undefined) issues.push(`${at}.crl: a CRL cannot be loaded without a trusted CA`);
-    }
-    issues.push(...tlsChecks(v, at));
-  }
-  return issues;
+  return treeChecks(value, path, true).tls;
 }

@@ -32,7 +32,7 @@ import { MSG } from '../envoy/core.js';
 import { FILTER } from '../envoy/filters.js';
 import { isServerNamePattern } from '../envoy/listener.js';
 import { canonicalJson, isJsonObject, omit, type JsonObject, type JsonValue } from '../proto/json.js';
-import { clusterChecks, hcmChecks, regexChecks, routeChecks, tlsChecks } from './checks.js';
+import { clusterChecks, hcmChecks, regexChecks, routeChecks, treeChecks } from './checks.js';
 
 function objects(value: JsonValue | undefined): JsonObject[] {
   return Array.isArray(value) ? (value as readonly JsonValue[]).filter(isJsonObject) : [];
@@ -115,7 +115,8 @@ function listenerIssues(listener: JsonObject): string[] {
   if (!udp && chains.length === 0 && !hasDefault) issues.push('filter_chains: a TCP listener needs at least one filter chain');
   issues.push(...chainIssues(chains));
   issues.push(...filterIssues(chains, objects(listener['listener_filters'])));
-  issues.push(...regexChecks(listener, ''), ...tlsChecks(listener, ''));
+  const tree = treeChecks(listener, '', true);
+  issues.push(...tree.regex, ...tree.tls);
   const usesServerNames = chains.some((c) => strings(field(c['filter_chain_match'], 'server_names')).length > 0);
   const inspector = objects(listener['listener_filters']).some((f) => f['name'] === FILTER.tlsInspector);
   if (usesServerNames && !inspector) issues.push('listener_filters: filter chains match on server_names but the tls_inspector listener filter is missing; they would never match');
@@ -146,7 +147,8 @@ function routeConfigurationIssues(config: JsonObject): string[] {
 const UPSTREAM_TLS = `${TYPE_URL_PREFIX}${MSG.upstreamTlsContext}`;
 
 function clusterIssues(cluster: JsonObject): string[] {
-  const issues: string[] = [...clusterChecks(cluster), ...regexChecks(cluster, ''), ...tlsChecks(cluster, '')];
+  const tree = treeChecks(cluster, '', true);
+  const issues: string[] = [...clusterChecks(cluster), ...tree.regex, ...tree.tls];
   const tls = field(cluster['transport_socket'], 'typed_config');
   if (isJsonObject(tls) && tls['@type'] === UPSTREAM_TLS) {
     const common = tls['common_tls_context'];
@@ -180,8 +182,10 @@ export const envoySemantics: Validate = (fullName, obj) => {
   switch (fullName) {
     case MSG.listener:
       return listenerIssues(obj);
-    case MSG.filterChain:
-      return [...asPart([...chainIssues([obj]), ...filterIssues([obj], [])], 'filter_chains[0]'), ...regexChecks(obj, ''), ...tlsChecks(obj, '')];
+    case MSG.filterChain: {
+      const tree = treeChecks(obj, '', true);
+      return [...asPart([...chainIssues([obj]), ...filterIssues([obj], [])], 'filter_chains[0]'), ...tree.regex, ...tree.tls];
+    }
     case MSG.routeConfiguration:
       return routeConfigurationIssues(obj);
     case MSG.virtualHost:

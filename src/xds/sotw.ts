@@ -9,7 +9,7 @@
 // cache change sends the next version.
 import { byResourceName, type CachedResource } from './cache.js';
 import { FULL_STATE_TYPES, WILDCARD_TYPES } from './types.js';
-import { addDigest, digestVersion, entriesKey, sharedBody, sotwBody, subDigest, withNonce } from './wire.js';
+import { addDigest, digestVersion, entriesKey, sharedBody, sotwBodyOf, subDigest, withNonce } from './wire.js';
 import type { SotwRequest } from './request.js';
 import { isSubscribed, newSubscription, setSotwNames, describeSubscription } from './subscription.js';
 import { createResourceBook } from './status.js';
@@ -26,7 +26,7 @@ export interface SotwState extends TypeState {
 const sharedBodies = new WeakMap<readonly CachedResource[], Buffer>();
 
 function prepared(ctx: TypeContext, version: string, list: readonly CachedResource[], shared: boolean): Prepared {
-  const build = () => sotwBody(version, list.map((r) => r.any), ctx.typeUrl);
+  const build = () => sotwBodyOf(version, list, ctx.typeUrl);
   let body = shared ? sharedBodies.get(list) : undefined;
   if (!body && shared) sharedBodies.set(list, (body = build()));
   body ??= sharedBody(`sotw ${ctx.typeUrl}`, `${version}|${entriesKey(list)}`, build);

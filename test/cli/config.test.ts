@@ -39,6 +39,7 @@ describe('parseConfig', () => {
       tls: undefined,
       allowNodes: [],
       insecureSdsOverTcp: false,
+      allowCodeExtensions: false,
       limits: DEFAULT_LIMITS,
     });
   });
@@ -83,6 +84,7 @@ describe('parseConfig', () => {
       XDS_MAX_REQUEST_BYTES: '65536',
       XDS_MAX_SUBSCRIPTIONS: '100',
       XDS_MAX_SUBSCRIPTION_BYTES: '4096',
+      XDS_ALLOW_CODE_EXTENSIONS: 'yes',
     };
     expect(ok({}, env)).toMatchObject({
       name: 'gw1',
@@ -103,6 +105,7 @@ describe('parseConfig', () => {
       tls: { cert: '/etc/xds/tls.crt', key: '/etc/xds/tls.key', ca: '/etc/xds/ca.crt' },
       allowNodes: ['envoy-a', 'gw-cluster'],
       insecureSdsOverTcp: true,
+      allowCodeExtensions: true,
       limits: { ...DEFAULT_LIMITS, maxConnections: 10, maxStreams: 20, maxStreamsPerConnection: 5, maxRequestBytes: 65536, maxSubscriptions: 100, maxSubscriptionBytes: 4096 },
     });
     expect(ok({ name: 'cli', port: '7000' }, env)).toMatchObject({ name: 'cli', port: 7000 });

@@ -5,7 +5,7 @@ import { parseClusterOptions } from '../../src/config.js';
 
 describe('parseClusterOptions', () => {
   it('defaults as the daemon: gateway envoy, the opensvc source, the whole port range', () => {
-    expect(parseClusterOptions({}, {})).toEqual({ ok: true, options: { name: 'envoy', portRange: { min: 1025, max: 65535 }, source: { kind: 'opensvc' }, socket: undefined } });
+    expect(parseClusterOptions({}, {})).toEqual({ ok: true, options: { name: 'envoy', portRange: { min: 1025, max: 65535 }, source: { kind: 'opensvc' }, socket: undefined, allowCodeExtensions: false } });
   });
 
   it('reads XDS_SOURCE, XDS_NAME, XDS_SOCKET; a flag wins', () => {
@@ -16,6 +16,12 @@ describe('parseClusterOptions', () => {
   it('--sock alone means opensvc even when XDS_SOURCE names a file; with --source file: it is an error', () => {
     expect(parseClusterOptions({ sock: '/s.sock' }, { XDS_SOURCE: 'file:c.yaml' })).toMatchObject({ ok: true, options: { source: { kind: 'opensvc' }, socket: '/s.sock' } });
     expect(parseClusterOptions({ sock: '/s.sock', source: 'file:c.yaml' }, {})).toEqual({ ok: false, error: 'give --source file:PATH or --sock PATH, not both' });
+  });
+
+  it('reads --allow-code-extensions and XDS_ALLOW_CODE_EXTENSIONS, as the daemon does', () => {
+    expect(parseClusterOptions({ allowCodeExtensions: true }, {})).toMatchObject({ ok: true, options: { allowCodeExtensions: true } });
+    expect(parseClusterOptions({}, { XDS_ALLOW_CODE_EXTENSIONS: 'on' })).toMatchObject({ ok: true, options: { allowCodeExtensions: true } });
+    expect(parseClusterOptions({}, { XDS_ALLOW_CODE_EXTENSIONS: 'maybe' })).toEqual({ ok: false, error: '--allow-code-extensions / XDS_ALLOW_CODE_EXTENSIONS: "maybe" is not a boolean (true/false)' });
   });
 
   it('names the flag or variable of a bad value', () => {

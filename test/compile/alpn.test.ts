@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { exposeListenerPart } from '../../src/envoy/listener.js';
 import type { JsonObject } from '../../src/proto/json.js';
 import { certificate, httpExpose } from '../envoy/fixtures.js';
+import { buildServiceModel } from '../../src/model/service.js';
+import { readService } from '../../src/model/sections.js';
+import { oneService } from '../model/support/state.js';
 import { compile, problemsOf } from './support.js';
 
 const P = 'test/svc/web1';
@@ -33,8 +36,8 @@ describe('ALPN follows the codec', () => {
       'vhost#0': ['vhost.envoy', { domains: ['a.org'], routes: ['route#0'] }],
       'route#0': ['route.envoy', { match_prefix: '/' }],
     } as const);
-    const one = compile(sections({ filter_config_data: { codec_type: 'HTTP1' } }));
-    expect(one.ok && one.units.get('expose#0')?.expose.http2).toBe(false);
+    const one = buildServiceModel(readService(oneService(P, sections({ filter_config_data: { codec_type: 'HTTP1' } })), P), { gateway: 'envoy', secrets: () => undefined, listenerPort: () => undefined });
+    expect(one.ok && one.value.exposes[0]?.http2).toBe(false);
     expect(problemsOf(compile(sections({ http2: false, filter_config_data: { codec_type: 'HTTP2' } })))).toEqual([expect.objectContaining({ section: 'expose#0', keyword: 'http2', reason: 'InvalidValue' })]);
   });
 

@@ -11,6 +11,7 @@
 // A failed strict patch leaves the stanzas before the failing one applied (the caller resyncs).
 // Values are taken as they are, not copied: the caller hands over stanzas it does not keep.
 import { isArray, isObject, type Json, type PathKey } from './json.js';
+import { sharedFrom } from './state.js';
 
 export type Stanza =
   | readonly [path: readonly PathKey[]]
@@ -89,11 +90,31 @@ export function applyStanza(doc: JsonDocument, stanza: Stanza): string | undefin
     parent = child;
   }
   if (!isArray(parent) && !isObject(parent)) return `${show(path.slice(0, -1))} is not a container`;
+  const shared = sharedFrom(path);
+  if (shared >= 0 && shared < path.length - 1) parent = copyOnWrite(doc.root, path, shared);
   const target = parent as Container;
   const last = path[path.length - 1] as PathKey;
   if (stanza.length === 1) return remove(target, last, path);
   if (stanza.length === 2) return write(target, last, stanza[1], path);
   return insert(target, last, stanza[1], path);
+}
+
+/**
+ * The stanza's target container after copying, from index `from` of the path down to it, every
+ * container on the way (each copy put in place of its original in the copied parent): objects
+ * shared with derived states are never written into. The path is known to lead to a container.
+ */
+function copyOnWrite(root: Json, path: readonly PathKey[], from: number): Json {
+  let parent: Json = root;
+  for (let depth = 0; depth < from; depth++) parent = read(parent, path[depth] as PathKey) as Json;
+  for (let depth = from; depth < path.length - 1; depth++) {
+    const key = path[depth] as PathKey;
+    const child = read(parent, key) as Json;
+    const copy: Json = isArray(child) ? [...child] : { ...(child as Record<string, Json>) };
+    write(parent as Container, key, copy, path);
+    parent = copy;
+  }
+  return parent;
 }
 
 function read(parent: Json, key: PathKey): Json | undefined {

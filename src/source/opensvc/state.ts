@@ -2,8 +2,10 @@
 // object path (monitor.services keys and every monitor.nodes.<n>.services.status key), its instances
 // sorted by node, `null` nodes skipped.
 //
-// The raw status is changed in place by patches, so a ServiceState never shares an object with it:
-// `info` is copied when derived. A ServiceState, once made, is never changed: a change replaces it.
+// The raw status is changed in place by patches; a ServiceState shares only the resources' `info`
+// objects with it, which patches never change in place (patch.ts copies an `info` object, and what
+// it holds on the way, before writing into it: see sharedFrom). A ServiceState, once made, is never
+// changed: a change replaces it.
 //
 // An instance entry with no resources, no scaler slaves and no config entry on its node is not an
 // instance (seen live: a patch sequence can leave `services.status.<path>` as a bare shell after the
@@ -12,6 +14,19 @@ import type { ClusterState, InstanceState, ResourceState, ServiceState } from '.
 import { dig, field, isArray, isObject, jsonEqual, type Json, type JsonObject } from './json.js';
 
 const EMPTY: JsonObject = Object.freeze({});
+
+/** Where a resource's `info` sits in the raw status: monitor.nodes.<n>.services.status.<path>.resources.<rid>.info. */
+const INFO_AT = 8;
+
+/**
+ * The index in a patch path from which the containers it walks are shared with derived states
+ * (an `info` object and everything in it), or -1 when none is: a patch copies those before
+ * writing into them, so a ServiceState never sees the raw status change under it.
+ */
+export function sharedFrom(path: readonly (string | number)[]): number {
+  const at = path[0] === 'monitor' && path[1] === 'nodes' && path[3] === 'services' && path[4] === 'status' && path[6] === 'resources' && path[INFO_AT] === 'info';
+  return at ? INFO_AT : -1;
+}
 
 /** The ClusterState the follower hands out and updates in place (the map is the live view). */
 export interface LiveClusterState extends ClusterState {
@@ -52,10 +67,24 @@ export function allObjectPaths(raw: Json): Set<string> {
   return paths;
 }
 
+/** What deriving a service reads of the raw status, looked up once for many services. */
+interface Sources {
+  /** Per live node, sorted by name: its `services.status` and `services.config` objects. */
+  readonly nodes: readonly (readonly [name: string, status: Json | undefined, config: Json | undefined])[];
+  /** `monitor.services`. */
+  readonly listed: Json | undefined;
+}
+
+function sourcesOf(raw: Json): Sources {
+  const nodes = liveNodes(raw).map(([name, node]) => [name, dig(node, ['services', 'status']), dig(node, ['services', 'config'])] as const);
+  return { nodes, listed: dig(raw, ['monitor', 'services']) };
+}
+
 export function deriveClusterState(raw: Json): LiveClusterState {
   const services = new Map<string, ServiceState>();
+  const sources = sourcesOf(raw);
   for (const path of [...allObjectPaths(raw)].sort()) {
-    const service = deriveService(raw, path);
+    const service = deriveFrom(sources, path);
     if (service) services.set(path, service);
   }
   return { services };
@@ -63,12 +92,16 @@ export function deriveClusterState(raw: Json): LiveClusterState {
 
 /** The ServiceState of one path, or undefined when the cluster does not know it (any more). */
 export function deriveService(raw: Json, path: string): ServiceState | undefined {
+  return deriveFrom(sourcesOf(raw), path);
+}
+
+function deriveFrom(sources: Sources, path: string): ServiceState | undefined {
   const instances: InstanceState[] = [];
-  for (const [name, node] of liveNodes(raw)) {
-    const status = dig(node, ['services', 'status', path]);
-    if (isObject(status) && isInstance(status, dig(node, ['services', 'config', path]))) instances.push(deriveInstance(name, status));
+  for (const [name, statuses, configs] of sources.nodes) {
+    const status = field(statuses, path);
+    if (isObject(status) && isInstance(status, field(configs, path))) instances.push(deriveInstance(name, status));
   }
-  const listed = field(dig(raw, ['monitor', 'services']), path) !== undefined;
+  const listed = field(sources.listed, path) !== undefined;
   if (instances.length === 0 && !listed) return undefined;
   return { path, instances };
 }
@@ -102,21 +135,9 @@ function deriveResource(res: JsonObject): ResourceState {
     type: typeof type === 'string' ? type : '',
     status: typeof status === 'string' ? status : 'undef',
     ...(typeof label === 'string' ? { label } : {}),
-    info: isObject(info) ? copyJson(info) : EMPTY,
+    // shared with the raw status, not copied: patches copy it before changing it (sharedFrom)
+    info: isObject(info) ? info : EMPTY,
   };
-}
-
-/** A deep copy of JSON data (what is derived must not move when the raw status is patched). */
-function copyJson<T extends Json>(value: T): T {
-  if (value === null || typeof value !== 'object') return value;
-  if (isArray(value)) return value.map(copyJson) as unknown as T;
-  const out: Record<string, Json> = {};
-  for (const key of Object.keys(value)) {
-    const v = copyJson((value as JsonObject)[key] as Json);
-    if (key === '__proto__') Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
-    else out[key] = v;
-  }
-  return out as T;
 }
 
 /** Same content (what the janitor reads), whatever the object identity. */

@@ -4,6 +4,7 @@
 import { compileNumberRules, type NumCheck } from './numbers.js';
 import { report, ruleBool, ruleList, ruleObj, type Check, type Rules } from './types.js';
 import { formatDuration, formatTimestamp, parseDuration, parseTimestamp, ruleDuration } from '../../proto/wkt.js';
+import { isConstant } from '../../proto/constant.js';
 
 const BOUNDS = ['const', 'lt', 'lte', 'gt', 'gte'];
 
@@ -27,10 +28,15 @@ const asTimestamp = (n: number | bigint): string => formatTimestamp(BigInt(n));
 export function compileDuration(rules: Rules | undefined): Check {
   const r = ruleObj(rules, 'duration');
   const check = r ? compileNumberRules(nanosRules(r), asDuration) : undefined;
+  // constant durations (src/proto/constant.ts) this field's rules found valid: valid again
+  const valid = new WeakSet<object>();
   return (v, ctx) => {
+    if (isConstant(v) && valid.has(v)) return;
     const d = parseDuration(v);
     if (!d.ok) return report(ctx, d.error);
+    const before = ctx.issues.length;
     if (check && !ctx.rulesOff) check(d.value, ctx);
+    if (isConstant(v) && !ctx.rulesOff && ctx.issues.length === before) valid.add(v);
   };
 }
 

@@ -19,6 +19,8 @@ export interface SotwResponse {
   readonly nonce: string;
   readonly resources: readonly DecodedResource[];
   readonly bytes: number;
+  /** The response as received on the wire. */
+  readonly raw: Uint8Array;
 }
 
 export interface DeltaResponse {
@@ -29,6 +31,8 @@ export interface DeltaResponse {
   readonly resources: readonly DecodedResource[];
   readonly removed: readonly string[];
   readonly bytes: number;
+  /** The response as received on the wire. */
+  readonly raw: Uint8Array;
 }
 
 export type XdsResponse = SotwResponse | DeltaResponse;
@@ -74,7 +78,7 @@ function decodeSotw(buf: Buffer): SotwResponse {
   if (!o.version_info) throw new Error(`SotW ${typeUrl} response without version_info`);
   return {
     kind: 'sotw', typeUrl, versionInfo: o.version_info, nonce: o.nonce ?? '',
-    resources: o.resources.map((a) => decodeAny(a, typeUrl)), bytes: buf.length,
+    resources: o.resources.map((a) => decodeAny(a, typeUrl)), bytes: buf.length, raw: buf,
   };
 }
 
@@ -102,6 +106,6 @@ function decodeDelta(buf: Buffer): DeltaResponse {
   for (const r of resources) if (removed.includes(r.name)) throw new Error(`${r.name} both sent and removed`);
   return {
     kind: 'delta', typeUrl, systemVersionInfo: o.system_version_info ?? '', nonce: o.nonce ?? '',
-    resources, removed, bytes: buf.length,
+    resources, removed, bytes: buf.length, raw: buf,
   };
 }
