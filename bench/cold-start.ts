@@ -106,7 +106,7 @@ const reconciler = createReconciler({
   },
 });
 
-let reply: unknown;
+let reply: unknown = undefined;
 const follower = createFollower({
   emit: (event: SourceEvent) => {
     if (event.kind !== 'snapshot') return;

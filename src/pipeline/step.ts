@@ -5,11 +5,12 @@
 // whose parts are unchanged leaves its listener and RouteConfiguration alone; a listener or
 // RouteConfiguration that must change is assembled again from encoded parts. Conflicts are decided
 // by conflicts.ts, ports by src/ports. No I/O: the reconcile loop does the fetching and the writing.
-import { exposePorts, allocatePorts, allocatedPort, pendingRequests, updateServicePorts, type Allocation } from '../ports/index.js';
+import { exposePorts, allocatePorts, pendingRequests, updateServicePorts, type Allocation } from '../ports/index.js';
 import type { ModelContext } from '../model/context.js';
 import type { Problem } from '../model/types.js';
 import type { ServiceSections } from '../model/sections.js';
 import { TYPE } from '../xds/types.js';
+import { allocatedPorts, modelContext } from './ahead.js';
 import { compileService } from './compile.js';
 import { compareRanks, dropWaiter, resolve, type Candidate, type Decision } from './conflicts.js';
 import { addressProblems, assignmentBytes } from './endpoints.js';
@@ -74,19 +75,7 @@ class Step {
   }
 
   modelContext(): ModelContext {
-    const { core, input } = this;
-    return {
-      gateway: core.config.gateway,
-      secrets: (path) => {
-        const entry = input.secrets(path);
-        return entry !== undefined && 'values' in entry ? entry.values : undefined;
-      },
-      secretDigest: (path) => {
-        const entry = input.secrets(path);
-        return entry !== undefined && 'values' in entry ? entry.digest : undefined;
-      },
-      listenerPort: (service, rid) => allocatedPort(core.ports, service, rid),
-    };
+    return modelContext(this.core, this.input.secrets);
   }
 }
 
@@ -131,8 +120,7 @@ function removeService(s: Step, path: string): void {
 function compileChanged(s: Step, path: string, svc: ServiceSections): void {
   const { core } = s;
   let rec = core.services.get(path);
-  const ports = (core.ports.byService.get(path) ?? []).flatMap((p) => (p.port === 0 ? [[p.rid, allocatedPort(core.ports, path, p.rid) ?? 0] as const] : []));
-  const config = configInputs(svc, core.config.gateway, s.input.secrets, ports);
+  const config = configInputs(svc, core.config.gateway, s.input.secrets, allocatedPorts(core, path));
   if (rec === undefined) {
     rec = { path, configKey: '', endpointsKey: '', compiled: { ok: false, problems: [], warnings: [] }, secrets: [], served: new Map(), assignments: new Map(), refusals: new Map(), endpointProblems: [] };
     core.services.set(path, rec);
@@ -147,7 +135,7 @@ function compileChanged(s: Step, path: string, svc: ServiceSections): void {
   rec.configKey = config.key;
   rec.secrets = config.secrets;
   const before = rec.compiled;
-  rec.compiled = compileService(svc, s.modelContext());
+  rec.compiled = s.input.precompiled?.(path, config.key) ?? compileService(svc, s.modelContext());
   s.compiled += 1;
   if (before.ok) for (const unit of before.units.values()) dropWaiter(core.conflicts, unit.id);
   if (!rec.compiled.ok) return; // its last valid units stay served

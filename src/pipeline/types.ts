@@ -3,6 +3,7 @@ import type { Allocation, ListenAddress } from '../ports/index.js';
 import type { Problem } from '../model/types.js';
 import type { ClusterState, SecretValues } from '../source/types.js';
 import type { ChangeSet } from '../xds/types.js';
+import type { Compiled } from './compile.js';
 
 export interface PipelineConfig {
   /** This gateway's name (`--name`): exposes with another `gateway` are not ours. */
@@ -23,6 +24,11 @@ export interface PipelineInput {
   readonly secrets: (path: string) => SecretEntry | undefined;
   /** Where Envoy listens itself, when known (asked before allocating ports). */
   readonly envoyPorts?: readonly ListenAddress[];
+  /**
+   * Services compiled ahead of the step (ahead.ts): a service whose definition has this content
+   * key takes these units instead of being compiled again.
+   */
+  readonly precompiled?: (path: string, key: string) => Compiled | undefined;
 }
 
 /** One expose as served (or not) for its service. */

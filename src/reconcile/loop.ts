@@ -6,7 +6,7 @@
 import type { Logger } from '../log.js';
 import type { SecretUse } from '../model/referenced.js';
 import { formatProblem } from '../model/problems.js';
-import { certificateExpiries, createPipelineState, needsAllocation, remembered, secretUsers, secretsNamedBy, serviceStatuses, step, type ConflictEvent, type PipelineConfig, type PipelineState, type Remembered, type ServiceStatus, type StepWork } from '../pipeline/index.js';
+import { certificateExpiries, compileAhead, createPipelineState, needsAllocation, remembered, secretUsers, secretsNamedBy, serviceStatuses, step, type Ahead, type ConflictEvent, type PipelineConfig, type PipelineState, type Remembered, type ServiceStatus, type StepWork } from '../pipeline/index.js';
 import { createWriteBacks, envoyListenerPorts, type Allocation } from '../ports/index.js';
 import type { ClusterState, Source, SourceEvent } from '../source/types.js';
 import type { ResourceCache } from '../xds/cache.js';
@@ -54,6 +54,10 @@ export interface Reconciler {
 function problemLines(status: ServiceStatus | undefined): string[] {
   return status === undefined ? [] : status.problems.map(formatProblem);
 }
+
+/** Batches of at least this many services are compiled ahead of the step, in slices of about SLICE_MS. */
+const AHEAD_BATCH = 32;
+const SLICE_MS = 20;
 
 export function createReconciler(o: ReconcileOptions): Reconciler {
   const log = o.logger;
@@ -131,6 +135,26 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
     return ready;
   }
 
+  /**
+   * A large batch's services compiled before the step, a slice at a time with the event loop let run
+   * between slices (compiling is most of a cold start: seconds at 10,000 services); the step takes
+   * each result whose content key is still the one it computes. Nothing is served meanwhile: the
+   * cache gets the step's whole change set at once, as before.
+   */
+  async function compileInSlices(now: ClusterState, paths: readonly string[]): Promise<ReadonlyMap<string, Ahead>> {
+    const ahead = new Map<string, Ahead>();
+    if (paths.length < AHEAD_BATCH) return ahead;
+    let slice = performance.now();
+    for (const path of paths) {
+      const compiled = compileAhead(state, now, path, (p) => secrets.entry(p));
+      if (compiled !== undefined) ahead.set(path, compiled);
+      if (performance.now() - slice < SLICE_MS) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
+    return ahead;
+  }
+
   let rememberedSignature = '';
   function remember(): void {
     const r = remembered(state);
@@ -154,6 +178,7 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
     oldestEvent = undefined;
     snapshotPending = false;
     const fetched = await withSecrets(now, [...due].filter((p) => (due.delete(p), true)), first);
+    const ahead = await compileInSlices(now, fetched);
     // the state is a live view: a service edited during the wait may now name a secret never
     // fetched; it waits for it (its last state stays served) instead of being built without it
     const paths = fetched.filter((p) => {
@@ -166,7 +191,11 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
       return false;
     });
     const envoyPorts = needsAllocation(state, now, paths) ? await envoyListenerPorts(o.envoyAdminPort) : [];
-    const result = step(state, { cluster: now, changed: paths, secrets: (p) => secrets.entry(p), envoyPorts });
+    const precompiled = (path: string, key: string) => {
+      const a = ahead.get(path);
+      return a?.key === key ? a.compiled : undefined;
+    };
+    const result = step(state, { cluster: now, changed: paths, secrets: (p) => secrets.entry(p), envoyPorts, precompiled });
     state = result.state;
     o.cache.apply(result.changeSet);
     const wasFirst = first;
