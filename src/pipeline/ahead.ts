@@ -1,21 +1,28 @@
-// Compiling ahead of the step. The step is one synchronous call; compiling is most of a large
-// batch (the cold start: every service at once), so the reconcile loop may compile a large batch's
-// services before calling it, a slice at a time, letting the event loop run between slices (admin,
-// health, gRPC connections). A result is keyed by the content key of what it compiled (inputs.ts),
-// and the step takes it only when that is still the key it computes itself: a service changed in
-// between is compiled again by the step. Pure: the same service gives the same units either way.
+// Compiling ahead of the step. The step is one synchronous call; compiling a service and building
+// its ClusterLoadAssignments is most of a large batch (the cold start: every service at once), so
+// the reconcile loop may do it for a large batch's services before calling it, a slice at a time,
+// letting the event loop run between slices (admin, health, gRPC connections). A result carries the
+// content keys of what it was made from (inputs.ts), and the step takes it only when they are still
+// the keys it computes itself: a service changed in between is compiled again by the step. Pure:
+// the same service gives the same units and assignments either way.
 import { allocatedPort } from '../ports/index.js';
 import type { ModelContext } from '../model/context.js';
 import type { ClusterState } from '../source/types.js';
 import { compileService, type Compiled } from './compile.js';
-import { configInputs, readServiceInputs } from './inputs.js';
+import { assignmentBytes, type Assignment } from './endpoints.js';
+import { configInputs, endpointsKey, readServiceInputs } from './inputs.js';
 import type { PipelineCore, PipelineState } from './state.js';
 import type { SecretEntry } from './types.js';
+import type { ExposeUnit } from './units.js';
 
 export interface Ahead {
   /** The content key of the definition compiled. */
   readonly key: string;
   readonly compiled: Compiled;
+  /** The content key of the instances the assignments were built from. */
+  readonly endpointsKey: string;
+  /** The ClusterLoadAssignment of each compiled unit. */
+  readonly assignments: ReadonlyMap<ExposeUnit, Assignment>;
 }
 
 /** What a service's compile reads of the pipeline: secrets as given, ports as allocated now. */
@@ -47,5 +54,8 @@ export function compileAhead(state: PipelineState, cluster: ClusterState, path: 
   if (svc === undefined) return undefined;
   const { key } = configInputs(svc, core.config.gateway, secrets, allocatedPorts(core, path));
   if (core.services.get(path)?.configKey === key) return undefined;
-  return { key, compiled: compileService(svc, modelContext(core, secrets)) };
+  const compiled = compileService(svc, modelContext(core, secrets));
+  const assignments = new Map<ExposeUnit, Assignment>();
+  if (compiled.ok) for (const unit of compiled.units.values()) assignments.set(unit, assignmentBytes(svc, unit));
+  return { key, compiled, endpointsKey: endpointsKey(svc), assignments };
 }

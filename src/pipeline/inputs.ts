@@ -83,8 +83,16 @@ export function configInputs(svc: ServiceSections, gateway: string, secrets: (pa
   return { secrets: def.names, key: digest(`[${def.json},${JSON.stringify(used)},${JSON.stringify(ports)}]`) };
 }
 
-/** The endpoints' key: every instance's ip resources (address, expose list, status), in instance order. */
+const endpointKeys = new WeakMap<ServiceSections, string>();
+
+/** The endpoints' key: every instance's ip resources (address, expose list, status), in instance order; once per read. */
 export function endpointsKey(svc: ServiceSections): string {
+  let key = endpointKeys.get(svc);
+  if (key === undefined) endpointKeys.set(svc, (key = endpointsKeyOf(svc)));
+  return key;
+}
+
+function endpointsKeyOf(svc: ServiceSections): string {
   const parts: unknown[] = [];
   for (const { path, instance } of svc.instances) {
     const ips: unknown[] = [];

@@ -135,7 +135,8 @@ function compileChanged(s: Step, path: string, svc: ServiceSections): void {
   rec.configKey = config.key;
   rec.secrets = config.secrets;
   const before = rec.compiled;
-  rec.compiled = s.input.precompiled?.(path, config.key) ?? compileService(svc, s.modelContext());
+  const ahead = s.input.ahead?.(path);
+  rec.compiled = ahead?.key === config.key ? ahead.compiled : compileService(svc, s.modelContext());
   s.compiled += 1;
   if (before.ok) for (const unit of before.units.values()) dropWaiter(core.conflicts, unit.id);
   if (!rec.compiled.ok) return; // its last valid units stay served
@@ -243,9 +244,11 @@ function rebuildAssignments(s: Step): void {
     const svc = s.svc(path);
     if (rec === undefined || svc === undefined) continue;
     const problems: Problem[] = [];
+    const ahead = s.input.ahead?.(path);
+    const aheadFor = ahead?.endpointsKey === rec.endpointsKey ? ahead.assignments : undefined;
     for (const unit of rec.served.values()) {
       if (!units.has(unit.id)) continue;
-      const built = assignmentBytes(svc, unit);
+      const built = aheadFor?.get(unit) ?? assignmentBytes(svc, unit);
       s.assignments += 1;
       if (built.bytes === undefined) {
         problems.push(...built.errors.map((e) => ({ service: path, section: unit.rid, keyword: /port_value/.test(e) ? 'port' : 'ipaddr', reason: 'ProtoViolation' as const, message: `ClusterLoadAssignment "${unit.id}" is not valid: ${e}` })));

@@ -191,11 +191,7 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
       return false;
     });
     const envoyPorts = needsAllocation(state, now, paths) ? await envoyListenerPorts(o.envoyAdminPort) : [];
-    const precompiled = (path: string, key: string) => {
-      const a = ahead.get(path);
-      return a?.key === key ? a.compiled : undefined;
-    };
-    const result = step(state, { cluster: now, changed: paths, secrets: (p) => secrets.entry(p), envoyPorts, precompiled });
+    const result = step(state, { cluster: now, changed: paths, secrets: (p) => secrets.entry(p), envoyPorts, ahead: (p) => ahead.get(p) });
     state = result.state;
     o.cache.apply(result.changeSet);
     const wasFirst = first;

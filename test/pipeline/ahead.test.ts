@@ -21,20 +21,23 @@ describe('compiling ahead', () => {
     const alone = step(createPipelineState(CONFIG), { cluster, changed: paths, secrets });
     const state = createPipelineState(CONFIG);
     const ahead = new Map(paths.map((p) => [p, compileAhead(state, cluster, p, secrets)] as const));
-    const taken: string[] = [];
+    const asked = new Set<string>();
     const withAhead = step(state, {
       cluster,
       changed: paths,
       secrets,
-      precompiled: (path, key) => {
-        const a = ahead.get(path);
-        if (a?.key !== key) return undefined;
-        taken.push(path);
-        return a.compiled;
+      ahead: (path) => {
+        asked.add(path);
+        return ahead.get(path);
       },
     });
     expect(changeSetText(withAhead.changeSet)).toEqual(changeSetText(alone.changeSet));
-    expect(taken.sort()).toEqual(paths.sort());
+    expect([...asked].sort()).toEqual(paths.sort());
+    // the units served are the ones compiled ahead
+    for (const p of paths) {
+      const a = ahead.get(p);
+      expect(a?.compiled.ok && [...a.compiled.units.values()].every((u) => withAhead.state.core.services.get(p)?.served.get(u.rid) === u)).toBe(true);
+    }
   });
 
   it('a result for other content is not taken, and an unchanged service is not compiled ahead', () => {
@@ -44,17 +47,10 @@ describe('compiling ahead', () => {
     expect(stale).toBeDefined();
     expect(compileAhead(first.state, before, 'test/svc/a', secrets)).toBeUndefined();
     const after = fileCluster({ ...SERVICES, 'test/svc/c': svc('10.0.0.3', l4(0, 9003)) });
-    const asked: string[] = [];
-    const next = step(first.state, {
-      cluster: after,
-      changed: ['test/svc/c'],
-      secrets,
-      precompiled: (path, key) => {
-        asked.push(path);
-        return stale?.key === key ? stale.compiled : undefined;
-      },
-    });
-    expect(asked).toEqual(['test/svc/c']);
+    const next = step(first.state, { cluster: after, changed: ['test/svc/c'], secrets, ahead: (path) => (path === 'test/svc/c' ? stale : undefined) });
+    const served = [...(next.state.core.services.get('test/svc/c')?.served.values() ?? [])];
+    expect(served.length).toBe(1);
+    expect(stale?.compiled.ok && [...stale.compiled.units.values()].includes(served[0] as never)).toBe(false);
     expect(changeSetText(next.changeSet).join('\n')).toContain('9003');
     expect(changeSetText(next.changeSet).join('\n')).not.toContain('9002');
   });
