@@ -6,11 +6,12 @@
 import type { Logger } from '../log.js';
 import type { SecretUse } from '../model/referenced.js';
 import { formatProblem } from '../model/problems.js';
-import { certificateExpiries, compileAhead, createPipelineState, needsAllocation, remembered, secretUsers, secretsNamedBy, serviceStatuses, step, type Ahead, type ConflictEvent, type PipelineConfig, type PipelineState, type Remembered, type ServiceStatus, type StepWork } from '../pipeline/index.js';
+import { certificateExpiries, createPipelineState, needsAllocation, remembered, secretUsers, secretsNamedBy, serviceStatuses, step, type ConflictEvent, type PipelineConfig, type PipelineState, type Remembered, type ServiceStatus, type StepWork } from '../pipeline/index.js';
 import { createWriteBacks, envoyListenerPorts, type Allocation } from '../ports/index.js';
 import type { ClusterState, Source, SourceEvent } from '../source/types.js';
 import type { ResourceCache } from '../xds/cache.js';
 import type { ChangeSet } from '../xds/types.js';
+import { compileInSlices } from './ahead.js';
 import { createSecretStore } from './secrets.js';
 
 /** Callbacks for metrics and the state file; all optional, called synchronously, never throwing. */
@@ -54,10 +55,6 @@ export interface Reconciler {
 function problemLines(status: ServiceStatus | undefined): string[] {
   return status === undefined ? [] : status.problems.map(formatProblem);
 }
-
-/** Batches of at least this many services are compiled ahead of the step, in slices of about SLICE_MS. */
-const AHEAD_BATCH = 32;
-const SLICE_MS = 20;
 
 export function createReconciler(o: ReconcileOptions): Reconciler {
   const log = o.logger;
@@ -135,26 +132,6 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
     return ready;
   }
 
-  /**
-   * A large batch's services compiled before the step, a slice at a time with the event loop let run
-   * between slices (compiling is most of a cold start: seconds at 10,000 services); the step takes
-   * each result whose content key is still the one it computes. Nothing is served meanwhile: the
-   * cache gets the step's whole change set at once, as before.
-   */
-  async function compileInSlices(now: ClusterState, paths: readonly string[]): Promise<ReadonlyMap<string, Ahead>> {
-    const ahead = new Map<string, Ahead>();
-    if (paths.length < AHEAD_BATCH) return ahead;
-    let slice = performance.now();
-    for (const path of paths) {
-      const compiled = compileAhead(state, now, path, (p) => secrets.entry(p));
-      if (compiled !== undefined) ahead.set(path, compiled);
-      if (performance.now() - slice < SLICE_MS) continue;
-      await new Promise((resolve) => setImmediate(resolve));
-      slice = performance.now();
-    }
-    return ahead;
-  }
-
   let rememberedSignature = '';
   function remember(): void {
     const r = remembered(state);
@@ -178,7 +155,7 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
     oldestEvent = undefined;
     snapshotPending = false;
     const fetched = await withSecrets(now, [...due].filter((p) => (due.delete(p), true)), first);
-    const ahead = await compileInSlices(now, fetched);
+    const ahead = await compileInSlices(state, now, fetched, (p) => secrets.entry(p));
     // the state is a live view: a service edited during the wait may now name a secret never
     // fetched; it waits for it (its last state stays served) instead of being built without it
     const paths = fetched.filter((p) => {
