@@ -67,8 +67,10 @@ export interface InvalidAddress {
 export function invalidAddresses(instances: readonly InstanceRef[], rids: ReadonlySet<string>): InvalidAddress[] {
   const out: InvalidAddress[] = [];
   for (const { instance } of instances) {
-    for (const [rid, res] of Object.entries(instance.resources).sort(([a], [b]) => compareStrings(a, b))) {
-      if (!isIpResource(res)) continue;
+    // the ip resources only (most instances have one), in rid order
+    const ips = Object.entries(instance.resources).filter(([, res]) => isIpResource(res));
+    if (ips.length > 1) ips.sort(([a], [b]) => compareStrings(a, b));
+    for (const [rid, res] of ips) {
       const exposes = [...rids].filter((e) => listsExpose(res, e)).sort(compareStrings);
       const value = res.info['ipaddr'];
       if (exposes.length === 0 || value === null || value === undefined || value === '' || addressOf(res) !== undefined) continue;

@@ -9,8 +9,14 @@ import type { ServiceSections } from '../model/sections.js';
 import { checkedBytes } from '../validate/check.js';
 import type { ExposeUnit } from './units.js';
 
+/** A ClusterLoadAssignment's bytes, or why it may not be served. */
+export interface Assignment {
+  readonly bytes?: Uint8Array;
+  readonly errors: readonly string[];
+}
+
 /** The ClusterLoadAssignment of a served unit, from the service's current instances. */
-export function assignmentBytes(svc: ServiceSections, unit: ExposeUnit): { readonly bytes?: Uint8Array; readonly errors: readonly string[] } {
+export function assignmentBytes(svc: ServiceSections, unit: ExposeUnit): Assignment {
   const endpoints = exposeEndpoints(svc.instances, unit.rid, unit.backend.port);
   const message = ClusterLoadAssignment(unit.id, unit.backend.protocol, endpoints);
   const checked = checkedBytes(MSG.clusterLoadAssignment, message);

@@ -4,8 +4,8 @@
 // never object identities: equal content, equal key, whatever the source did to its objects.
 import { hash } from 'node:crypto';
 import { splitPath } from '../model/names.js';
-import { secretsOf } from '../model/referenced.js';
-import { isScalerSlave, readService, type ServiceSections } from '../model/sections.js';
+import { secretUsesOf, type SecretUse } from '../model/referenced.js';
+import { compareStrings, isScalerSlave, readService, type ServiceSections } from '../model/sections.js';
 import type { ClusterState, ResourceState, ServiceState } from '../source/types.js';
 import type { SecretEntry } from './types.js';
 
@@ -42,20 +42,57 @@ export interface ConfigInputs {
   readonly key: string;
 }
 
-/** The definition's key: non-ip sections as read, each named secret's digest (or error), the allocated ports. */
-export function configInputs(svc: ServiceSections, gateway: string, secrets: (path: string) => SecretEntry | undefined, ports: readonly (readonly [string, number])[]): ConfigInputs {
+/**
+ * What a service read tells of itself alone, remembered per read (a read lives for one batch, and
+ * both the compiling ahead of the step and the step ask): the secret objects it names and how, and
+ * the JSON of its name and non-ip sections, the costly part of its key.
+ */
+interface Definition {
+  readonly gateway: string;
+  readonly uses: ReadonlyMap<string, ReadonlySet<SecretUse>>;
+  readonly names: readonly string[];
+  readonly json: string;
+}
+
+const definitions = new WeakMap<ServiceSections, Definition>();
+
+function definitionOf(svc: ServiceSections, gateway: string): Definition {
+  const known = definitions.get(svc);
+  if (known !== undefined && known.gateway === gateway) return known;
   const sections: unknown[] = [];
   for (const [rid, res] of svc.sections) if (!isIp(res)) sections.push([rid, res.type, res.info]);
-  const names = secretsOf(svc, gateway);
-  const used = names.map((p) => {
+  const uses = secretUsesOf(svc, gateway);
+  const def = { gateway, uses, names: [...uses.keys()].sort(compareStrings), json: `${JSON.stringify(svc.name)},${JSON.stringify(sections)}` };
+  definitions.set(svc, def);
+  return def;
+}
+
+/** The secret objects a service names and how it uses each. */
+export function secretUses(svc: ServiceSections, gateway: string): ReadonlyMap<string, ReadonlySet<SecretUse>> {
+  return definitionOf(svc, gateway).uses;
+}
+
+/** The definition's key: non-ip sections as read, each named secret's digest (or error), the allocated ports. */
+export function configInputs(svc: ServiceSections, gateway: string, secrets: (path: string) => SecretEntry | undefined, ports: readonly (readonly [string, number])[]): ConfigInputs {
+  const def = definitionOf(svc, gateway);
+  const used = def.names.map((p) => {
     const entry = secrets(p);
     return [p, entry === undefined ? null : 'digest' in entry ? entry.digest : `error:${entry.error}`];
   });
-  return { secrets: names, key: digest(JSON.stringify([svc.name, sections, used, ports])) };
+  // the digest of JSON.stringify([svc.name, sections, used, ports]), its first two elements remembered
+  return { secrets: def.names, key: digest(`[${def.json},${JSON.stringify(used)},${JSON.stringify(ports)}]`) };
 }
 
-/** The endpoints' key: every instance's ip resources (address, expose list, status), in instance order. */
+const endpointKeys = new WeakMap<ServiceSections, string>();
+
+/** The endpoints' key: every instance's ip resources (address, expose list, status), in instance order; once per read. */
 export function endpointsKey(svc: ServiceSections): string {
+  let key = endpointKeys.get(svc);
+  if (key === undefined) endpointKeys.set(svc, (key = endpointsKeyOf(svc)));
+  return key;
+}
+
+function endpointsKeyOf(svc: ServiceSections): string {
   const parts: unknown[] = [];
   for (const { path, instance } of svc.instances) {
     const ips: unknown[] = [];

@@ -1,11 +1,10 @@
 // Read-only questions the reconcile loop and the admin pages ask of a pipeline state.
 import { exposePorts } from '../ports/index.js';
 import { clusterName } from '../model/names.js';
-import { secretUsesOf, type SecretUse } from '../model/referenced.js';
-import type { ServiceSections } from '../model/sections.js';
+import type { SecretUse } from '../model/referenced.js';
 import type { ClusterState } from '../source/types.js';
 import { contestedHolders } from './conflicts.js';
-import { readServiceInputs } from './inputs.js';
+import { readServiceInputs, secretUses } from './inputs.js';
 import type { PipelineState, Remembered } from './state.js';
 import { serviceStatus } from './status.js';
 import type { ServiceStatus } from './types.js';
@@ -21,19 +20,10 @@ export function secretUsers(state: PipelineState, path: string): readonly string
   return [...(state.core.secretUsers.get(path) ?? [])];
 }
 
-/** secretUsesOf per service read (readServiceInputs gives the same object within a batch), for one gateway. */
-const usesOf = new WeakMap<ServiceSections, { readonly gateway: string; readonly uses: ReadonlyMap<string, ReadonlySet<SecretUse>> }>();
-
 /** The secret objects a service's current definition names and how it uses each (read from the cluster, cheap). */
 export function secretsNamedBy(state: PipelineState, cluster: ClusterState, path: string): ReadonlyMap<string, ReadonlySet<SecretUse>> {
   const svc = readServiceInputs(cluster, path, state.core.reads);
-  if (svc === undefined) return new Map();
-  const gateway = state.core.config.gateway;
-  const known = usesOf.get(svc);
-  if (known !== undefined && known.gateway === gateway) return known.uses;
-  const uses = secretUsesOf(svc, gateway);
-  usesOf.set(svc, { gateway, uses });
-  return uses;
+  return svc === undefined ? new Map() : secretUses(svc, state.core.config.gateway);
 }
 
 /** True when one of these services asks for a listener port it has not been given yet. */

@@ -5,11 +5,12 @@
 // whose parts are unchanged leaves its listener and RouteConfiguration alone; a listener or
 // RouteConfiguration that must change is assembled again from encoded parts. Conflicts are decided
 // by conflicts.ts, ports by src/ports. No I/O: the reconcile loop does the fetching and the writing.
-import { exposePorts, allocatePorts, allocatedPort, pendingRequests, updateServicePorts, type Allocation } from '../ports/index.js';
+import { exposePorts, allocatePorts, pendingRequests, updateServicePorts, type Allocation } from '../ports/index.js';
 import type { ModelContext } from '../model/context.js';
 import type { Problem } from '../model/types.js';
 import type { ServiceSections } from '../model/sections.js';
 import { TYPE } from '../xds/types.js';
+import { allocatedPorts, modelContext } from './ahead.js';
 import { compileService } from './compile.js';
 import { compareRanks, dropWaiter, resolve, type Candidate, type Decision } from './conflicts.js';
 import { addressProblems, assignmentBytes } from './endpoints.js';
@@ -74,24 +75,7 @@ class Step {
   }
 
   modelContext(): ModelContext {
-    const { core, input } = this;
-    return {
-      gateway: core.config.gateway,
-      allowCodeExtensions: core.config.allowCodeExtensions === true,
-      secrets: (path) => {
-        const entry = input.secrets(path);
-        return entry !== undefined && 'values' in entry ? entry.values : undefined;
-      },
-      secretError: (path) => {
-        const entry = input.secrets(path);
-        return entry !== undefined && 'error' in entry ? entry.error : undefined;
-      },
-      secretDigest: (path) => {
-        const entry = input.secrets(path);
-        return entry !== undefined && 'values' in entry ? entry.digest : undefined;
-      },
-      listenerPort: (service, rid) => allocatedPort(core.ports, service, rid),
-    };
+    return modelContext(this.core, this.input.secrets);
   }
 }
 
@@ -145,8 +129,7 @@ function removeService(s: Step, path: string): void {
 function compileChanged(s: Step, path: string, svc: ServiceSections): void {
   const { core } = s;
   let rec = core.services.get(path);
-  const ports = (core.ports.byService.get(path) ?? []).flatMap((p) => (p.port === 0 ? [[p.rid, allocatedPort(core.ports, path, p.rid) ?? 0] as const] : []));
-  const config = configInputs(svc, core.config.gateway, s.input.secrets, ports);
+  const config = configInputs(svc, core.config.gateway, s.input.secrets, allocatedPorts(core, path));
   if (rec === undefined) {
     rec = { path, configKey: '', endpointsKey: '', compiled: { ok: false, problems: [], warnings: [] }, secrets: [], served: new Map(), assignments: new Map(), refusals: new Map(), endpointProblems: [] };
     core.services.set(path, rec);
@@ -161,7 +144,8 @@ function compileChanged(s: Step, path: string, svc: ServiceSections): void {
   rec.configKey = config.key;
   rec.secrets = config.secrets;
   const before = rec.compiled;
-  rec.compiled = compileService(svc, s.modelContext());
+  const ahead = s.input.ahead?.(path);
+  rec.compiled = ahead?.key === config.key ? ahead.compiled : compileService(svc, s.modelContext());
   s.compiled += 1;
   if (before.ok) for (const unit of before.units.values()) dropWaiter(core.conflicts, unit.id);
   if (!rec.compiled.ok) return; // its last valid units stay served
@@ -269,9 +253,11 @@ function rebuildAssignments(s: Step): void {
     const svc = s.svc(path);
     if (rec === undefined || svc === undefined) continue;
     const problems: Problem[] = [];
+    const ahead = s.input.ahead?.(path);
+    const aheadFor = ahead?.endpointsKey === rec.endpointsKey ? ahead.assignments : undefined;
     for (const unit of rec.served.values()) {
       if (!units.has(unit.id)) continue;
-      const built = assignmentBytes(svc, unit);
+      const built = aheadFor?.get(unit) ?? assignmentBytes(svc, unit);
       s.assignments += 1;
       if (built.bytes === undefined) {
         problems.push(...built.errors.map((e) => ({ service: path, section: unit.rid, keyword: /port_value/.test(e) ? 'port' : 'ipaddr', reason: 'ProtoViolation' as const, message: `ClusterLoadAssignment "${unit.id}" is not valid: ${e}` })));

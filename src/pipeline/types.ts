@@ -3,6 +3,7 @@ import type { Allocation, ListenAddress } from '../ports/index.js';
 import type { Problem } from '../model/types.js';
 import type { ClusterState, SecretValues } from '../source/types.js';
 import type { ChangeSet } from '../xds/types.js';
+import type { Ahead } from './ahead.js';
 
 export interface PipelineConfig {
   /** This gateway's name (`--name`): exposes with another `gateway` are not ours. */
@@ -25,6 +26,11 @@ export interface PipelineInput {
   readonly secrets: (path: string) => SecretEntry | undefined;
   /** Where Envoy listens itself, when known (asked before allocating ports). */
   readonly envoyPorts?: readonly ListenAddress[];
+  /**
+   * Services compiled ahead of the step (ahead.ts), by path: taken for what their content keys
+   * still match (the units, the assignments), made again otherwise.
+   */
+  readonly ahead?: (path: string) => Ahead | undefined;
 }
 
 /** One expose as served (or not) for its service. */

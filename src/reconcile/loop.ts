@@ -11,6 +11,7 @@ import { createWriteBacks, envoyListenerPorts, type Allocation } from '../ports/
 import type { ClusterState, Source, SourceEvent } from '../source/types.js';
 import type { ResourceCache } from '../xds/cache.js';
 import type { ChangeSet } from '../xds/types.js';
+import { compileInSlices } from './ahead.js';
 import { createSecretStore } from './secrets.js';
 
 /** Callbacks for metrics and the state file; all optional, called synchronously, never throwing. */
@@ -154,6 +155,7 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
     oldestEvent = undefined;
     snapshotPending = false;
     const fetched = await withSecrets(now, [...due].filter((p) => (due.delete(p), true)), first);
+    const ahead = await compileInSlices(state, now, fetched, (p) => secrets.entry(p));
     // the state is a live view: a service edited during the wait may now name a secret never
     // fetched; it waits for it (its last state stays served) instead of being built without it
     const paths = fetched.filter((p) => {
@@ -166,7 +168,7 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
       return false;
     });
     const envoyPorts = needsAllocation(state, now, paths) ? await envoyListenerPorts(o.envoyAdminPort) : [];
-    const result = step(state, { cluster: now, changed: paths, secrets: (p) => secrets.entry(p), envoyPorts });
+    const result = step(state, { cluster: now, changed: paths, secrets: (p) => secrets.entry(p), envoyPorts, ahead: (p) => ahead.get(p) });
     state = result.state;
     o.cache.apply(result.changeSet);
     const wasFirst = first;
