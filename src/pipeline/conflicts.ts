@@ -76,11 +76,11 @@ function joinBlock(s: ConflictState, unit: string, claim: Claim, reserved: Reser
   if (h === undefined) return undefined;
   if (h.members === undefined) return h.unit === unit ? undefined : { claim, holder: h.unit, waitOn: claim.key }; // a TCP expose's default chain
   if (r?.unit === unit) return undefined; // its holder brings the chain's data back
-  const others = othersData(h.members, unit);
-  if (others.any && claim.content !== '' && claim.content !== others.content) return { claim, holder: h.unit, waitOn: claim.key };
   const stranger = findMember(h.members, (ns, content) => ns !== claim.namespace && content !== claim.content);
   const namespace = stranger === undefined ? undefined : h.members.units.get(stranger)?.namespace;
-  return stranger === undefined || namespace === undefined ? undefined : { claim: strangers(claim, namespace), holder: stranger, waitOn: claim.key };
+  if (stranger !== undefined && namespace !== undefined) return { claim: strangers(claim, namespace), holder: stranger, waitOn: claim.key };
+  const others = othersData(h.members, unit);
+  return others.any && claim.content !== '' && claim.content !== others.content ? { claim, holder: h.unit, waitOn: claim.key } : undefined;
 }
 
 function blocking(s: ConflictState, c: Candidate, reserved: Reserved): Block | undefined {
