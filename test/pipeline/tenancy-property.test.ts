@@ -1,0 +1,129 @@
+// Tenancy, as properties over random gateways whose services of three namespaces meet on host
+// names (exact, deeper, wildcards over them, the catch-all, a trailing dot), shared plain-HTTP
+// chains with or without data, TLS and passthrough chains, and wildcard and specific addresses.
+// Read from what Envoy would be sent (virtual host domains and SNI names, and the clusters behind
+// them), after every step of a random sequence:
+// - no host name is served to two namespaces, and a name newly served under another namespace's
+//   wildcard never comes under a wildcard a service kept unchanged (a newcomer's wildcard over a
+//   name takes nothing; a name under a served wildcard is refused);
+// - an expose served in its current version stays so while its service does not change;
+// - a batch decides the same whatever order its services arrive in (their age decides).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { serviceStatuses, type PipelineState } from '../../src/pipeline/index.js';
+import type { ClusterState } from '../../src/source/types.js';
+import { covers, ownedName } from '../../src/pipeline/coverage.js';
+import { goodTls } from '../model/support/certs.js';
+import { TENANT_NAMESPACES, tenantGateway, tenantHistory } from './support/arbitrary.js';
+import { changeSetText, fileCluster, Gateway, type Json, type Services } from './support/gateway.js';
+
+const SECRETS = Object.fromEntries(TENANT_NAMESPACES.map((ns) => [`${ns}/sec/cert`, goodTls]));
+
+const namespaceOf = (service: string): string => service.split('/')[0] ?? '';
+const serviceOf = (cluster: string): string => cluster.slice(0, cluster.lastIndexOf('.expose#'));
+
+/** Every `host → services` Envoy would route, from the served listeners and route configurations. */
+function servedHosts(g: Gateway): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const add = (host: string, cluster: string): void => {
+    const name = ownedName(host.replace(/:\d+$/, ''));
+    out.set(name, (out.get(name) ?? new Set()).add(serviceOf(cluster)));
+  };
+  for (const name of g.names('route')) {
+    for (const vhost of (g.get('route', name)['virtual_hosts'] ?? []) as Json[]) {
+      const clusters = ((vhost['routes'] ?? []) as Json[]).map((r) => (r['route'] as Json | undefined)?.['cluster']).filter((c): c is string => typeof c === 'string');
+      for (const domain of vhost['domains'] as string[]) for (const c of clusters) add(domain, c);
+    }
+  }
+  for (const name of g.names('listener')) {
+    for (const chain of (g.get('listener', name)['filter_chains'] ?? []) as Json[]) {
+      const names = ((chain['filter_chain_match'] as Json | undefined)?.['server_names'] ?? []) as string[];
+      for (const n of names) add(n, String(chain['name']));
+    }
+  }
+  return out;
+}
+
+function namespaces(services: ReadonlySet<string>): Set<string> {
+  return new Set([...services].map(namespaceOf));
+}
+
+/** Exposes served in their current version, with the routes they lost, by service. */
+function current(state: PipelineState): Map<string, string> {
+  return new Map(serviceStatuses(state).map((st) => [st.path, JSON.stringify(st.exposes.filter((e) => e.served && e.current).map((e) => [e.rid, e.lostRoutes.length]))]));
+}
+
+describe('tenancy (property)', () => {
+  it('no host name served to two namespaces; nothing served displaced by a later service', () => {
+    let nested = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(fc.oneof(tenantHistory(), fc.array(tenantGateway(5), { minLength: 1, maxLength: 4 })), (states: Services[]) => {
+        const g = new Gateway({ secrets: SECRETS });
+        let hostsBefore = new Map<string, Set<string>>();
+        let before: Services = {};
+        let served = new Map<string, string>();
+        states.forEach((state) => {
+          const out = g.set(state);
+          refused += [...out.statuses.values()].filter((st) => st?.problems.some((p) => p.reason === 'Conflict')).length;
+          const hosts = servedHosts(g);
+          for (const [host, services] of hosts) expect([...namespaces(services)], host).toHaveLength(1);
+          // a name newly served under another namespace's wildcard: no unchanged service of that namespace served the wildcard all along
+          const unchanged = (path: string): boolean => JSON.stringify(before[path]) === JSON.stringify(state[path]);
+          for (const [wildcard, outer] of hosts) {
+            for (const [name, inner] of hosts) {
+              const [ns] = namespaces(inner);
+              if (!covers(wildcard, name) || namespaces(outer).has(ns ?? '')) continue;
+              nested += 1;
+              if (hostsBefore.get(name) !== undefined && namespaces(hostsBefore.get(name) ?? new Set()).has(ns ?? '')) continue;
+              const kept = [...outer].filter((p) => unchanged(p) && hostsBefore.get(wildcard)?.has(p) === true);
+              expect(kept, `${name} (${ns ?? ''}) newly served under ${wildcard}`).toEqual([]);
+            }
+          }
+          hostsBefore = hosts;
+          const after = current(g.state);
+          for (const [path, exposes] of served) {
+            if (JSON.stringify(before[path]) !== JSON.stringify(state[path])) continue;
+            for (const [rid, lost] of JSON.parse(exposes) as [string, number][]) {
+              const still = (JSON.parse(after.get(path) ?? '[]') as [string, number][]).find(([r]) => r === rid);
+              expect(still, `${path} ${rid} displaced`).toBeDefined();
+              expect(still?.[1] ?? 0, `${path} ${rid} lost routes`).toBeLessThanOrEqual(lost);
+            }
+          }
+          served = after;
+          before = state;
+        });
+      }),
+      { numRuns: 60 },
+    );
+    // the generator makes namespaces meet: refusals, and wildcards over names served before them
+    expect(refused).toBeGreaterThan(30);
+    expect(nested).toBeGreaterThan(3);
+  });
+
+  it('a batch decides the same whatever order it arrives in', () => {
+    fc.assert(
+      fc.property(
+        tenantGateway(6).chain((services) => {
+          const paths = Object.keys(services);
+          const order = fc.shuffledSubarray(paths, { minLength: paths.length, maxLength: paths.length });
+          return fc.tuple(fc.constant(services), fc.array(fc.nat(3), { minLength: paths.length, maxLength: paths.length }), order, order);
+        }),
+        ([services, ages, first, second]) => {
+          const cluster = fileCluster(services);
+          const paths = Object.keys(services);
+          const remembered = { holders: new Map<string, string>(), ages: new Map(paths.map((p, i) => [p, ages[i] ?? 0])) };
+          const run = (order: readonly string[]): string => {
+            const reordered: ClusterState = { services: new Map(order.map((p) => [p, cluster.services.get(p) ?? { path: p, instances: [] }])) };
+            const g = new Gateway({ remembered, secrets: SECRETS });
+            const out = g.apply(reordered, undefined, order);
+            const statuses = [...out.statuses].sort(([x], [y]) => (x < y ? -1 : 1));
+            return JSON.stringify([changeSetText(out.changeSet).sort(), statuses]);
+          };
+          expect(run(second)).toEqual(run(first));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
