@@ -7,18 +7,21 @@
 // plain-HTTP chain takes members of several namespaces only when they bring the same data.
 // Among units that arrive together (a first snapshot, or a burst) the older object wins: units are
 // tried in rank order (the caller's: age of the service, then path and rid). After a restart, the
-// janitor's record of contested keys (`recorded`) reserves each for its last holder while the
-// first snapshot is decided, so a restart never flips a winner.
+// janitor's record of contested keys (`recorded`, record.ts) reserves each for its last holder
+// while the first snapshot is decided, so a restart never flips a winner.
 import type { Claim } from './claims.js';
 import { addMember, createMembers, findMember, othersData, removeMember } from './members.js';
-import { addressBlock, createTenantIndex, hostBlock, nestedHolders, noteHeld, noteReleased, reservedIndex, NO_RESERVATION, type Block, type Holder, type Reservation, type Reserved, type TenantIndex, type Tenancy } from './tenants.js';
+import { reservations } from './record.js';
+import { addressBlock, createTenantIndex, hostBlock, noteHeld, noteReleased, tenancyOf, NO_RESERVATION, type Block, type Holder, type Reserved, type TenantIndex } from './tenants.js';
+
+export { contestedHolders } from './record.js';
 
 export interface Candidate {
   readonly unit: string;
   readonly claims: readonly Claim[];
 }
 
-interface Waiting {
+export interface Waiting {
   readonly candidate: Candidate;
   readonly keys: readonly string[];
   /** Its current version is refused (else it is served, and waits for routes it lost). */
@@ -47,10 +50,6 @@ export type Decision =
 
 export function createConflictState(recorded: ReadonlyMap<string, string> = new Map()): ConflictState {
   return { holders: new Map(), held: new Map(), waiting: new Map(), waitersByKey: new Map(), lost: new Map(), recorded, shared: new Set(), tenants: createTenantIndex() };
-}
-
-function tenancy(s: ConflictState): Tenancy {
-  return { holders: s.holders, tenants: s.tenants, refused: (unit) => s.waiting.get(unit)?.refused === true };
 }
 
 function exclusiveBlock(s: ConflictState, unit: string, claim: Claim, reserved: Reserved): Block | undefined {
@@ -84,7 +83,7 @@ function joinBlock(s: ConflictState, unit: string, claim: Claim, reserved: Reser
 }
 
 function blocking(s: ConflictState, c: Candidate, reserved: Reserved): Block | undefined {
-  const t = tenancy(s);
+  const t = tenancyOf(s);
   for (const claim of c.claims) {
     let block: Block | undefined;
     if (claim.mode === 'exclusive') block = exclusiveBlock(s, c.unit, claim, reserved);
@@ -132,7 +131,7 @@ function join(s: ConflictState, claim: Claim, unit: string): void {
   addMember(members, unit, claim.namespace, claim.content);
   s.holders.set(claim.key, { unit, members });
   if (claim.mode === 'join') s.shared.add(claim.key);
-  else noteHeld(tenancy(s), claim);
+  else noteHeld(tenancyOf(s), claim);
 }
 
 function register(s: ConflictState, c: Candidate, reserved: Reserved): { claim: Claim; holder: string }[] {
@@ -180,50 +179,6 @@ function addWaiter(s: ConflictState, c: Candidate, keys: readonly string[], refu
     set.add(c.unit);
     s.waitersByKey.set(key, set);
   }
-}
-
-/** The unit to record for a key: one whose current version holds it (a refused one comes back in another version). */
-function representative(s: ConflictState, h: Holder): string {
-  const refused = (unit: string): boolean => s.waiting.get(unit)?.refused === true;
-  if (h.members === undefined || !refused(h.unit)) return h.unit;
-  return findMember(h.members, () => true, undefined, (u) => !refused(u)) ?? h.unit;
-}
-
-/**
- * What a restart must restore: keys held now that others wait for, with their holder; shared
- * chains that carry data, with a member bringing it (else a member without data, deciding first
- * after the restart, would build the chain without it and shut out those who bring it); and tenant
- * keys held under another namespace's wildcard (else the wildcard's older service would take them).
- * The unit recorded is one whose current version is served, when there is one.
- */
-export function contestedHolders(s: ConflictState): Map<string, string> {
-  const out = nestedHolders(tenancy(s));
-  for (const key of s.waitersByKey.keys()) {
-    const h = s.holders.get(key);
-    if (h !== undefined) out.set(key, representative(s, h));
-  }
-  for (const key of s.shared) {
-    const members = s.holders.get(key)?.members;
-    const bringer = members === undefined ? undefined : findMember(members, (_, content) => content !== '', undefined, (u) => s.waiting.get(u)?.refused !== true);
-    if (bringer !== undefined) out.set(key, bringer);
-  }
-  return out;
-}
-
-/** The restart record, as reservations for the units that claim their key again in this batch. */
-function reservations(s: ConflictState, candidates: readonly Candidate[]): Reserved {
-  if (s.recorded.size === 0) return NO_RESERVATION;
-  const claiming = new Map(candidates.flatMap((c) => c.claims.map((claim) => [`${claim.key}\u0000${c.unit}`, claim] as const)));
-  const keys = new Map<string, Reservation>();
-  const claims = new Map<string, Claim>();
-  for (const [key, unit] of s.recorded) {
-    const claim = claiming.get(`${key}\u0000${unit}`);
-    if (claim === undefined) continue;
-    keys.set(key, { unit, content: claim.content, namespace: claim.namespace });
-    claims.set(key, claim);
-  }
-  s.recorded = new Map();
-  return reservedIndex(keys, claims);
 }
 
 /**

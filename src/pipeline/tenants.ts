@@ -74,6 +74,11 @@ export interface Tenancy {
   readonly refused: (unit: string) => boolean;
 }
 
+/** The tenant checks' view of the conflict state. */
+export function tenancyOf(s: { readonly holders: ReadonlyMap<string, Holder>; readonly tenants: TenantIndex; readonly waiting: ReadonlyMap<string, { readonly refused: boolean }> }): Tenancy {
+  return { holders: s.holders, tenants: s.tenants, refused: (unit) => s.waiting.get(unit)?.refused === true };
+}
+
 export function createTenantIndex(): TenantIndex {
   return { hosts: new Map(), lengths: new Map(), nested: new Set(), addresses: new Map(), specifics: new Map() };
 }
@@ -204,6 +209,18 @@ export function noteReleased(index: TenantIndex, claim: Claim): void {
   const count = (index.lengths.get(suffix.length) ?? 0) - 1;
   if (count > 0) index.lengths.set(suffix.length, count);
   else index.lengths.delete(suffix.length);
+}
+
+/** Tenant keys of other namespaces a wildcard claim would cover (names under a wildcard name, specific addresses under a wildcard address). */
+export function coveredBy(t: Tenancy, claim: Claim): string[] {
+  if (claim.mode === 'address') {
+    if (claim.under !== undefined) return [];
+    const specifics = t.tenants.specifics.get(addressOf(claim)) ?? [];
+    return [...specifics].filter((key) => !key.endsWith(`\u0000${claim.namespace}`));
+  }
+  const name = claim.hostname ?? '';
+  if (claim.mode !== 'host' || wildcardSuffix(name) === undefined) return [];
+  return [...hostsUnder(t.tenants, name)].filter((other) => covers(name, other) && isOther(t, hostKey(other), claim.namespace)).map(hostKey);
 }
 
 /**

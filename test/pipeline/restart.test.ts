@@ -72,6 +72,39 @@ describe('a restart', () => {
   });
 });
 
+describe('a refused version after a restart', () => {
+  const show = (state: PipelineState): string[] => serviceStatuses(state).map((st) => `${st.path} ${st.exposes.map((e) => `${e.served}/${e.current}`).join(' ')}`);
+
+  it('takes none of the keys it claims that others hold, though the key it waited for is free', () => {
+    const [A, B, C, D] = ['test/svc/a', 'test/svc/b', 'test/svc/c', 'test/svc/d'];
+    const g = new Gateway();
+    g.set({ [A]: svc('10.0.0.1', l4(0, 3000)), [B]: svc('10.0.0.2', l4(0, 8443, { sni: ['x.org'] })) });
+    const rest = { [C]: svc('10.0.0.3', l4(0, 8443, { sni: ['y.org'] })), [D]: svc('10.0.0.4', l4(0, 8443, { sni: ['z.org'] })) };
+    g.set({ [A]: svc('10.0.0.1', l4(0, 3000)), [B]: svc('10.0.0.2', l4(0, 8443, { sni: ['x.org'] })), ...rest });
+    // a (the oldest) asks for x.org (b's) and y.org (c's); b moves to z.org (d's): both refused, b keeps x.org
+    g.set({ [A]: svc('10.0.0.1', l4(0, 8443, { sni: ['x.org', 'y.org'] })), [B]: svc('10.0.0.2', l4(0, 8443, { sni: ['z.org'] })), ...rest });
+    expect(show(g.state)).toEqual([`${A} true/false`, `${B} true/false`, `${C} true/true`, `${D} true/true`]);
+    // after a restart b's kept version is gone and x.org is free: a still may not take y.org from c
+    const restarted = new Gateway({ remembered: remembered(g.state) });
+    restarted.apply(g.cluster);
+    expect(show(restarted.state)).toEqual([`${A} false/false`, `${B} false/false`, `${C} true/true`, `${D} true/true`]);
+  });
+
+  it('whose wildcard address would cover another namespace\'s specific address leaves it served', () => {
+    const [A, S1, S2, D] = ['a/svc/a', 'c/svc/s1', 'c/svc/s2', 'd/svc/d'];
+    const g = new Gateway();
+    const s2 = { [S2]: svc('10.0.0.3', l4(0, 2000, { listener_addr: '10.0.0.5' })), [D]: svc('10.0.0.4', l4(0, 2500)) };
+    g.set({ [A]: svc('10.0.0.1', l4(0, 3000)), [S1]: svc('10.0.0.2', l4(0, 2000)), ...s2 });
+    // c/svc/s1 moves to d's port (refused, keeps 0.0.0.0:2000); a asks for 0.0.0.0:2000 (refused, waits)
+    g.set({ [A]: svc('10.0.0.1', l4(0, 2000)), [S1]: svc('10.0.0.2', l4(0, 2500)), ...s2 });
+    expect(show(g.state)).toEqual([`${A} true/false`, `${S1} true/false`, `${S2} true/true`, `${D} true/true`]);
+    // after a restart a gets 0.0.0.0:2000 (its holder's kept version is gone), beside c's 10.0.0.5:2000
+    const restarted = new Gateway({ remembered: remembered(g.state) });
+    restarted.apply(g.cluster);
+    expect(show(restarted.state)).toEqual([`${A} true/true`, `${S1} false/false`, `${S2} true/true`, `${D} true/true`]);
+  });
+});
+
 describe('a route match after a restart', () => {
   const OLD = 'test/svc/old';
   const API = 'test/svc/api';
