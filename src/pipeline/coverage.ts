@@ -60,7 +60,8 @@ export function coveredTail(wildcard: string): string | undefined {
 
 /** The index a name is filed under for coveredTail: its last two labels. */
 export function nameTail(name: string): string {
-  return name.split('.').slice(-2).join('.');
+  const last = name.lastIndexOf('.');
+  return last <= 0 ? name : name.slice(name.lastIndexOf('.', last - 1) + 1);
 }
 
 /** The wildcard address of an address's family (`0.0.0.0`, `::`), or undefined when it is one. */

@@ -99,8 +99,11 @@ export function ownerOf(t: Tenancy, key: string, reserved: Reserved): { readonly
   return r === undefined ? undefined : { namespace: r.namespace, unit: r.unit };
 }
 
-function heldLengths(t: Tenancy, reserved: Reserved): number[] {
-  return reserved.lengths.size === 0 ? [...t.tenants.lengths.keys()] : [...new Set([...t.tenants.lengths.keys(), ...reserved.lengths])];
+const NONE: readonly number[] = [];
+
+function heldLengths(t: Tenancy, reserved: Reserved): readonly number[] {
+  if (reserved.lengths.size === 0) return t.tenants.lengths.size === 0 ? NONE : [...t.tenants.lengths.keys()];
+  return [...new Set([...t.tenants.lengths.keys(), ...reserved.lengths])];
 }
 
 export function hostBlock(t: Tenancy, claim: Claim, reserved: Reserved): Block | undefined {
@@ -110,7 +113,9 @@ export function hostBlock(t: Tenancy, claim: Claim, reserved: Reserved): Block |
     if (own.namespace === claim.namespace) return undefined;
     return { claim: adapted(claim, `namespace ${own.namespace}'s: a host name belongs to the first namespace served with it, on every listener`), holder: own.unit, waitOn: claim.key };
   }
-  for (const wildcard of coveringWildcards(name, heldLengths(t, reserved))) {
+  const lengths = heldLengths(t, reserved);
+  if (lengths.length === 0) return undefined; // no wildcard held: nothing covers it
+  for (const wildcard of coveringWildcards(name, lengths)) {
     const key = hostKey(wildcard);
     const owner = ownerOf(t, key, reserved);
     if (owner === undefined) continue;
@@ -165,7 +170,7 @@ export function noteHeld(t: Tenancy, claim: Claim): void {
   index.hosts.set(tail, set);
   set.add(name);
   // under another namespace's wildcard (kept through a restart reservation, or an edit)
-  if (coveringWildcards(name, index.lengths.keys()).some((w) => isOther(t, hostKey(w), claim.namespace))) index.nested.add(claim.key);
+  if (index.lengths.size > 0 && coveringWildcards(name, index.lengths.keys()).some((w) => isOther(t, hostKey(w), claim.namespace))) index.nested.add(claim.key);
   const suffix = wildcardSuffix(name);
   if (suffix === undefined) return;
   index.lengths.set(suffix.length, (index.lengths.get(suffix.length) ?? 0) + 1);
