@@ -5,18 +5,25 @@
 //   the match without server names (the default chain: a plain TCP expose, a TLS expose whose
 //   names Envoy cannot match on SNI, or...)
 // - join keys: ...the listener's plain-HTTP chain, which every plain-HTTP expose on the listener
-//   shares. Its filter_config_data is the chain's: an expose may join with none or the same data
-//   (canonical JSON); other data conflicts, and a sole member may change it.
+//   shares. Its filter_config_data is the chain's: within a namespace an expose may join with none
+//   or the same data (canonical JSON), other data conflicts, and a sole member may change it;
+//   members of different namespaces bring the same data, or all none.
 // - route keys: on a plain-HTTP listener, several services may share a host name when their routes
 //   do not overlap; a route whose match (kind, value, case sensitivity) another service already
 //   has on that host name is not served; the rest of the unit is.
+// - tenant keys, held by namespaces (every claim carries its unit's): each host name the unit is
+//   served with, gateway-wide (vhost domains and SNI names, on every listener): one namespace owns
+//   it, and a name under another namespace's wildcard is refused (coverage.ts); and the listener's
+//   address, which a specific address may not take from another namespace's wildcard address.
 // TLS-terminating chains have their own RouteConfiguration, so their domains claim nothing beyond
-// their server names.
+// their server names and host names.
+import { splitPath } from '../model/names.js';
 import { canonicalJson } from '../proto/json.js';
 import type { Expose, RouteMatch } from '../model/types.js';
 import type { ListenerPart } from '../envoy/listener.js';
+import { ownedName, wildcardAddress } from './coverage.js';
 
-export type ClaimMode = 'exclusive' | 'join' | 'route';
+export type ClaimMode = 'exclusive' | 'join' | 'route' | 'host' | 'address';
 
 export interface Claim {
   readonly key: string;
@@ -29,9 +36,20 @@ export interface Claim {
   readonly section: string;
   readonly keyword: string;
   readonly value: unknown;
+  /** The namespace of the unit's service: a tenant. */
+  readonly namespace: string;
   /** route claims: the host name and the route rid. */
   readonly route?: { readonly hostname: string; readonly rid: string };
+  /** host claims: the name as owned (coverage.ts). */
+  readonly hostname?: string;
+  /**
+   * address claims (keyed by address and namespace: the namespace listens there) on a specific
+   * address: the wildcard address of its family, port and protocol (its key without namespace).
+   */
+  readonly under?: string;
 }
+
+type Base = Pick<Claim, 'namespace'>;
 
 /** The key Envoy files a server name under (FilterChainManagerImpl::addFilterChainForServerNames). */
 function serverNameKey(name: string): string {
@@ -52,29 +70,38 @@ export function sharedChainContent(expose: Expose): string {
   return canonicalJson({ ...(expose.http2 ? {} : { codec_type: 'HTTP1' }), ...(expose.filterConfigData ?? {}) });
 }
 
-function chainClaims(expose: Expose, part: ListenerPart): Claim[] {
+export function hostKey(name: string): string {
+  return `host\u0000${name}`;
+}
+
+export function addressKey(protocol: string, address: string, port: number): string {
+  return `address\u0000${protocol}\u0000${port}\u0000${address}`;
+}
+
+function chainClaims(base: Base, expose: Expose, part: ListenerPart): Claim[] {
   const L = part.name;
   const keyword = expose.sni.length > 0 ? 'sni' : part.kind === 'https' || part.kind === 'http' ? 'vhosts' : 'sni';
   if (part.serverNames.length > 0) {
     return part.serverNames.map((n) => ({
-      key: `match\u0000${L}\u0000${serverNameKey(n)}`, mode: 'exclusive', content: '', what: `listener ${L} server name ${n}`, section: expose.rid, keyword, value: n,
+      ...base, key: `match\u0000${L}\u0000${serverNameKey(n)}`, mode: 'exclusive', content: '', what: `listener ${L} server name ${n}`, section: expose.rid, keyword, value: n,
     }));
   }
   if (part.kind === 'http') {
     const content = sharedChainContent(expose);
     const keyword = expose.filterConfigData === undefined && !expose.http2 ? 'http2' : 'filter_config_data';
-    return [{ key: `match\u0000${L}\u0000*`, mode: 'join', content, what: `listener ${L} plain-HTTP filter chain`, section: expose.rid, keyword, value: keyword === 'http2' ? false : (expose.filterConfigData ?? null) }];
+    return [{ ...base, key: `match\u0000${L}\u0000*`, mode: 'join', content, what: `listener ${L} plain-HTTP filter chain`, section: expose.rid, keyword, value: keyword === 'http2' ? false : (expose.filterConfigData ?? null) }];
   }
-  return [{ key: `match\u0000${L}\u0000*`, mode: 'exclusive', content: '', what: `listener ${L} default filter chain (the one without server names)`, section: expose.rid, keyword: part.kind === 'https' ? 'vhosts' : 'sni', value: [] }];
+  return [{ ...base, key: `match\u0000${L}\u0000*`, mode: 'exclusive', content: '', what: `listener ${L} default filter chain (the one without server names)`, section: expose.rid, keyword: part.kind === 'https' ? 'vhosts' : 'sni', value: [] }];
 }
 
-function routeClaims(expose: Expose, part: ListenerPart): Claim[] {
+function routeClaims(base: Base, expose: Expose, part: ListenerPart): Claim[] {
   if (part.kind !== 'http') return [];
   const out: Claim[] = [];
   for (const vhost of expose.vhosts) {
     for (const hostname of vhost.hostnames.map((h) => h.toLowerCase())) {
       for (const route of vhost.routes) {
         out.push({
+          ...base,
           key: `route\u0000${part.name}\u0000${hostname}\u0000${matchKey(route.match)}`,
           mode: 'route',
           content: '',
@@ -90,12 +117,49 @@ function routeClaims(expose: Expose, part: ListenerPart): Claim[] {
   return out;
 }
 
+/** Every host name the unit is served with (SNI names, then vhost domains), once each. */
+function hostClaims(base: Base, expose: Expose, part: ListenerPart): Claim[] {
+  const named = [
+    ...expose.sni.map((value) => ({ value, section: expose.rid, keyword: 'sni' })),
+    ...(part.kind === 'http' || part.kind === 'https' ? expose.vhosts.flatMap((v) => v.hostnames.map((value) => ({ value, section: v.rid, keyword: 'domains' }))) : []),
+  ];
+  const out = new Map<string, Claim>();
+  for (const { value, section, keyword } of named) {
+    const hostname = ownedName(value);
+    if (!out.has(hostname)) out.set(hostname, { ...base, key: hostKey(hostname), mode: 'host', content: '', what: `host name ${hostname}`, section, keyword, value, hostname });
+  }
+  return [...out.values()];
+}
+
+function addressClaim(base: Base, expose: Expose, part: ListenerPart): Claim {
+  const { address, port, protocol } = part.address;
+  const wildcard = wildcardAddress(address);
+  return {
+    ...base,
+    key: `${addressKey(protocol, address, port)}\u0000${base.namespace}`,
+    mode: 'address',
+    content: '',
+    what: `listener ${part.name}`,
+    section: expose.rid,
+    keyword: 'listener_addr',
+    value: address,
+    ...(wildcard !== undefined && { under: addressKey(protocol, wildcard, port) }),
+  };
+}
+
+/** The namespace of the service an expose belongs to (its cluster name is `<service path>.<rid>`). */
+function namespaceOf(expose: Expose): string {
+  return splitPath(expose.clusterName.slice(0, expose.clusterName.length - expose.rid.length - 1)).namespace;
+}
+
 /** Every claim of one expose. */
 export function exposeClaims(expose: Expose, part: ListenerPart): Claim[] {
-  const cluster: Claim = { key: `cluster\u0000${expose.clusterName}`, mode: 'exclusive', content: '', what: `cluster ${expose.clusterName}`, section: expose.rid, keyword: '', value: expose.clusterName };
+  const base: Base = { namespace: namespaceOf(expose) };
+  const cluster: Claim = { ...base, key: `cluster\u0000${expose.clusterName}`, mode: 'exclusive', content: '', what: `cluster ${expose.clusterName}`, section: expose.rid, keyword: '', value: expose.clusterName };
+  const tenant = [addressClaim(base, expose, part), ...hostClaims(base, expose, part)];
   if (part.kind === 'udp') {
-    const udp: Claim = { key: `listener\u0000${part.name}`, mode: 'exclusive', content: '', what: `UDP listener ${part.name} (it forwards to one cluster)`, section: expose.rid, keyword: 'listener_port', value: expose.listener.port };
-    return [cluster, udp];
+    const udp: Claim = { ...base, key: `listener\u0000${part.name}`, mode: 'exclusive', content: '', what: `UDP listener ${part.name} (it forwards to one cluster)`, section: expose.rid, keyword: 'listener_port', value: expose.listener.port };
+    return [cluster, udp, ...tenant];
   }
-  return [cluster, ...chainClaims(expose, part), ...routeClaims(expose, part)];
+  return [cluster, ...chainClaims(base, expose, part), ...tenant, ...routeClaims(base, expose, part)];
 }

@@ -3,21 +3,29 @@
 // that asks for a key another unit holds is refused: its earlier version, if any, keeps being
 // served with the keys it held, and it waits for the key. When the key is released, waiting units
 // are tried again, oldest first. Route keys are softer: the colliding route alone is left out.
+// Tenants are namespaces: host names and listener addresses are theirs (tenants.ts), and a shared
+// plain-HTTP chain takes members of several namespaces only when they bring the same data.
 // Among units that arrive together (a first snapshot, or a burst) the older object wins: units are
 // tried in rank order (the caller's: age of the service, then path and rid). After a restart, the
-// janitor's record of contested keys (`recorded`) reserves each for its last holder while the
-// first snapshot is decided, so a restart never flips a winner.
+// janitor's record of contested keys (`recorded`, record.ts) reserves each for its last holder
+// while the first snapshot is decided, so a restart never flips a winner.
 import type { Claim } from './claims.js';
+import { addMember, createMembers, findMember, othersData, removeMember } from './members.js';
+import { reservations } from './record.js';
+import { addressBlock, createTenantIndex, hostBlock, noteHeld, noteReleased, tenancyOf, NO_RESERVATION, type Block, type Holder, type Reserved, type TenantIndex } from './tenants.js';
+
+export { contestedHolders } from './record.js';
 
 export interface Candidate {
   readonly unit: string;
   readonly claims: readonly Claim[];
 }
 
-interface Holder {
-  readonly unit: string;
-  /** join keys: members and the content each brings. */
-  readonly members?: Map<string, string>;
+export interface Waiting {
+  readonly candidate: Candidate;
+  readonly keys: readonly string[];
+  /** Its current version is refused (else it is served, and waits for routes it lost). */
+  readonly refused: boolean;
 }
 
 export interface ConflictState {
@@ -25,7 +33,7 @@ export interface ConflictState {
   /** The claims each unit holds (route claims it lost excluded). */
   readonly held: Map<string, readonly Claim[]>;
   /** Units waiting for keys: refused versions, and units with routes lost to another. */
-  readonly waiting: Map<string, { readonly candidate: Candidate; readonly keys: readonly string[] }>;
+  readonly waiting: Map<string, Waiting>;
   readonly waitersByKey: Map<string, Set<string>>;
   /** Route keys a served unit lost, by unit. */
   readonly lost: Map<string, ReadonlyMap<string, string>>;
@@ -33,6 +41,7 @@ export interface ConflictState {
   recorded: ReadonlyMap<string, string>;
   /** The join keys held (shared plain-HTTP chains): few, one per listener. */
   readonly shared: Set<string>;
+  readonly tenants: TenantIndex;
 }
 
 export type Decision =
@@ -40,43 +49,48 @@ export type Decision =
   | { readonly kind: 'refused'; readonly candidate: Candidate; readonly claim: Claim; readonly holder: string };
 
 export function createConflictState(recorded: ReadonlyMap<string, string> = new Map()): ConflictState {
-  return { holders: new Map(), held: new Map(), waiting: new Map(), waitersByKey: new Map(), lost: new Map(), recorded, shared: new Set() };
+  return { holders: new Map(), held: new Map(), waiting: new Map(), waitersByKey: new Map(), lost: new Map(), recorded, shared: new Set(), tenants: createTenantIndex() };
 }
 
-/** The content of a join key without `unit`: the data its other members share ('' if none brings any). */
-function othersContent(members: Map<string, string>, unit: string): { readonly any: boolean; readonly content: string } {
-  let any = false;
-  let content = '';
-  for (const [member, c] of members) {
-    if (member === unit) continue;
-    any = true;
-    if (c !== '') content = c;
+function exclusiveBlock(s: ConflictState, unit: string, claim: Claim, reserved: Reserved): Block | undefined {
+  const r = reserved.keys.get(claim.key);
+  if (r !== undefined && r.unit !== unit) return { claim, holder: r.unit, waitOn: claim.key };
+  const h = s.holders.get(claim.key);
+  // a shared chain's key (the default chain of a plain-HTTP listener) is shut while another unit is on it
+  const other = h?.members === undefined ? h?.unit : findMember(h.members, () => true, unit);
+  return other !== undefined && other !== unit ? { claim, holder: other, waitOn: claim.key } : undefined;
+}
+
+function strangers(claim: Claim, namespace: string): Claim {
+  return { ...claim, what: `${claim.what} (namespace ${namespace} is on it with other filter_config_data or http2: namespaces share it only with the same data, or all with none)` };
+}
+
+function joinBlock(s: ConflictState, unit: string, claim: Claim, reserved: Reserved): Block | undefined {
+  const r = reserved.keys.get(claim.key);
+  // a shared chain reserved for another admits, from its namespace, the same data or none; from others, the same data
+  if (r !== undefined && r.unit !== unit && claim.content !== r.content && (claim.content !== '' || r.namespace !== claim.namespace)) {
+    return { claim: r.namespace === claim.namespace ? claim : strangers(claim, r.namespace), holder: r.unit, waitOn: claim.key };
   }
-  return { any, content };
+  const h = s.holders.get(claim.key);
+  if (h === undefined) return undefined;
+  if (h.members === undefined) return h.unit === unit ? undefined : { claim, holder: h.unit, waitOn: claim.key }; // a TCP expose's default chain
+  if (r?.unit === unit) return undefined; // its holder brings the chain's data back
+  const stranger = findMember(h.members, (ns, content) => ns !== claim.namespace && content !== claim.content);
+  const namespace = stranger === undefined ? undefined : h.members.units.get(stranger)?.namespace;
+  if (stranger !== undefined && namespace !== undefined) return { claim: strangers(claim, namespace), holder: stranger, waitOn: claim.key };
+  const others = othersData(h.members, unit);
+  return others.any && claim.content !== '' && claim.content !== others.content ? { claim, holder: h.unit, waitOn: claim.key } : undefined;
 }
 
-/** A key kept for its holder before a restart while the first snapshot is decided, with the content that holder brings. */
-interface Reservation {
-  readonly unit: string;
-  readonly content: string;
-}
-
-function blocking(s: ConflictState, c: Candidate, reserved: ReadonlyMap<string, Reservation>): { claim: Claim; holder: string } | undefined {
+function blocking(s: ConflictState, c: Candidate, reserved: Reserved): Block | undefined {
+  const t = tenancyOf(s);
   for (const claim of c.claims) {
-    if (claim.mode === 'route') continue;
-    const r = reserved.get(claim.key);
-    // a shared chain reserved for another admits the same data or none, as it did before the restart
-    const shut = claim.mode === 'exclusive' || (claim.content !== '' && claim.content !== r?.content);
-    if (r !== undefined && r.unit !== c.unit && shut) return { claim, holder: r.unit };
-    const h = s.holders.get(claim.key);
-    if (h === undefined) continue;
-    if (claim.mode === 'exclusive') {
-      if (h.unit !== c.unit) return { claim, holder: h.unit };
-      continue;
-    }
-    if (r?.unit === c.unit) continue; // its holder brings the chain's data back
-    const others = othersContent(h.members ?? new Map(), c.unit);
-    if (others.any && claim.content !== '' && claim.content !== others.content) return { claim, holder: h.unit };
+    let block: Block | undefined;
+    if (claim.mode === 'exclusive') block = exclusiveBlock(s, c.unit, claim, reserved);
+    else if (claim.mode === 'join') block = joinBlock(s, c.unit, claim, reserved);
+    else if (claim.mode === 'host') block = hostBlock(t, claim, reserved);
+    else if (claim.mode === 'address') block = addressBlock(t, claim, reserved);
+    if (block !== undefined) return block;
   }
   return undefined;
 }
@@ -85,13 +99,13 @@ function releaseKey(s: ConflictState, claim: Claim, unit: string, freed: Set<str
   const h = s.holders.get(claim.key);
   if (h === undefined) return;
   if (h.members !== undefined) {
-    if (!h.members.delete(unit)) return;
+    if (!removeMember(h.members, unit)) return;
     freed.add(claim.key);
-    if (h.members.size === 0) {
+    if (h.members.units.size === 0) {
       s.holders.delete(claim.key);
       s.shared.delete(claim.key);
-    }
-    else if (h.unit === unit) s.holders.set(claim.key, { unit: h.members.keys().next().value ?? unit, members: h.members });
+      if (claim.mode === 'host' || claim.mode === 'address') noteReleased(s.tenants, claim);
+    } else if (h.unit === unit) s.holders.set(claim.key, { unit: h.members.units.keys().next().value ?? unit, members: h.members });
     return;
   }
   if (h.unit !== unit) return;
@@ -106,19 +120,29 @@ export function releaseUnit(s: ConflictState, unit: string, freed: Set<string>):
   s.lost.delete(unit);
 }
 
-function register(s: ConflictState, c: Candidate, reserved: ReadonlyMap<string, Reservation>): { claim: Claim; holder: string }[] {
+/** Join a key several units hold (a shared chain, a tenant key). */
+function join(s: ConflictState, claim: Claim, unit: string): void {
+  const h = s.holders.get(claim.key);
+  if (h?.members !== undefined) {
+    addMember(h.members, unit, claim.namespace, claim.content);
+    return;
+  }
+  const members = createMembers();
+  addMember(members, unit, claim.namespace, claim.content);
+  s.holders.set(claim.key, { unit, members });
+  if (claim.mode === 'join') s.shared.add(claim.key);
+  else noteHeld(tenancyOf(s), claim);
+}
+
+function register(s: ConflictState, c: Candidate, reserved: Reserved): { claim: Claim; holder: string }[] {
   const kept: Claim[] = [];
   const lost: { claim: Claim; holder: string }[] = [];
   for (const claim of c.claims) {
     const h = s.holders.get(claim.key);
     // a route key reserved for its holder before a restart is left out like a held one
-    const reservedBy = claim.mode === 'route' && h === undefined ? reserved.get(claim.key)?.unit : undefined;
-    if (claim.mode === 'join') {
-      if (h?.members !== undefined) h.members.set(c.unit, claim.content);
-      else {
-        s.holders.set(claim.key, { unit: c.unit, members: new Map([[c.unit, claim.content]]) });
-        s.shared.add(claim.key);
-      }
+    const reservedBy = claim.mode === 'route' && h === undefined ? reserved.keys.get(claim.key)?.unit : undefined;
+    if (claim.mode === 'join' || claim.mode === 'host' || claim.mode === 'address') {
+      join(s, claim, c.unit);
     } else if (h !== undefined && h.unit !== c.unit) {
       lost.push({ claim, holder: h.unit });
       continue;
@@ -147,40 +171,14 @@ export function dropWaiter(s: ConflictState, unit: string): void {
   }
 }
 
-function addWaiter(s: ConflictState, c: Candidate, keys: readonly string[]): void {
+function addWaiter(s: ConflictState, c: Candidate, keys: readonly string[], refused: boolean): void {
   dropWaiter(s, c.unit);
-  s.waiting.set(c.unit, { candidate: c, keys });
+  s.waiting.set(c.unit, { candidate: c, keys, refused });
   for (const key of keys) {
     const set = s.waitersByKey.get(key) ?? new Set<string>();
     set.add(c.unit);
     s.waitersByKey.set(key, set);
   }
-}
-
-/** The member that last brought a shared chain its data (none: no member brings any). */
-function dataBringer(h: Holder): string | undefined {
-  let bringer: string | undefined;
-  for (const [member, content] of h.members ?? []) if (content !== '') bringer = member;
-  return bringer;
-}
-
-/**
- * What a restart must restore: keys held now that others wait for, with their holder; and shared
- * chains that carry data, with a member bringing it (else a member without data, deciding first
- * after the restart, would build the chain without it and shut out those who bring it).
- */
-export function contestedHolders(s: ConflictState): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const key of s.waitersByKey.keys()) {
-    const h = s.holders.get(key);
-    if (h !== undefined) out.set(key, h.unit);
-  }
-  for (const key of s.shared) {
-    const h = s.holders.get(key);
-    const bringer = h === undefined ? undefined : dataBringer(h);
-    if (bringer !== undefined) out.set(key, bringer);
-  }
-  return out;
 }
 
 /**
@@ -194,20 +192,12 @@ export function resolve(s: ConflictState, removed: Iterable<string>, candidates:
     dropWaiter(s, unit);
     releaseUnit(s, unit, freed);
   }
-  const reserved = new Map<string, Reservation>();
-  if (s.recorded.size > 0) {
-    const claiming = new Map(candidates.flatMap((c) => c.claims.map((claim) => [`${claim.key}\u0000${c.unit}`, claim.content] as const)));
-    for (const [key, unit] of s.recorded) {
-      const content = claiming.get(`${key}\u0000${unit}`);
-      if (content !== undefined) reserved.set(key, { unit, content });
-    }
-    s.recorded = new Map();
-  }
+  const reserved = reservations(s, candidates);
   const byRank = (a: Candidate, b: Candidate): number => compareRanks(rank(a.unit), rank(b.unit));
-  const decide = (c: Candidate, active: ReadonlyMap<string, Reservation>): void => {
+  const decide = (c: Candidate, active: Reserved): void => {
     const block = blocking(s, c, active);
     if (block !== undefined) {
-      addWaiter(s, c, [block.claim.key]);
+      addWaiter(s, c, [block.waitOn], true);
       decisions.push({ kind: 'refused', candidate: c, claim: block.claim, holder: block.holder });
       return;
     }
@@ -218,12 +208,12 @@ export function resolve(s: ConflictState, removed: Iterable<string>, candidates:
     const kept = new Map((s.held.get(c.unit) ?? []).map((claim) => [claim.key, claim.content]));
     // a key counts as freed when this unit no longer holds it, or a shared chain's data changed
     for (const key of released) if (!kept.has(key) || kept.get(key) !== before.get(key)) freed.add(key);
-    if (lost.length > 0) addWaiter(s, c, lost.map((l) => l.claim.key));
+    if (lost.length > 0) addWaiter(s, c, lost.map((l) => l.claim.key), false);
     else dropWaiter(s, c.unit);
     decisions.push({ kind: 'accepted', candidate: c, lost });
   };
   for (const c of [...candidates].sort(byRank)) decide(c, reserved);
-  for (const key of reserved.keys()) if (!s.holders.has(key)) freed.add(key);
+  for (const key of reserved.keys.keys()) if (!s.holders.has(key)) freed.add(key);
   while (freed.size > 0) {
     const keys = [...freed];
     freed.clear();
@@ -232,7 +222,7 @@ export function resolve(s: ConflictState, removed: Iterable<string>, candidates:
       const w = s.waiting.get(u);
       return w === undefined ? [] : [w.candidate];
     });
-    for (const c of waiters.sort(byRank)) decide(c, new Map());
+    for (const c of waiters.sort(byRank)) decide(c, NO_RESERVATION);
   }
   return decisions;
 }

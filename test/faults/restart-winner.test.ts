@@ -2,6 +2,8 @@
 // a TCP port and a host name's route; a (first by path) arrives claiming both and loses them. A
 // restart with the same --state-dir keeps b the holder, seen by a real xDS client and /services;
 // a restart without it settles the conflict by path, and a wins: the state file is what holds it.
+// Both services are of one namespace: across namespaces the host name alone would be refused
+// (test/faults/tenancy.test.ts), and the route keys tested here are how one tenant's services share it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,14 +13,14 @@ import { TYPE } from '../../src/xds/types.js';
 import { getJson, startTestJanitor, tempCluster, until, type RunningJanitor, type TempCluster } from '../e2e/support.js';
 import { connectEnvoyView, type EnvoyView } from '../replay/envoy-view.js';
 
-const B = `  b/svc/web:
+const B = `  shop/svc/b:
     endpoints: [127.0.0.1]
     expose#0: { port: 6000, listener_port: 15000 }
     expose#1: { port: 8080, listener_port: 15080, vhosts: [vhost#0] }
     vhost#0: { domains: [web.example], routes: [route#0] }
     route#0: { match_prefix: / }
 `;
-const A = `  a/svc/web:
+const A = `  shop/svc/a:
     endpoints: [127.0.0.2]
     expose#0: { port: 6000, listener_port: 15000 }
     expose#1: { port: 6001, listener_port: 15001 }
@@ -75,34 +77,34 @@ describe('a janitor restart never flips a winner (issue 10)', () => {
     stateDir = mkdtempSync(path.join(tmpdir(), 'xds-state-'));
     const first = await start(true);
     cluster.write(`services:\n${A}${B}`);
-    await until(async () => (await services(first)).has('a/svc/web'), 5000, 'a to arrive');
-    expect(first.log()).toContain('"loser":"a/svc/web.expose#0","holder":"b/svc/web.expose#0","what":"listener 0.0.0.0:15000/tcp default filter chain (the one without server names)","msg":"conflict: the holder keeps it"');
-    expect(first.log()).toContain('"loser":"a/svc/web.expose#2","holder":"b/svc/web.expose#1","what":"listener 0.0.0.0:15080/tcp host web.example route match_prefix /","msg":"conflict: the holder keeps it"');
+    await until(async () => (await services(first)).has('shop/svc/a'), 5000, 'a to arrive');
+    expect(first.log()).toContain('"loser":"shop/svc/a.expose#0","holder":"shop/svc/b.expose#0","what":"listener 0.0.0.0:15000/tcp default filter chain (the one without server names)","msg":"conflict: the holder keeps it"');
+    expect(first.log()).toContain('"loser":"shop/svc/a.expose#2","holder":"shop/svc/b.expose#1","what":"listener 0.0.0.0:15080/tcp host web.example route match_prefix /","msg":"conflict: the holder keeps it"');
     await stop(first);
 
     // the same file, the same --state-dir: b still holds the port and the route
     const second = await start(true);
     const v = await view(second);
-    expect(served(v)).toEqual({ tcp: ['b/svc/web.expose#0'], routes: ['a/svc/web.expose#2', 'b/svc/web.expose#1'] });
-    expect(JSON.stringify(v.message(TYPE.route, HTTP))).toMatch(/"prefix":"\/a"[^}]*\}[^}]*"cluster":"a\/svc\/web\.expose#2"/);
-    expect(v.names(TYPE.cluster)).toEqual(['a/svc/web.expose#1', 'a/svc/web.expose#2', 'b/svc/web.expose#0', 'b/svc/web.expose#1']);
+    expect(served(v)).toEqual({ tcp: ['shop/svc/b.expose#0'], routes: ['shop/svc/a.expose#2', 'shop/svc/b.expose#1'] });
+    expect(JSON.stringify(v.message(TYPE.route, HTTP))).toMatch(/"prefix":"\/a"[^}]*\}[^}]*"cluster":"shop\/svc\/a\.expose#2"/);
+    expect(v.names(TYPE.cluster)).toEqual(['shop/svc/a.expose#1', 'shop/svc/a.expose#2', 'shop/svc/b.expose#0', 'shop/svc/b.expose#1']);
     const after = await services(second);
-    const a = after.get('a/svc/web');
+    const a = after.get('shop/svc/a');
     expect(a?.exposes.map((e) => [e.rid, e.served, e.conflict?.holder ?? null, e.lostRoutes.map((r) => `${r.hostname} ${r.route} ${r.holder}`)])).toEqual([
-      ['expose#0', false, 'b/svc/web expose#0', []],
+      ['expose#0', false, 'shop/svc/b expose#0', []],
       ['expose#1', true, null, []],
-      ['expose#2', true, null, ['web.example route#0 b/svc/web expose#1']],
+      ['expose#2', true, null, ['web.example route#0 shop/svc/b expose#1']],
     ]);
-    expect(a).toMatchObject({ served: true, valid: false, listeners: ['0.0.0.0:15001/tcp', HTTP], clusters: ['a/svc/web.expose#1', 'a/svc/web.expose#2'] });
-    expect(after.get('b/svc/web')).toMatchObject({ valid: true, listeners: [TCP, HTTP], clusters: ['b/svc/web.expose#0', 'b/svc/web.expose#1'] });
-    expect(second.log()).toContain('"loser":"a/svc/web.expose#0","holder":"b/svc/web.expose#0"');
+    expect(a).toMatchObject({ served: true, valid: false, listeners: ['0.0.0.0:15001/tcp', HTTP], clusters: ['shop/svc/a.expose#1', 'shop/svc/a.expose#2'] });
+    expect(after.get('shop/svc/b')).toMatchObject({ valid: true, listeners: [TCP, HTTP], clusters: ['shop/svc/b.expose#0', 'shop/svc/b.expose#1'] });
+    expect(second.log()).toContain('"loser":"shop/svc/a.expose#0","holder":"shop/svc/b.expose#0"');
     await stop(second);
 
     // without the state file, both arrive together and the path decides: a wins
     const third = await start(false);
     const w = await view(third);
-    expect(served(w).tcp).toEqual(['a/svc/web.expose#0']);
-    expect((await services(third)).get('b/svc/web')?.exposes.find((e) => e.rid === 'expose#0')).toMatchObject({ served: false, conflict: { holder: 'a/svc/web expose#0' } });
+    expect(served(w).tcp).toEqual(['shop/svc/a.expose#0']);
+    expect((await services(third)).get('shop/svc/b')?.exposes.find((e) => e.rid === 'expose#0')).toMatchObject({ served: false, conflict: { holder: 'shop/svc/a expose#0' } });
   });
 
   // The restart record reserves route keys too (register() honours it): found by this test, when
@@ -113,21 +115,21 @@ describe('a janitor restart never flips a winner (issue 10)', () => {
     stateDir = mkdtempSync(path.join(tmpdir(), 'xds-state-'));
     const first = await start(true);
     cluster.write(`services:\n${aAlone}${B}`);
-    await until(async () => (await services(first)).has('b/svc/web'), 5000, 'b to arrive');
+    await until(async () => (await services(first)).has('shop/svc/b'), 5000, 'b to arrive');
     // a, the older, now asks for b's port and route
     cluster.write(`services:\n${A}${B}`);
-    await until(async () => (await services(first)).get('a/svc/web')?.valid === false, 5000, "a's edit");
+    await until(async () => (await services(first)).get('shop/svc/a')?.valid === false, 5000, "a's edit");
     await stop(first);
 
     const second = await start(true);
     const v = await view(second);
-    expect(served(v).tcp).toEqual(['b/svc/web.expose#0']);
-    expect(JSON.stringify(v.message(TYPE.route, HTTP))).toMatch(/"prefix":"\/"[^}]*\}[^}]*"cluster":"b\/svc\/web\.expose#1"/);
-    const a = (await services(second)).get('a/svc/web');
+    expect(served(v).tcp).toEqual(['shop/svc/b.expose#0']);
+    expect(JSON.stringify(v.message(TYPE.route, HTTP))).toMatch(/"prefix":"\/"[^}]*\}[^}]*"cluster":"shop\/svc\/b\.expose#1"/);
+    const a = (await services(second)).get('shop/svc/a');
     expect(a?.exposes.map((e) => [e.rid, e.served, e.conflict?.holder ?? null, e.lostRoutes.map((r) => r.holder)])).toEqual([
-      ['expose#0', false, 'b/svc/web expose#0', []],
+      ['expose#0', false, 'shop/svc/b expose#0', []],
       ['expose#1', true, null, []],
-      ['expose#2', true, null, ['b/svc/web expose#1']],
+      ['expose#2', true, null, ['shop/svc/b expose#1']],
     ]);
   });
 });

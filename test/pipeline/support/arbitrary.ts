@@ -72,3 +72,66 @@ export function gateway(collide: boolean, max = 5): fc.Arbitrary<Services> {
     return out;
   });
 }
+
+const TENANTS = ['a', 'b', 'c'] as const;
+/** Names that meet: exact, deeper, suffix wildcards over them, the catch-all, a prefix wildcard, a trailing dot. */
+const DOMAINS = ['v.org', 'www.v.org', '*.v.org', 'a.b.v.org', '*.b.v.org', 'x.org', '*', 'shop.*', 'www.v.org.'] as const;
+const SNI = ['www.v.org', '*.v.org', 'a.b.v.org', '*.b.v.org', 'x.org'] as const;
+const ADDRESSES = ['0.0.0.0', '10.0.0.5'] as const;
+
+/** The tenants' namespaces (each TLS expose names `certificate_secret: cert` in its own). */
+export const TENANT_NAMESPACES: readonly string[] = TENANTS;
+
+const tenantExpose = fc.record({
+  kind: fc.constantFrom('http', 'https', 'sni', 'tcp'),
+  names: fc.subarray([...DOMAINS], { minLength: 1, maxLength: 2 }),
+  sni: fc.subarray([...SNI], { minLength: 1, maxLength: 2 }),
+  port: fc.constantFrom(80, 8080),
+  address: fc.constantFrom(...ADDRESSES),
+  data: fc.constantFrom(...FILTER_CONFIG),
+  routes: fc.shuffledSubarray([{ match_prefix: '/' }, { match_path: '/login' }, { match_prefix: '/.well-known/acme-challenge/' }], { minLength: 1 }),
+});
+type TenantExpose = typeof tenantExpose extends fc.Arbitrary<infer T> ? T : never;
+
+function tenantSpec(i: number, e: TenantExpose): ServiceSpec {
+  switch (e.kind) {
+    case 'http':
+      return web(i, { listenerPort: e.port, domains: e.names, routes: e.routes, ...(e.data !== undefined && { expose: { filter_config_data: e.data } }) });
+    case 'https':
+      return web(i, { domains: e.names, routes: e.routes, tls: {} });
+    case 'sni':
+      return l4(i, 443, { sni: e.sni, listener_addr: e.address });
+    case 'tcp':
+      return l4(i, 2000, { listener_addr: e.address });
+  }
+}
+
+/** A random gateway of services `<a|b|c>/svc/s<i>` whose host names, chains and addresses meet across namespaces. */
+export function tenantGateway(max = 5): fc.Arbitrary<Services> {
+  const service = fc.record({ ns: fc.constantFrom(...TENANTS), exposes: fc.array(tenantExpose, { minLength: 1, maxLength: 2 }) });
+  return fc.array(service, { minLength: 1, maxLength: max }).map((seeds) => {
+    const out: Record<string, ServiceSpec> = {};
+    seeds.forEach((s, i) => {
+      out[`${s.ns}/svc/s${i}`] = svc(`10.0.1.${i + 1}`, ...s.exposes.map((e, j) => tenantSpec(j, e)));
+    });
+    return out;
+  });
+}
+
+/**
+ * A history of gateways: a random first one, then edits, each giving one service (an existing
+ * one, or a new one) new exposes, so that older services change after younger ones arrived.
+ */
+export function tenantHistory(max = 4): fc.Arbitrary<Services[]> {
+  const edit = fc.record({ pick: fc.nat(max), ns: fc.constantFrom(...TENANTS), exposes: fc.array(tenantExpose, { minLength: 1, maxLength: 2 }) });
+  return fc.tuple(tenantGateway(max), fc.array(edit, { minLength: 1, maxLength: 4 })).map(([first, edits]) => {
+    const states: Services[] = [first];
+    for (const e of edits) {
+      const last = states[states.length - 1] ?? {};
+      const paths = Object.keys(last);
+      const path = paths[e.pick] ?? `${e.ns}/svc/n${states.length}`;
+      states.push({ ...last, [path]: svc(`10.0.2.${states.length}`, ...e.exposes.map((x, j) => tenantSpec(j, x))) });
+    }
+    return states;
+  });
+}

@@ -1,0 +1,82 @@
+// The restart record: what the janitor writes under --state-dir so that a restart never flips a
+// winner (conflicts.ts decides, this module says what to keep and reserves it again). Keys others
+// wait for, and every key a refused version claims (or would cover) that others hold, with their
+// holder; shared chains carrying data, with a member bringing it; tenant keys held under another
+// namespace's wildcard. After a restart, each recorded key is reserved for its holder while the
+// first snapshot is decided, if that unit claims it again.
+import type { Claim } from './claims.js';
+import type { Candidate, ConflictState } from './conflicts.js';
+import { findMember } from './members.js';
+import { coveredBy, nestedHolders, reservedIndex, tenancyOf, NO_RESERVATION, type Holder, type Reservation, type Reserved } from './tenants.js';
+
+/** The unit to record for a key: one whose current version holds it (a refused one comes back in another version). */
+function representative(s: ConflictState, h: Holder): string {
+  const refused = (unit: string): boolean => s.waiting.get(unit)?.refused === true;
+  if (h.members === undefined || !refused(h.unit)) return h.unit;
+  return findMember(h.members, () => true, undefined, (u) => !refused(u)) ?? h.unit;
+}
+
+/** Whether a unit other than `unit` holds the key `claim` asks (of another namespace, for a tenant key). */
+function heldByOther(h: Holder, claim: Claim, unit: string): boolean {
+  if (h.members === undefined) return h.unit !== unit;
+  const tenant = claim.mode === 'host' || claim.mode === 'address';
+  return findMember(h.members, (ns) => !tenant || ns !== claim.namespace, unit) !== undefined;
+}
+
+/**
+ * Keys that a refused version claims, or its wildcards would cover, and others hold. It waits for
+ * one of them only; after a restart that one may be free (an earlier version kept served cannot
+ * be built again), and the refused unit, older, would decide first and take the others.
+ */
+function refusedClaims(s: ConflictState, out: Map<string, string>): void {
+  const t = tenancyOf(s);
+  for (const [unit, w] of s.waiting) {
+    if (!w.refused) continue;
+    for (const claim of w.candidate.claims) {
+      const h = s.holders.get(claim.key);
+      if (h !== undefined && heldByOther(h, claim, unit)) out.set(claim.key, representative(s, h));
+      for (const key of coveredBy(t, claim)) {
+        const covered = s.holders.get(key);
+        if (covered !== undefined) out.set(key, representative(s, covered));
+      }
+    }
+  }
+}
+
+/**
+ * What a restart must restore: keys held now that others wait for or a refused version claims, with their holder; shared
+ * chains that carry data, with a member bringing it (else a member without data, deciding first
+ * after the restart, would build the chain without it and shut out those who bring it); and tenant
+ * keys held under another namespace's wildcard (else the wildcard's older service would take them).
+ * The unit recorded is one whose current version is served, when there is one.
+ */
+export function contestedHolders(s: ConflictState): Map<string, string> {
+  const out = nestedHolders(tenancyOf(s));
+  refusedClaims(s, out);
+  for (const key of s.waitersByKey.keys()) {
+    const h = s.holders.get(key);
+    if (h !== undefined) out.set(key, representative(s, h));
+  }
+  for (const key of s.shared) {
+    const members = s.holders.get(key)?.members;
+    const bringer = members === undefined ? undefined : findMember(members, (_, content) => content !== '', undefined, (u) => s.waiting.get(u)?.refused !== true);
+    if (bringer !== undefined) out.set(key, bringer);
+  }
+  return out;
+}
+
+/** The restart record, as reservations for the units that claim their key again in this batch. */
+export function reservations(s: ConflictState, candidates: readonly Candidate[]): Reserved {
+  if (s.recorded.size === 0) return NO_RESERVATION;
+  const claiming = new Map(candidates.flatMap((c) => c.claims.map((claim) => [`${claim.key}\u0000${c.unit}`, claim] as const)));
+  const keys = new Map<string, Reservation>();
+  const claims = new Map<string, Claim>();
+  for (const [key, unit] of s.recorded) {
+    const claim = claiming.get(`${key}\u0000${unit}`);
+    if (claim === undefined) continue;
+    keys.set(key, { unit, content: claim.content, namespace: claim.namespace });
+    claims.set(key, claim);
+  }
+  s.recorded = new Map();
+  return reservedIndex(keys, claims);
+}
