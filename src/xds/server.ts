@@ -8,6 +8,7 @@ import { Server, ServerCredentials, status as GrpcStatus, type UntypedServiceImp
 import type { Server as NetServer, Socket } from 'node:net';
 import { unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import { createWriteBudget } from './budget.js';
 import type { ResourceCache } from './cache.js';
 import { addClientStatusService } from './csds.js';
 import type { XdsHooks } from './hooks.js';
@@ -97,6 +98,7 @@ export function createXdsServer(opts: XdsServerOptions): XdsServer {
   const unixPaths: string[] = [];
   let tls: TlsCredentials | undefined;
   const warn = budgetedWarn(opts.logger);
+  const budget = createWriteBudget(limits.maxQueuedBytes);
   let nextId = 0;
   let closing = false;
 
@@ -115,7 +117,7 @@ export function createXdsServer(opts: XdsServerOptions): XdsServer {
     const authenticated = transport === 'tcp' && call.getAuthContext().sslPeerCertificate !== undefined;
     sessions.set(id, startSession({
       id, call, variant: method.variant, service: method.service, fixedType: method.fixedType, transport, authenticated,
-      cache: opts.cache, registry, hooks: opts.hooks ?? {}, policy: opts.policy ?? {}, limits, logger: opts.logger, warn,
+      cache: opts.cache, registry, hooks: opts.hooks ?? {}, policy: opts.policy ?? {}, limits, budget, logger: opts.logger, warn,
       onClose: () => {
         sessions.delete(id);
         streams[transport]--;

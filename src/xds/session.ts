@@ -3,22 +3,25 @@
 // The session watches the cache and marks names dirty per type; a flush asks every type for its
 // plan and writes upserts in ADS_ORDER, then removals in reverse order. A flush starts only when
 // everything written before has reached the socket, so a client that does not read holds at most
-// one flush of responses in memory and gets the latest state, not every version in between.
+// one flush of responses in memory and gets the latest state, not every version in between; and
+// only while the server's write budget has room (budget.ts), so streams that all sync at once
+// take turns instead of all buffering at once.
 // The first request names the node: the access policy admits the stream or refuses it. Every
 // request passes the stream guard (limits.ts) before it is decoded further.
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import type { WriteBudget, Ticket } from './budget.js';
 import type { CacheEvent, ResourceCache } from './cache.js';
+import { DELTA } from './delta.js';
 import { createStreamGuard } from './guard.js';
 import type { XdsHooks } from './hooks.js';
 import { TEXT_LIMITS, bounded, type XdsLimits } from './limits.js';
-import type { AccessPolicy, Via } from './policy.js';
+import type { AccessPolicy } from './policy.js';
 import type { ClientInfo, MutableRegistry, ServiceKind, StreamInfo, Transport, TypeStatus, Variant } from './registry.js';
-import { decodeDeltaRequest, decodeSotwRequest, deltaNameLoad, type NodeInfo } from './request.js';
-import { createDeltaState, type DeltaState } from './delta.js';
-import { createSotwState, type SotwState } from './sotw.js';
-import type { Prepared, TypeContext, TypeState } from './state.js';
+import type { NodeInfo } from './request.js';
+import { SOTW } from './sotw.js';
+import type { DecodedRequest, Prepared, Protocol, StreamAccess } from './state.js';
 import { ADS_ORDER, TYPE, isTypeUrl, type TypeUrl } from './types.js';
 
 export type XdsCall = ServerDuplexStream<Buffer, Buffer>;
@@ -37,6 +40,8 @@ export interface SessionOptions {
   readonly hooks: XdsHooks;
   readonly policy: AccessPolicy;
   readonly limits: XdsLimits;
+  /** Bytes handed to gRPC and not yet written, all streams of the server together. */
+  readonly budget: WriteBudget;
   readonly logger: Logger | undefined;
   /** Warnings a client can cause (refusals, withheld resources, NACKs), within the server's log budget. */
   readonly warn: (fields: Record<string, unknown>, message: string) => void;
@@ -49,13 +54,15 @@ export interface Session {
   end(): void;
 }
 
-type AnyState = SotwState | DeltaState;
-
 export function startSession(o: SessionOptions): Session {
-  const { call, cache, policy } = o;
-  const states = new Map<TypeUrl, AnyState>();
+  return o.variant === 'sotw' ? runSession(o, SOTW) : runSession(o, DELTA);
+}
+
+function runSession<S, R extends DecodedRequest>(o: SessionOptions, protocol: Protocol<S, R>): Session {
+  const { call, cache, policy, budget } = o;
+  const states = new Map<TypeUrl, S>();
   const guard = createStreamGuard(o.limits);
-  const withheldTypes = new Set<TypeUrl>();
+  let withheldTypes: Set<TypeUrl> | undefined;
   const peer = o.transport === 'unix' ? 'unix' : call.getPeer();
   let info: StreamInfo = {
     streamId: o.id, nodeId: '', nodeCluster: '', userAgent: '', service: o.service, variant: o.variant,
@@ -64,40 +71,47 @@ export function startSession(o: SessionOptions): Session {
   let node: NodeInfo | undefined;
   let nonce = 0;
   let inFlight = 0;
+  const ticket: Ticket = { bytes: 0, since: 0 };
   let scheduled = false;
   let closed = false;
   let throttle: NodeJS.Timeout | undefined;
 
   const describe = (): ClientInfo => {
     const types: Record<string, TypeStatus> = {};
-    for (const [t, s] of states) types[t] = s.status();
+    for (const [t, s] of states) types[t] = protocol.status(s);
     return { ...info, queuedWrites: inFlight, types };
   };
-  const resources = () => [...states].map(([typeUrl, s]) => ({ typeUrl, resources: s.resources() }));
+  const resources = () => [...states].map(([typeUrl, s]) => ({ typeUrl, resources: protocol.resources(s) }));
 
-  const write = (state: TypeState, p: Prepared): void => {
+  const written = (size: number) => (): void => {
+    if (closed) return;
+    inFlight--;
+    budget.release(ticket, size);
+    if (inFlight === 0) schedule();
+  };
+
+  const write = (typeUrl: TypeUrl, s: S, p: Prepared): void => {
     const n = String(++nonce);
     const buf = p.encode(n);
-    state.sent(n, p.version);
+    protocol.sent(s, n, p.version);
     inFlight++;
-    call.write(buf, () => {
-      inFlight--;
-      if (inFlight === 0) schedule();
-    });
-    o.hooks.onResponse?.(state.typeUrl, info.nodeId, p.count, Date.now());
+    budget.charge(ticket, buf.length);
+    call.write(buf, written(buf.length));
+    o.hooks.onResponse?.(typeUrl, info.nodeId, p.count, Date.now());
   };
 
-  const flush = (): void => {
+  function flush(): void {
     scheduled = false;
-    if (closed || inFlight > 0 || !cache.isReady()) return;
-    const plans = ADS_ORDER.flatMap((t) => {
+    if (closed || inFlight > 0 || !cache.isReady() || !budget.admit(flush)) return;
+    const plans = [];
+    for (const t of ADS_ORDER) {
       const s = states.get(t);
-      const plan = s?.plan();
-      return s && plan ? [{ s, plan }] : [];
-    });
-    for (const { s, plan } of plans) if (plan.upserts) write(s, plan.upserts);
-    for (const { s, plan } of plans.reverse()) if (plan.removals) write(s, plan.removals);
-  };
+      const plan = s === undefined ? undefined : protocol.plan(s);
+      if (s !== undefined && plan) plans.push({ t, s, plan });
+    }
+    for (const { t, s, plan } of plans) if (plan.upserts) write(t, s, plan.upserts);
+    for (const { t, s, plan } of plans.reverse()) if (plan.removals) write(t, s, plan.removals);
+  }
 
   function schedule(): void {
     if (scheduled || closed) return;
@@ -107,13 +121,15 @@ export function startSession(o: SessionOptions): Session {
 
   const onCache = (event: CacheEvent): void => {
     for (const change of event.changes) {
-      states.get(change.typeUrl)?.onCacheChange(change);
-      // Envoy keeps a changed Cluster warming until it gets its ClusterLoadAssignment again (only
-      // one that exists: a missing one was already announced, Delta must not remove it twice)
-      const eds = change.typeUrl === TYPE.cluster ? states.get(TYPE.endpoint) : undefined;
-      if (eds) eds.force(change.upserted.filter((n) => cache.get(TYPE.endpoint, n) !== undefined));
+      const s = states.get(change.typeUrl);
+      if (s !== undefined) protocol.onCacheChange(s, change);
     }
-    if (event.changes.length === 0 && event.ready) for (const s of states.values()) s.markAll();
+    // Envoy keeps a changed Cluster warming until it gets its ClusterLoadAssignment again (only
+    // one that exists: a missing one was already announced, Delta must not remove it twice)
+    const eds = states.get(TYPE.endpoint);
+    const clusters = event.changes.find((c) => c.typeUrl === TYPE.cluster);
+    if (eds !== undefined && clusters) protocol.force(eds, clusters.upserted.filter((n) => cache.get(TYPE.endpoint, n) !== undefined));
+    if (event.changes.length === 0 && event.ready) for (const s of states.values()) protocol.markAll(s);
     schedule();
   };
 
@@ -123,25 +139,24 @@ export function startSession(o: SessionOptions): Session {
     cleanup();
   };
 
-  const allowed = (typeUrl: TypeUrl) => (name: string, via: Via): boolean => {
-    const reason = policy.withhold?.(info, typeUrl, name, via);
-    if (reason === undefined) return true;
-    if (!withheldTypes.has(typeUrl)) {
-      withheldTypes.add(typeUrl);
-      o.warn({ stream: o.id, node: info.nodeId, peer, typeUrl, name: bounded(name, TEXT_LIMITS.identifier), reason }, 'xDS resource withheld');
-    }
-    return false;
-  };
-
-  const typeHooks = {
-    ack: (t: TypeUrl, v: string) => o.hooks.onAck?.(t, info.nodeId, v),
-    nack: (t: TypeUrl, v: string, error: string) => {
+  const access: StreamAccess = {
+    allowed(typeUrl, name, via) {
+      const reason = policy.withhold?.(info, typeUrl, name, via);
+      if (reason === undefined) return true;
+      if (!withheldTypes?.has(typeUrl)) {
+        (withheldTypes ??= new Set()).add(typeUrl);
+        o.warn({ stream: o.id, node: info.nodeId, peer, typeUrl, name: bounded(name, TEXT_LIMITS.identifier), reason }, 'xDS resource withheld');
+      }
+      return false;
+    },
+    ack: (t, v) => o.hooks.onAck?.(t, info.nodeId, v),
+    nack(t, v, error) {
       o.warn({ stream: o.id, node: info.nodeId, typeUrl: t, version: v, err: error }, 'xDS NACK');
       o.hooks.onNack?.(t, info.nodeId, v, error);
     },
   };
 
-  const stateFor = (typeUrl: string): AnyState | undefined => {
+  const stateFor = (typeUrl: string): S | undefined => {
     const t = typeUrl === '' ? o.fixedType : typeUrl;
     if (t === undefined) return void fail(GrpcStatus.INVALID_ARGUMENT, 'type URL is required for ADS');
     if (o.fixedType && t !== o.fixedType) return void fail(GrpcStatus.INVALID_ARGUMENT, `type URL ${t} on a ${o.service} stream`);
@@ -150,11 +165,7 @@ export function startSession(o: SessionOptions): Session {
       return undefined;
     }
     let s = states.get(t);
-    if (!s) {
-      const ctx: TypeContext = { cache, typeUrl: t, hooks: typeHooks, allowed: allowed(t) };
-      s = o.variant === 'sotw' ? createSotwState(ctx) : createDeltaState(ctx);
-      states.set(t, s);
-    }
+    if (s === undefined) states.set(t, (s = protocol.create({ cache, typeUrl: t, stream: access })));
     return s;
   };
 
@@ -181,24 +192,16 @@ export function startSession(o: SessionOptions): Session {
   };
 
   const handle = (buf: Buffer): void => {
-    if (o.variant === 'sotw') {
-      const req = decodeSotwRequest(buf, guard.budget);
-      const over = guard.checkRequest(req.names);
-      if (over !== undefined) return fail(GrpcStatus.RESOURCE_EXHAUSTED, over);
-      if (!identify(req.node)) return;
-      (stateFor(req.typeUrl) as SotwState | undefined)?.onRequest(req);
-    } else {
-      const over = guard.checkRequest(deltaNameLoad(buf, guard.budget));
-      if (over !== undefined) return fail(GrpcStatus.RESOURCE_EXHAUSTED, over);
-      const req = decodeDeltaRequest(buf);
-      if (!identify(req.node)) return;
-      (stateFor(req.typeUrl) as DeltaState | undefined)?.onRequest(req);
-    }
+    const req = protocol.decode(buf, guard);
+    if (typeof req === 'string') return fail(GrpcStatus.RESOURCE_EXHAUSTED, req);
+    if (!identify(req.node)) return;
+    const s = stateFor(req.typeUrl);
+    if (s !== undefined) protocol.onRequest(s, req);
     if (closed) return;
     let count = 0;
     let bytes = 0;
-    for (const s of states.values()) {
-      const load = s.load();
+    for (const st of states.values()) {
+      const load = protocol.load(st);
       count += load.count;
       bytes += load.bytes;
     }
@@ -226,6 +229,8 @@ export function startSession(o: SessionOptions): Session {
     if (closed) return;
     closed = true;
     clearTimeout(throttle);
+    // what this stream still counted (writes that will never complete) goes back to the others
+    budget.leave(ticket, flush);
     unsubscribe();
     o.registry.remove(o.id);
     o.hooks.onStreamClose?.(info);

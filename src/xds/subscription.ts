@@ -40,8 +40,12 @@ export function viaOf(sub: Subscription, name: string): 'name' | 'wildcard' | un
   return sub.names.has(name) ? 'name' : sub.wildcard ? 'wildcard' : undefined;
 }
 
+/** A name as the subscription keeps it: `intern` may give an equal string already held elsewhere. */
+export type Intern = (name: string) => string;
+const same: Intern = (name) => name;
+
 /** SotW: the request's resource_names replace the previous list. */
-export function setSotwNames(sub: Subscription, names: readonly string[]): SubscriptionDelta {
+export function setSotwNames(sub: Subscription, names: readonly string[], intern: Intern = same): SubscriptionDelta {
   const wasWildcard = sub.wildcard;
   if (names.length === 0 && sub.legacyAllowed) {
     sub.wildcard = true;
@@ -61,7 +65,7 @@ export function setSotwNames(sub: Subscription, names: readonly string[]): Subsc
     }
   }
   for (const n of added) {
-    sub.names.add(n);
+    sub.names.add(intern(n));
     sub.bytes += Buffer.byteLength(n);
   }
   return { added, removed, wildcardOn: sub.wildcard && !wasWildcard, wildcardOff: wasWildcard && !sub.wildcard };
@@ -69,7 +73,7 @@ export function setSotwNames(sub: Subscription, names: readonly string[]): Subsc
 
 /** Delta: subscribe and unsubscribe lists are changes to the current set. */
 export function applyDeltaChange(
-  sub: Subscription, subscribe: readonly string[], unsubscribe: readonly string[],
+  sub: Subscription, subscribe: readonly string[], unsubscribe: readonly string[], intern: Intern = same,
 ): SubscriptionDelta {
   const wasWildcard = sub.wildcard;
   if (sub.legacyAllowed) {
@@ -86,8 +90,10 @@ export function applyDeltaChange(
     else {
       // re-subscribing a held name counts as added: the server must send it again
       added.push(n);
-      if (!sub.names.has(n)) sub.bytes += Buffer.byteLength(n);
-      sub.names.add(n);
+      if (!sub.names.has(n)) {
+        sub.bytes += Buffer.byteLength(n);
+        sub.names.add(intern(n));
+      }
     }
   }
   for (const n of unsubscribe) {
