@@ -13,14 +13,14 @@ import { byResourceName, type CacheChange, type CachedResource } from './cache.j
 import { decodeDeltaRequest, deltaNameLoad, type DeltaRequest } from './request.js';
 import { WILDCARD, applyDeltaChange, describeSubscription, isSubscribed, newSubscription, type Subscription } from './subscription.js';
 import {
-  ackResponse, carry, nackResponse, newResourceBook, numberResponse, settle, viewResources, type ResourceBook,
+  ackResponse, carry, claim, nackResponse, newResourceBook, numberResponse, settle, viewResources, type ResourceBook,
 } from './status.js';
 import {
-  bookStatus, clearDirty, internOf, isDirty, newAckBook, newDirty, possibleNames, recordAck, recordNack, recordSent,
-  visible, visibleAs, type AckBook, type Dirty, type Plan, type Prepared, type Protocol, type TypeContext,
+  bookStatus, clearDirty, internOf, isDirty, newAckBook, newDirty, planNames, possibleNames, recordAck, recordNack, recordSent,
+  sharedResponse, visible, visibleAs, type AckBook, type Dirty, type Plan, type Prepared, type Protocol, type TypeContext,
 } from './state.js';
 import { WILDCARD_TYPES } from './types.js';
-import { deltaBody, entriesKey, namesKey, sharedBody, withNonce } from './wire.js';
+import { deltaBody } from './wire.js';
 
 /** What the client holds of a name: a version, null (told it does not exist), undefined (nothing). */
 type Held = string | null | undefined;
@@ -76,50 +76,35 @@ function detach(s: DeltaState): void {
   s.held = held;
 }
 
-function forget(s: DeltaState, name: string): void {
-  s.held?.delete(name);
-  settle(s.resources, name);
-}
-
 function prepare(ctx: TypeContext, resources: readonly CachedResource[], removed: readonly string[]): Prepared {
   const { cache, typeUrl } = ctx;
   const version = cache.systemVersion(typeUrl);
-  const key = `${version}|${entriesKey(resources)}|${namesKey(removed)}`;
-  const body = sharedBody(`delta ${typeUrl}`, key, () => deltaBody(version, typeUrl, resources, removed));
-  return { version, count: resources.length + removed.length, encode: (nonce) => withNonce(body, nonce) };
+  return sharedResponse(`delta ${typeUrl}`, version, resources, removed, () => deltaBody(version, typeUrl, resources, removed));
 }
 
-function candidates(s: DeltaState): Iterable<string> {
-  if (!s.dirty.all && !s.held) return s.dirty.names.keys();
-  const names = new Set<string>(possibleNames(s.ctx, s.sub, s.dirty));
-  for (const n of s.held?.keys() ?? []) names.add(n);
-  return names;
-}
+const candidates = (s: DeltaState): Iterable<string> => planNames(s.ctx, s.sub, s.dirty, s.held);
 
 /**
  * Decide one name: a resource to send, a name to remove, or nothing. A name the policy withholds
- * is treated as a name that does not exist.
+ * is treated as a name that does not exist. (What the client holds afterwards is the projection:
+ * the plan drops the explicit copy, so nothing is written to it here.)
  */
 function decide(s: DeltaState, name: string, upserts: CachedResource[], removed: string[]): void {
   const { sub } = s;
   const had = heldOf(s, name);
-  if (!isSubscribed(sub, name)) return forget(s, name);
+  if (!isSubscribed(sub, name)) return settle(s.resources, name);
   const r = visible(s.ctx, sub, name);
   const forced = s.dirty.forced.has(name);
   if (r) {
     if (forced || had !== r.version) {
       upserts.push(r);
-      s.held?.set(name, r.version);
       carry(s.resources, name, r.version, typeof had === 'string' ? had : undefined);
     }
     return;
   }
   const explicit = sub.names.has(name);
   if (forced || typeof had === 'string' || (had === undefined && explicit)) removed.push(name);
-  if (explicit) {
-    s.held?.set(name, null);
-    settle(s.resources, name);
-  } else forget(s, name);
+  settle(s.resources, name);
 }
 
 function answer(s: DeltaState, req: DeltaRequest): void {
@@ -128,8 +113,10 @@ function answer(s: DeltaState, req: DeltaRequest): void {
   // only the answer to the latest response decides where the client stands (sync state)
   const latest = req.responseNonce === s.lastNonce;
   if (answered !== undefined) {
-    if (req.errorDetail) nackResponse(s.resources, answered.seq, recordNack(s.book, s.ctx, answered.version, req.errorDetail.message, latest));
-    else {
+    if (req.errorDetail) {
+      const nack = recordNack(s.book, s.ctx, answered.version, req.errorDetail.message, latest);
+      nackResponse(s.resources, answered.seq, nack, heldVersions(s));
+    } else {
       recordAck(s.book, s.ctx, answered.version, latest);
       ackResponse(s.resources, answered.seq);
     }
@@ -144,7 +131,7 @@ function onRequest(s: DeltaState, req: DeltaRequest): void {
     s.requested = true;
     for (const [name, version] of req.initialVersions) {
       s.held?.set(name, version);
-      settle(s.resources, name);
+      claim(s.resources, name);
     }
     dirty.all = true;
   }
@@ -155,9 +142,12 @@ function onRequest(s: DeltaState, req: DeltaRequest): void {
   const change = applyDeltaChange(sub, req.subscribe, req.unsubscribe, internOf(s.ctx.cache, s.ctx.typeUrl));
   if (change.wildcardOn || change.wildcardOff) dirty.all = true;
   // a newly subscribed name is sent even if held; on a reconnect the initial versions stand
-  for (const n of change.added) {
-    markNow(s, n);
-    if (!(first && s.held?.has(n))) dirty.forced.add(n);
+  // (on the first request every name is looked at: one held already is compared, not forced)
+  if (!first) {
+    for (const n of change.added) {
+      markNow(s, n);
+      dirty.forced.add(n);
+    }
   }
   for (const n of change.removed) {
     // the client dropped it: it holds nothing of it now

@@ -21,7 +21,7 @@ import type { AccessPolicy } from './policy.js';
 import type { ClientInfo, MutableRegistry, ServiceKind, StreamInfo, Transport, TypeStatus, Variant } from './registry.js';
 import type { NodeInfo } from './request.js';
 import { SOTW } from './sotw.js';
-import type { DecodedRequest, Prepared, Protocol, StreamAccess } from './state.js';
+import { renonce, type DecodedRequest, type Prepared, type Protocol, type StreamAccess } from './state.js';
 import { ADS_ORDER, TYPE, isTypeUrl, type TypeUrl } from './types.js';
 
 export type XdsCall = ServerDuplexStream<Buffer, Buffer>;
@@ -69,7 +69,8 @@ function runSession<S, R extends DecodedRequest>(o: SessionOptions, protocol: Pr
     transport: o.transport, authenticated: o.authenticated, peer, connectedSince: new Date().toISOString(),
   };
   let node: NodeInfo | undefined;
-  let nonce = 0;
+  /** The nonce of the last response written: the next must be greater. */
+  let lastNonce = 0;
   let inFlight = 0;
   const ticket: Ticket = { bytes: 0, since: 0 };
   let scheduled = false;
@@ -90,13 +91,13 @@ function runSession<S, R extends DecodedRequest>(o: SessionOptions, protocol: Pr
     if (inFlight === 0) schedule();
   };
 
-  const write = (typeUrl: TypeUrl, s: S, p: Prepared): void => {
-    const n = String(++nonce);
-    const buf = p.encode(n);
-    protocol.sent(s, n, p.version);
+  const write = (typeUrl: TypeUrl, s: S, prepared: Prepared): void => {
+    const p = prepared.nonce > lastNonce ? prepared : renonce(prepared);
+    lastNonce = p.nonce;
+    protocol.sent(s, p.nonceText, p.version);
     inFlight++;
-    budget.charge(ticket, buf.length);
-    call.write(buf, written(buf.length));
+    budget.charge(ticket, p.bytes.length);
+    call.write(p.bytes, written(p.bytes.length));
     o.hooks.onResponse?.(typeUrl, info.nodeId, p.count, Date.now());
   };
 

@@ -18,11 +18,11 @@ import {
   ackResponse, assumeAccepted, carry, nackResponse, newResourceBook, numberResponse, settle, viewResources, type ResourceBook,
 } from './status.js';
 import {
-  bookStatus, clearDirty, internOf, isDirty, newAckBook, newDirty, possibleNames, recordAck, recordNack, recordSent,
-  visible, visibleAs, type AckBook, type Dirty, type Plan, type Prepared, type Protocol, type TypeContext,
+  bookStatus, clearDirty, internOf, isDirty, newAckBook, newDirty, planNames, possibleNames, recordAck, recordNack, recordSent,
+  sharedResponse, visible, visibleAs, type AckBook, type Dirty, type Plan, type Prepared, type Protocol, type TypeContext, withNextNonce,
 } from './state.js';
 import { FULL_STATE_TYPES, WILDCARD_TYPES } from './types.js';
-import { addDigest, digestVersion, entriesKey, sharedBody, sotwBodyOf, subDigest, withNonce } from './wire.js';
+import { addDigest, digestVersion, sotwBodyOf, subDigest } from './wire.js';
 
 export interface SotwState {
   readonly ctx: TypeContext;
@@ -47,16 +47,14 @@ export interface SotwState {
   namesKey: Buffer | undefined;
 }
 
-/** Encoded bodies of identical full-state responses, shared by every stream (keyed by the cache's list). */
-const sharedBodies = new WeakMap<readonly CachedResource[], Buffer>();
+/** Identical full-state responses, shared by every stream (keyed by the cache's list). */
+const sharedLists = new WeakMap<readonly CachedResource[], Prepared>();
 
 function prepared(ctx: TypeContext, version: string, list: readonly CachedResource[], shared: boolean): Prepared {
   const build = () => sotwBodyOf(version, list, ctx.typeUrl);
-  let body = shared ? sharedBodies.get(list) : undefined;
-  if (!body && shared) sharedBodies.set(list, (body = build()));
-  body ??= sharedBody(`sotw ${ctx.typeUrl}`, `${version}|${entriesKey(list)}`, build);
-  const ready = body;
-  return { version, count: list.length, encode: (nonce) => withNonce(ready, nonce) };
+  let p = shared ? sharedLists.get(list) : undefined;
+  if (!p && shared) sharedLists.set(list, (p = withNextNonce(version, list.length, build())));
+  return p ?? sharedResponse(`sotw ${ctx.typeUrl}`, version, list, [], build);
 }
 
 const current = (s: SotwState, name: string): CachedResource | undefined => s.ctx.cache.get(s.ctx.typeUrl, name);
@@ -100,12 +98,7 @@ function drop(s: SotwState, name: string, before: CachedResource | undefined): v
   settle(s.resources, name);
 }
 
-function candidates(s: SotwState): Iterable<string> {
-  if (!s.dirty.all && !s.held) return s.dirty.names.keys();
-  const names = new Set<string>(possibleNames(s.ctx, s.sub, s.dirty));
-  for (const n of s.held?.keys() ?? []) names.add(n);
-  return names;
-}
+const candidates = (s: SotwState): Iterable<string> => planNames(s.ctx, s.sub, s.dirty, s.held);
 
 /** What the client holds, sorted; `leaving`: resources still held that the projection no longer shows. */
 function heldList(s: SotwState, leaving: readonly CachedResource[]): { list: readonly CachedResource[]; shared: boolean } {
@@ -180,7 +173,7 @@ function answer(s: SotwState, req: SotwRequest): boolean {
   const fresh = req.responseNonce === s.lastNonce;
   if (!fresh && !s.caughtUp) return false;
   if (fresh) s.caughtUp = true;
-  if (fresh && req.errorDetail) nackResponse(s.resources, s.lastSeq, recordNack(s.book, s.ctx, s.book.sentVersion, req.errorDetail.message));
+  if (fresh && req.errorDetail) nackResponse(s.resources, s.lastSeq, recordNack(s.book, s.ctx, s.book.sentVersion, req.errorDetail.message), heldVersions(s));
   else if (fresh && s.lastNonce !== '') {
     recordAck(s.book, s.ctx, req.versionInfo);
     ackResponse(s.resources, s.lastSeq);
@@ -202,7 +195,7 @@ function onRequest(s: SotwState, req: SotwRequest): void {
   detach(s);
   const change = setSotwNames(sub, req.resourceNames(), internOf(s.ctx.cache, s.ctx.typeUrl));
   if (change.wildcardOn || change.wildcardOff) dirty.all = true;
-  for (const n of change.added) mark(s, n, undefined);
+  if (!dirty.all) for (const n of change.added) mark(s, n, undefined);
   // unsubscribed: nothing to send (the client dropped it); re-subscribing sends it again
   for (const n of change.removed) drop(s, n, heldOf(s, n));
   if (change.wildcardOff) for (const [n, r] of [...(s.held ?? [])]) if (!sub.names.has(n)) drop(s, n, r);

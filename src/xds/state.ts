@@ -11,12 +11,61 @@ import type { NodeInfo } from './request.js';
 import type { ResourceStatus } from './status.js';
 import { viaOf, type Subscription } from './subscription.js';
 import type { TypeUrl } from './types.js';
+import { withNonce } from './wire.js';
 
-/** One response ready to go: only the nonce is missing. */
+/**
+ * One response, nonce included, ready to be written: the same object goes to every stream that
+ * needs the same response (encoded once, written as is: gRPC's framing is the only per-stream copy).
+ * Nonces come from one counter for the whole process, so the responses a stream is written have
+ * increasing nonces, unique on the stream; a stream given one older than its last gets a copy
+ * with a new nonce (`renonce`).
+ */
 export interface Prepared {
   readonly version: string;
   readonly count: number;
-  encode(nonce: string): Buffer;
+  readonly nonce: number;
+  readonly nonceText: string;
+  readonly bytes: Buffer;
+  /** The response's length without its nonce field (the last field). */
+  readonly bodyLength: number;
+}
+
+let lastNonce = 0;
+
+/** A response body (a DiscoveryResponse or DeltaDiscoveryResponse without its nonce) given the next nonce. */
+export function withNextNonce(version: string, count: number, body: Uint8Array): Prepared {
+  const nonce = ++lastNonce;
+  const nonceText = String(nonce);
+  return { version, count, nonce, nonceText, bytes: withNonce(body, nonceText), bodyLength: body.length };
+}
+
+export const renonce = (p: Prepared): Prepared => withNextNonce(p.version, p.count, p.bytes.subarray(0, p.bodyLength));
+
+interface Memo {
+  readonly version: string;
+  readonly resources: readonly CachedResource[];
+  readonly removed: readonly string[];
+  readonly prepared: Prepared;
+}
+
+/** The last response prepared per slot (variant and type): after one change, every stream needs the same one. */
+const memos = new Map<string, Memo>();
+
+const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * The response of `version` carrying these resources (the cache's objects) and removed names:
+ * the slot's last one when it is the same (same objects: same names and versions), else built.
+ * One entry per slot, so memory stays bounded.
+ */
+export function sharedResponse(
+  slot: string, version: string, resources: readonly CachedResource[], removed: readonly string[], build: () => Uint8Array,
+): Prepared {
+  const m = memos.get(slot);
+  if (m && m.version === version && sameItems(m.resources, resources) && sameItems(m.removed, removed)) return m.prepared;
+  const prepared = withNextNonce(version, resources.length + removed.length, build());
+  memos.set(slot, { version, resources, removed, prepared });
+  return prepared;
 }
 
 /**
@@ -174,6 +223,22 @@ export function internOf(cache: ResourceCache, typeUrl: TypeUrl): (name: string)
   let intern = byType.get(typeUrl);
   if (!intern) byType.set(typeUrl, (intern = (name) => cache.get(typeUrl, name)?.name ?? name));
   return intern;
+}
+
+/**
+ * The names a plan looks at: the dirty ones; or, after a wholesale change (`dirty.all`, or while
+ * an explicit copy `held` is kept), every name the stream may hold, each once. A first plan
+ * (nothing held, nothing dirty) walks the subscription or the cache without a copy.
+ */
+export function planNames<P, V>(ctx: TypeContext, sub: Subscription, dirty: Dirty<P>, held: ReadonlyMap<string, V> | undefined): Iterable<string> {
+  if (!dirty.all && !held) return dirty.names.keys();
+  if ((held?.size ?? 0) === 0 && dirty.names.size === 0) {
+    if (!sub.wildcard) return sub.names;
+    if (sub.names.size === 0) return ctx.cache.names(ctx.typeUrl);
+  }
+  const names = new Set<string>(possibleNames(ctx, sub, dirty));
+  for (const n of held?.keys() ?? []) names.add(n);
+  return names;
 }
 
 /** Every name a stream may hold of a type: the cache's (wildcard), the subscribed ones, the dirty ones. Names may repeat. */

@@ -8,7 +8,9 @@
 // A SotW or Delta ACK of seq N accepts every resource carried at seq <= N that was not NACKed.
 // Only resources waiting for an answer, or rejected, have an entry: a resource the client accepted
 // is what the stream says it holds (the type state gives that list to `viewResources`), so a
-// stream whose client is in sync keeps nothing here per resource.
+// stream whose client is in sync keeps nothing here per resource. The first response of a type
+// (a stream's first sync: nothing held before, nothing claimed) is kept as its seq alone: what the
+// client holds without an entry was carried by it.
 import type { NackInfo } from './registry.js';
 
 export type ResourceState = 'acked' | 'nacked' | 'sent' | 'requested';
@@ -41,9 +43,16 @@ export interface ResourceBook {
   ackedSeq: number;
   /** Time (ms since the epoch) of the last ACK, 0 before the first. */
   ackedAt: number;
+  /** Until the first response is numbered and while nothing was claimed: carries need no entry. */
+  bulkOpen: boolean;
+  /** The seq of the first response when it carried resources without entries (0: none). */
+  bulkSeq: number;
 }
 
-export const newResourceBook = (): ResourceBook => ({ pending: undefined, next: 1, ackedSeq: 0, ackedAt: 0 });
+export const newResourceBook = (): ResourceBook => ({ pending: undefined, next: 1, ackedSeq: 0, ackedAt: 0, bulkOpen: true, bulkSeq: 0 });
+
+/** The first response carried resources without entries and the client has not accepted it yet. */
+const bulkWaits = (book: ResourceBook): boolean => book.bulkSeq > book.ackedSeq;
 
 const accepted = (book: ResourceBook, e: Entry): boolean => e.nack === null && e.seq <= book.ackedSeq;
 
@@ -53,8 +62,15 @@ const accepted = (book: ResourceBook, e: Entry): boolean => e.nack === null && e
  */
 export function carry(book: ResourceBook, name: string, version: string, held: string | undefined): void {
   const old = book.pending?.get(name);
-  const before = old ? (accepted(book, old) ? old.version : old.accepted) : (held ?? '');
+  if (book.bulkOpen && held === undefined && !old) return;
+  const before = old ? (accepted(book, old) ? old.version : old.accepted) : held !== undefined && !bulkWaits(book) ? held : '';
   (book.pending ??= new Map()).set(name, { version, seq: book.next, accepted: before, nack: null });
+}
+
+/** The client says it holds this version already (a reconnect): accepted without a response. */
+export function claim(book: ResourceBook, name: string): void {
+  book.bulkOpen = false;
+  settle(book, name);
 }
 
 /**
@@ -66,7 +82,13 @@ export function settle(book: ResourceBook, name: string): void {
 }
 
 /** A response of the type was written: returns its seq. */
-export const numberResponse = (book: ResourceBook): number => book.next++;
+export function numberResponse(book: ResourceBook): number {
+  if (book.bulkOpen) {
+    book.bulkOpen = false;
+    book.bulkSeq = book.next;
+  }
+  return book.next++;
+}
 
 /** Everything sent so far is held by the client already (SotW reconnect with the same version). */
 export function assumeAccepted(book: ResourceBook): void {
@@ -80,7 +102,13 @@ export function ackResponse(book: ResourceBook, seq: number): void {
   prune(book);
 }
 
-export function nackResponse(book: ResourceBook, seq: number, info: NackInfo): void {
+/** `held`: what the client holds per the type state (the first response's resources have no entry: they get one). */
+export function nackResponse(book: ResourceBook, seq: number, info: NackInfo, held: Iterable<readonly [string, string]>): void {
+  if (seq === book.bulkSeq && bulkWaits(book)) {
+    const pending = (book.pending ??= new Map());
+    for (const [name, version] of held) if (!pending.has(name)) pending.set(name, { version, seq, accepted: '', nack: null });
+    book.bulkSeq = 0;
+  }
   for (const e of book.pending?.values() ?? []) if (e.seq === seq) e.nack = info;
 }
 
@@ -105,8 +133,9 @@ export function viewResources(book: ResourceBook, held: Iterable<readonly [strin
   for (const [name, version] of held) {
     seen.add(name);
     const e = book.pending?.get(name);
+    if (!e && bulkWaits(book)) out.push({ name, state: 'sent', sentVersion: version, ackedVersion: '', ackedAt: '', nack: null });
     if (!e) {
-      out.push({ name, state: 'acked', sentVersion: version, ackedVersion: version, ackedAt, nack: null });
+      if (!bulkWaits(book)) out.push({ name, state: 'acked', sentVersion: version, ackedVersion: version, ackedAt, nack: null });
       continue;
     }
     const ok = accepted(book, e);
