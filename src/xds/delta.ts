@@ -9,9 +9,10 @@
 // reconnecting client is not sent what it has) and after a wildcard switch, until the next plan.
 // Subscription changes apply whatever the nonce; every newly subscribed name is sent even if
 // held. Deletions and unknown names go out in removed_resources.
+import { checkRequest } from './guard.js';
 import { byResourceName, type CacheChange, type CachedResource } from './cache.js';
 import { decodeDeltaRequest, deltaNameLoad, type DeltaRequest } from './request.js';
-import { WILDCARD, applyDeltaChange, describeSubscription, isSubscribed, newSubscription, type Subscription } from './subscription.js';
+import { WILDCARD, applyDeltaChange, describeSubscription, isSubscribed, newSubscription, releaseSubscription, type Subscription } from './subscription.js';
 import {
   ackResponse, carry, claim, nackResponse, newResourceBook, numberResponse, settle, viewResources, type ResourceBook,
 } from './status.js';
@@ -208,7 +209,7 @@ export const DELTA: Protocol<DeltaState, DeltaRequest> = {
     resources: newResourceBook(), nonces: undefined, requested: false, lastNonce: '',
   }),
   decode(buf, guard) {
-    const over = guard.checkRequest(deltaNameLoad(buf, guard.budget));
+    const over = checkRequest(guard, deltaNameLoad(buf, guard.budget));
     return over ?? decodeDeltaRequest(buf);
   },
   onRequest,
@@ -228,4 +229,5 @@ export const DELTA: Protocol<DeltaState, DeltaRequest> = {
   status: (s) => ({ ...describeSubscription(s.sub), ...bookStatus(s.book, isDirty(s.dirty)) }),
   resources: (s) => viewResources(s.resources, heldVersions(s), s.sub.names),
   load: (s) => ({ count: s.sub.names.size, bytes: s.sub.bytes }),
+  release: (s) => releaseSubscription(s.sub),
 };

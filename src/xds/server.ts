@@ -13,7 +13,7 @@ import type { ResourceCache } from './cache.js';
 import { addClientStatusService } from './csds.js';
 import type { XdsHooks } from './hooks.js';
 import { DEFAULT_LIMITS, type XdsLimits } from './limits.js';
-import { createStreamGuard } from './guard.js';
+import { createStreamGuard, takeToken } from './guard.js';
 import { createConnectionPool, listenTcp, listenUnix } from './listeners.js';
 import type { AccessPolicy } from './policy.js';
 import { createClientRegistry, type ClientRegistry, type Transport } from './registry.js';
@@ -77,7 +77,7 @@ function budgetedWarn(logger: Logger | undefined): (fields: Record<string, unkno
   let suppressed = 0;
   return (fields, message) => {
     if (!logger) return;
-    if (!budget.take()) return void suppressed++;
+    if (!takeToken(budget)) return void suppressed++;
     logger.warn(suppressed > 0 ? { ...fields, suppressedBefore: suppressed } : fields, message);
     suppressed = 0;
   };

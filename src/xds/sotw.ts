@@ -11,9 +11,10 @@
 // across streams and restarts; a reconnecting client reporting it is not sent the LDS/CDS set again
 // (the spec's safe case), while EDS/RDS/SDS are answered once on every new stream.
 // A NACKed response stays "held": it is never sent again, the next cache change sends the next version.
+import { checkRequest } from './guard.js';
 import { byResourceName, type CacheChange, type CachedResource } from './cache.js';
 import { decodeSotwRequest, type SotwRequest } from './request.js';
-import { describeSubscription, isSubscribed, newSubscription, setSotwNames, type Subscription } from './subscription.js';
+import { describeSubscription, isSubscribed, newSubscription, releaseSubscription, setSotwNames, type Subscription } from './subscription.js';
 import {
   ackResponse, assumeAccepted, carry, nackResponse, newResourceBook, numberResponse, settle, viewResources, type ResourceBook,
 } from './status.js';
@@ -220,7 +221,7 @@ export const SOTW: Protocol<SotwState, SotwRequest> = {
   }),
   decode(buf, guard) {
     const req = decodeSotwRequest(buf, guard.budget);
-    return guard.checkRequest(req.names) ?? req;
+    return checkRequest(guard, req.names) ?? req;
   },
   onRequest,
   onCacheChange(s: SotwState, change: CacheChange) {
@@ -254,4 +255,5 @@ export const SOTW: Protocol<SotwState, SotwRequest> = {
   status: (s) => ({ ...describeSubscription(s.sub), ...bookStatus(s.book, isDirty(s.dirty)) }),
   resources: (s) => viewResources(s.resources, heldVersions(s), s.sub.names),
   load: (s) => ({ count: s.sub.names.size, bytes: s.sub.bytes }),
+  release: (s) => releaseSubscription(s.sub),
 };

@@ -133,6 +133,8 @@ export interface Protocol<S, R extends DecodedRequest> {
   resources(s: S): ResourceStatus[];
   /** Names subscribed to, and their total UTF-8 length, for the per-stream limits. */
   load(s: S): { readonly count: number; readonly bytes: number };
+  /** The stream ended: give back what is shared with other streams. */
+  release(s: S): void;
 }
 
 /**
