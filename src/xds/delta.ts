@@ -17,7 +17,8 @@ import {
   ackResponse, carry, claim, nackResponse, newResourceBook, numberResponse, settle, viewResources, type ResourceBook,
 } from './status.js';
 import {
-  bookStatus, clearDirty, internOf, isDirty, newAckBook, newDirty, planNames, possibleNames, recordAck, recordNack, recordSent,
+  bookStatus, clearDirty, forceName, heldWhenMarked, internOf, isDirty, isForced, isMarked, markName,
+  newAckBook, newDirty, planNames, possibleNames, recordAck, recordNack, recordSent,
   sharedResponse, visible, visibleAs, type AckBook, type Dirty, type Plan, type Prepared, type Protocol, type TypeContext,
 } from './state.js';
 import { WILDCARD_TYPES } from './types.js';
@@ -52,7 +53,7 @@ function projected(s: DeltaState, name: string, r: CachedResource | undefined): 
 
 function heldOf(s: DeltaState, name: string): Held {
   if (s.held) return s.held.get(name);
-  return s.dirty.names.has(name) ? s.dirty.names.get(name) : projected(s, name, s.ctx.cache.get(s.ctx.typeUrl, name));
+  return isMarked(s.dirty, name) ? heldWhenMarked(s.dirty, name) : projected(s, name, s.ctx.cache.get(s.ctx.typeUrl, name));
 }
 
 /**
@@ -60,8 +61,8 @@ function heldOf(s: DeltaState, name: string): Held {
  * the cache held for it until now (a cache change gives the one it replaced or removed).
  */
 function mark(s: DeltaState, name: string, r: CachedResource | undefined): void {
-  if (s.dirty.names.has(name)) return;
-  s.dirty.names.set(name, s.held ? undefined : projected(s, name, r));
+  if (isMarked(s.dirty, name)) return;
+  markName(s.dirty, name, s.held ? undefined : projected(s, name, r));
 }
 
 const markNow = (s: DeltaState, name: string): void => mark(s, name, s.ctx.cache.get(s.ctx.typeUrl, name));
@@ -95,7 +96,7 @@ function decide(s: DeltaState, name: string, upserts: CachedResource[], removed:
   const had = heldOf(s, name);
   if (!isSubscribed(sub, name)) return settle(s.resources, name);
   const r = visible(s.ctx, sub, name);
-  const forced = s.dirty.forced.has(name);
+  const forced = isForced(s.dirty, name);
   if (r) {
     if (forced || had !== r.version) {
       upserts.push(r);
@@ -147,16 +148,16 @@ function onRequest(s: DeltaState, req: DeltaRequest): void {
   if (!first) {
     for (const n of change.added) {
       markNow(s, n);
-      dirty.forced.add(n);
+      forceName(dirty, n);
     }
   }
   for (const n of change.removed) {
     // the client dropped it: it holds nothing of it now
     if (s.held) s.held.delete(n);
-    else dirty.names.set(n, undefined);
+    else markName(dirty, n, undefined);
     settle(s.resources, n);
     // still covered by the wildcard: send it again (or say it is gone)
-    if (sub.wildcard) dirty.forced.add(n);
+    if (sub.wildcard) forceName(dirty, n);
   }
 }
 
@@ -221,7 +222,7 @@ export const DELTA: Protocol<DeltaState, DeltaRequest> = {
   force(s, names) {
     for (const n of names) {
       markNow(s, n);
-      s.dirty.forced.add(n);
+      forceName(s.dirty, n);
     }
   },
   plan,

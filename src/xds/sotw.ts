@@ -19,7 +19,8 @@ import {
   ackResponse, assumeAccepted, carry, nackResponse, newResourceBook, numberResponse, settle, viewResources, type ResourceBook,
 } from './status.js';
 import {
-  bookStatus, clearDirty, internOf, isDirty, newAckBook, newDirty, planNames, possibleNames, recordAck, recordNack, recordSent,
+  bookStatus, clearDirty, forceName, heldWhenMarked, internOf, isDirty, isForced, isMarked, markName,
+  newAckBook, newDirty, planNames, possibleNames, recordAck, recordNack, recordSent,
   sharedResponse, visible, visibleAs, type AckBook, type Dirty, type Plan, type Prepared, type Protocol, type TypeContext, withNextNonce,
 } from './state.js';
 import { FULL_STATE_TYPES, WILDCARD_TYPES } from './types.js';
@@ -62,13 +63,13 @@ const current = (s: SotwState, name: string): CachedResource | undefined => s.ct
 
 function heldOf(s: SotwState, name: string): CachedResource | undefined {
   if (s.held) return s.held.get(name);
-  return s.dirty.names.has(name) ? s.dirty.names.get(name) : visibleAs(s.ctx, s.sub, name, current(s, name));
+  return isMarked(s.dirty, name) ? heldWhenMarked(s.dirty, name) : visibleAs(s.ctx, s.sub, name, current(s, name));
 }
 
 /** Look at this name on the next plan; remember what the client holds of it now (`r`: what the cache held until now). */
 function mark(s: SotwState, name: string, r: CachedResource | undefined): void {
-  if (s.dirty.names.has(name)) return;
-  s.dirty.names.set(name, s.held ? undefined : visibleAs(s.ctx, s.sub, name, r));
+  if (isMarked(s.dirty, name)) return;
+  markName(s.dirty, name, s.held ? undefined : visibleAs(s.ctx, s.sub, name, r));
 }
 
 /** Keep an explicit copy of what the client holds (before its subscription changes). */
@@ -156,7 +157,7 @@ function planPartial(s: SotwState): Plan | undefined {
     const r = visible(s.ctx, s.sub, name);
     const had = heldOf(s, name);
     if (!r) drop(s, name, had);
-    else if (had?.version !== r.version || s.dirty.forced.has(name)) {
+    else if (had?.version !== r.version || isForced(s.dirty, name)) {
       hold(s, r, had);
       out.push(r);
     }
@@ -235,7 +236,7 @@ export const SOTW: Protocol<SotwState, SotwRequest> = {
   force(s, names) {
     for (const n of names) {
       mark(s, n, current(s, n));
-      s.dirty.forced.add(n);
+      forceName(s.dirty, n);
     }
   },
   plan(s) {

@@ -141,20 +141,34 @@ export interface Protocol<S, R extends DecodedRequest> {
  * Names to look at on the next flush, each with what the client held of it when it was first
  * marked (`P`: the variant's idea of a held value; undefined: nothing). `forced` names are in
  * `names` too. `all`: every name (only while the state keeps an explicit copy of what is held).
+ * The map and the set exist only while they hold names: an idle type keeps neither.
  */
 export interface Dirty<P> {
   all: boolean;
-  readonly names: Map<string, P | undefined>;
-  readonly forced: Set<string>;
+  names: Map<string, P | undefined> | undefined;
+  forced: Set<string> | undefined;
 }
 
-export const newDirty = <P>(): Dirty<P> => ({ all: false, names: new Map(), forced: new Set() });
-export const isDirty = <P>(d: Dirty<P>): boolean => d.all || d.names.size > 0;
+export const newDirty = <P>(): Dirty<P> => ({ all: false, names: undefined, forced: undefined });
+export const isDirty = <P>(d: Dirty<P>): boolean => d.all || d.names !== undefined;
 export function clearDirty<P>(d: Dirty<P>): void {
   d.all = false;
-  if (d.names.size > 0) d.names.clear();
-  if (d.forced.size > 0) d.forced.clear();
+  d.names = undefined;
+  d.forced = undefined;
 }
+export const isMarked = <P>(d: Dirty<P>, name: string): boolean => d.names?.has(name) === true;
+/** What the client held of a marked name when it was marked. */
+export const heldWhenMarked = <P>(d: Dirty<P>, name: string): P | undefined => d.names?.get(name);
+export function markName<P>(d: Dirty<P>, name: string, held: P | undefined): void {
+  (d.names ??= new Map()).set(name, held);
+}
+/** Send this name on the next plan even if the client holds it. */
+export function forceName<P>(d: Dirty<P>, name: string): void {
+  (d.forced ??= new Set()).add(name);
+}
+export const isForced = <P>(d: Dirty<P>, name: string): boolean => d.forced?.has(name) === true;
+const NO_NAMES: readonly string[] = [];
+export const markedNames = <P>(d: Dirty<P>): Iterable<string> => d.names?.keys() ?? NO_NAMES;
 
 /** ACK/NACK bookkeeping of one type on one stream. */
 export interface AckBook {
@@ -233,8 +247,8 @@ export function internOf(cache: ResourceCache, typeUrl: TypeUrl): (name: string)
  * (nothing held, nothing dirty) walks the subscription or the cache without a copy.
  */
 export function planNames<P, V>(ctx: TypeContext, sub: Subscription, dirty: Dirty<P>, held: ReadonlyMap<string, V> | undefined): Iterable<string> {
-  if (!dirty.all && !held) return dirty.names.keys();
-  if ((held?.size ?? 0) === 0 && dirty.names.size === 0) {
+  if (!dirty.all && !held) return markedNames(dirty);
+  if ((held?.size ?? 0) === 0 && dirty.names === undefined) {
     if (!sub.wildcard) return sub.names;
     if (sub.names.size === 0) return ctx.cache.names(ctx.typeUrl);
   }
@@ -247,5 +261,5 @@ export function planNames<P, V>(ctx: TypeContext, sub: Subscription, dirty: Dirt
 export function* possibleNames<P>(ctx: TypeContext, sub: Subscription, dirty: Dirty<P>): Iterable<string> {
   if (sub.wildcard) yield* ctx.cache.names(ctx.typeUrl);
   yield* sub.names;
-  yield* dirty.names.keys();
+  yield* markedNames(dirty);
 }
