@@ -77,6 +77,8 @@ interface Stream<S, R extends DecodedRequest> {
   /** Responses handed to gRPC and not yet written to the socket. */
   inFlight: number;
   scheduled: boolean;
+  /** Types that may have something to send (one bit each, ADS_ORDER): only those are planned. */
+  touched: number;
   closed: boolean;
   throttle: NodeJS.Timeout | undefined;
   /** flush() of this stream: the microtask and the write budget's wake-up. */
@@ -92,6 +94,14 @@ function describe<S, R extends DecodedRequest>(st: Stream<S, R>): ClientInfo {
 
 const resourcesOf = <S, R extends DecodedRequest>(st: Stream<S, R>): TypeResources[] =>
   [...st.states].map(([typeUrl, s]) => ({ typeUrl, resources: st.protocol.resources(s) }));
+
+/** One bit per type, in ADS_ORDER. */
+const BIT = new Map(ADS_ORDER.map((t, i) => [t, 1 << i]));
+const ALL_TYPES = (1 << ADS_ORDER.length) - 1;
+
+function touch<S, R extends DecodedRequest>(st: Stream<S, R>, typeUrl: TypeUrl): void {
+  st.touched |= BIT.get(typeUrl) ?? 0;
+}
 
 function schedule<S, R extends DecodedRequest>(st: Stream<S, R>): void {
   if (st.scheduled || st.closed) return;
@@ -119,7 +129,11 @@ function flush<S, R extends DecodedRequest>(st: Stream<S, R>): void {
   st.scheduled = false;
   if (st.closed || st.inFlight > 0 || !st.o.cache.isReady() || !st.o.budget.admit(st.flush)) return;
   const plans = [];
+  // a type not marked since its last plan has nothing to send (a plan clears its marks)
+  const touched = st.touched;
+  st.touched = 0;
   for (const t of ADS_ORDER) {
+    if ((touched & (BIT.get(t) ?? 0)) === 0) continue;
     const s = st.states.get(t);
     const plan = s === undefined ? undefined : st.protocol.plan(s);
     if (s !== undefined && plan) plans.push({ t, s, plan });
@@ -132,14 +146,22 @@ function onCache<S, R extends DecodedRequest>(st: Stream<S, R>, event: CacheEven
   const { protocol, states } = st;
   for (const change of event.changes) {
     const s = states.get(change.typeUrl);
-    if (s !== undefined) protocol.onCacheChange(s, change);
+    if (s === undefined) continue;
+    protocol.onCacheChange(s, change);
+    touch(st, change.typeUrl);
   }
   // Envoy keeps a changed Cluster warming until it gets its ClusterLoadAssignment again (only
   // one that exists: a missing one was already announced, Delta must not remove it twice)
   const eds = states.get(TYPE.endpoint);
   const clusters = event.changes.find((c) => c.typeUrl === TYPE.cluster);
-  if (eds !== undefined && clusters) protocol.force(eds, clusters.upserted.filter((n) => st.o.cache.get(TYPE.endpoint, n) !== undefined));
-  if (event.changes.length === 0 && event.ready) for (const s of states.values()) protocol.markAll(s);
+  if (eds !== undefined && clusters) {
+    protocol.force(eds, clusters.upserted.filter((n) => st.o.cache.get(TYPE.endpoint, n) !== undefined));
+    touch(st, TYPE.endpoint);
+  }
+  if (event.changes.length === 0 && event.ready) {
+    for (const s of states.values()) protocol.markAll(s);
+    st.touched = ALL_TYPES;
+  }
   schedule(st);
 }
 
@@ -183,6 +205,8 @@ function stateFor<S, R extends DecodedRequest>(st: Stream<S, R>, typeUrl: string
   }
   let s = st.states.get(t);
   if (s === undefined) st.states.set(t, (s = st.protocol.create({ cache: o.cache, typeUrl: t, stream: streamAccess() })));
+  // the request may change what this type sends
+  touch(st, t);
   return s;
 }
 
@@ -262,7 +286,7 @@ function runSession<S, R extends DecodedRequest>(o: SessionOptions, protocol: Pr
   };
   const st: Stream<S, R> = {
     o, protocol, states: new Map(), guard: createStreamGuard(o.limits), ticket: { bytes: 0, since: 0 }, peer, info,
-    node: undefined, withheldTypes: undefined, lastNonce: 0, inFlight: 0, scheduled: false, closed: false,
+    node: undefined, withheldTypes: undefined, lastNonce: 0, inFlight: 0, scheduled: false, touched: 0, closed: false,
     throttle: undefined, flush: () => flush(st), unsubscribe: () => undefined,
   };
   // the access object is made once, when the stream asks for its first type
