@@ -106,6 +106,11 @@ export function createXdsServer(opts: XdsServerOptions): XdsServer {
 
   const refuse = (call: XdsCall, code: GrpcStatus, details: string): void => void call.emit('error', { code, details });
 
+  const sessionClosed = (id: number, transport: Transport): void => {
+    sessions.delete(id);
+    streams[transport]--;
+  };
+
   const open = (transport: Transport, method: (typeof XDS_SERVICES)[number]['methods'][number]) => (call: XdsCall) => {
     if (closing) return refuse(call, GrpcStatus.UNAVAILABLE, 'server shutting down');
     if (streams[transport] >= limits.maxStreams) {
@@ -120,10 +125,7 @@ export function createXdsServer(opts: XdsServerOptions): XdsServer {
     sessions.set(id, startSession({
       id, call, variant: method.variant, service: method.service, fixedType: method.fixedType, transport, authenticated,
       cache: opts.cache, registry, hooks: opts.hooks ?? {}, policy: opts.policy ?? {}, limits, budget, logger: opts.logger, warn,
-      onClose: () => {
-        sessions.delete(id);
-        streams[transport]--;
-      },
+      onClose: sessionClosed,
     }));
   };
 

@@ -46,8 +46,8 @@ export interface SessionOptions {
   readonly logger: Logger | undefined;
   /** Warnings a client can cause (refusals, withheld resources, NACKs), within the server's log budget. */
   readonly warn: (fields: Record<string, unknown>, message: string) => void;
-  /** Called once when the stream ends, whatever ended it. */
-  readonly onClose: () => void;
+  /** Called once when the stream ends, whatever ended it (one function for all streams of the server). */
+  readonly onClose: (id: number, transport: Transport) => void;
 }
 
 export interface Session {
@@ -70,6 +70,8 @@ interface Stream<S, R extends DecodedRequest> {
   readonly peer: string;
   info: StreamInfo;
   node: NodeInfo | undefined;
+  /** What the type states ask of the stream: made once, when the stream asks for its first type. */
+  access: StreamAccess | undefined;
   /** Types for which a withheld resource was logged already (once per stream and type). */
   withheldTypes: Set<TypeUrl> | undefined;
   /** The nonce of the last response written: the next must be greater. */
@@ -194,7 +196,7 @@ function access<S, R extends DecodedRequest>(st: Stream<S, R>): StreamAccess {
   };
 }
 
-function stateFor<S, R extends DecodedRequest>(st: Stream<S, R>, typeUrl: string, streamAccess: () => StreamAccess): S | undefined {
+function stateFor<S, R extends DecodedRequest>(st: Stream<S, R>, typeUrl: string): S | undefined {
   const { o } = st;
   const t = typeUrl === '' ? o.fixedType : typeUrl;
   if (t === undefined) return void fail(st, GrpcStatus.INVALID_ARGUMENT, 'type URL is required for ADS');
@@ -204,7 +206,7 @@ function stateFor<S, R extends DecodedRequest>(st: Stream<S, R>, typeUrl: string
     return undefined;
   }
   let s = st.states.get(t);
-  if (s === undefined) st.states.set(t, (s = st.protocol.create({ cache: o.cache, typeUrl: t, stream: streamAccess() })));
+  if (s === undefined) st.states.set(t, (s = st.protocol.create({ cache: o.cache, typeUrl: t, stream: (st.access ??= access(st)) })));
   // the request may change what this type sends
   touch(st, t);
   return s;
@@ -232,12 +234,12 @@ function pace<S, R extends DecodedRequest>(st: Stream<S, R>, bytes: number): voi
   }, wait);
 }
 
-function handle<S, R extends DecodedRequest>(st: Stream<S, R>, buf: Buffer, streamAccess: () => StreamAccess): void {
+function handle<S, R extends DecodedRequest>(st: Stream<S, R>, buf: Buffer): void {
   const { protocol } = st;
   const req = protocol.decode(buf, st.guard);
   if (typeof req === 'string') return fail(st, GrpcStatus.RESOURCE_EXHAUSTED, req);
   if (!identify(st, req.node)) return;
-  const s = stateFor(st, req.typeUrl, streamAccess);
+  const s = stateFor(st, req.typeUrl);
   if (s !== undefined) protocol.onRequest(s, req);
   if (st.closed) return;
   let count = 0;
@@ -252,11 +254,11 @@ function handle<S, R extends DecodedRequest>(st: Stream<S, R>, buf: Buffer, stre
   schedule(st);
 }
 
-function onData<S, R extends DecodedRequest>(st: Stream<S, R>, buf: Buffer, streamAccess: () => StreamAccess): void {
+function onData<S, R extends DecodedRequest>(st: Stream<S, R>, buf: Buffer): void {
   if (st.closed) return;
   pace(st, buf.length);
   try {
-    handle(st, buf, streamAccess);
+    handle(st, buf);
   } catch (err) {
     fail(st, GrpcStatus.INVALID_ARGUMENT, `bad request: ${bounded(err instanceof Error ? err.message : String(err), TEXT_LIMITS.identifier)}`);
   }
@@ -273,7 +275,7 @@ function cleanup<S, R extends DecodedRequest>(st: Stream<S, R>): void {
   st.unsubscribe();
   o.registry.remove(o.id);
   o.hooks.onStreamClose?.(st.info);
-  o.onClose();
+  o.onClose(o.id, o.transport);
   o.logger?.debug({ stream: o.id, node: st.info.nodeId }, 'xDS stream closed');
 }
 
@@ -286,12 +288,9 @@ function runSession<S, R extends DecodedRequest>(o: SessionOptions, protocol: Pr
   };
   const st: Stream<S, R> = {
     o, protocol, states: new Map(), guard: createStreamGuard(o.limits), ticket: { bytes: 0, since: 0 }, peer, info,
-    node: undefined, withheldTypes: undefined, lastNonce: 0, inFlight: 0, scheduled: false, touched: 0, closed: false,
+    node: undefined, access: undefined, withheldTypes: undefined, lastNonce: 0, inFlight: 0, scheduled: false, touched: 0, closed: false,
     throttle: undefined, flush: () => flush(st), unsubscribe: () => undefined,
   };
-  // the access object is made once, when the stream asks for its first type
-  let shared: StreamAccess | undefined;
-  const streamAccess = (): StreamAccess => (shared ??= access(st));
   st.unsubscribe = o.cache.subscribe((event) => onCache(st, event));
   o.registry.add(o.id, { info: () => st.info, describe: () => describe(st), resources: () => resourcesOf(st) });
   o.hooks.onStreamOpen?.(info);
@@ -302,7 +301,7 @@ function runSession<S, R extends DecodedRequest>(o: SessionOptions, protocol: Pr
     call.end();
   };
   const stop = (): void => cleanup(st);
-  call.on('data', (buf: Buffer) => onData(st, buf, streamAccess));
+  call.on('data', (buf: Buffer) => onData(st, buf));
   call.on('end', end);
   call.on('cancelled', stop);
   call.on('error', stop);
