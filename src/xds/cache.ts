@@ -78,11 +78,13 @@ interface TypeStore {
   readonly byName: Map<string, CachedResource>;
   sum: number;
   sorted: readonly CachedResource[] | undefined;
+  /** digestVersion(sum), made when first asked after a change (every stream asks on every plan). */
+  version: string | undefined;
 }
 
 export function createResourceCache(): ResourceCache {
   const stores = new Map<TypeUrl, TypeStore>(
-    ADS_ORDER.map((t) => [t, { byName: new Map(), sum: 0, sorted: undefined }]),
+    ADS_ORDER.map((t) => [t, { byName: new Map(), sum: 0, sorted: undefined, version: undefined }]),
   );
   const listeners = new Set<CacheListener>();
   let ready = false;
@@ -122,6 +124,7 @@ export function createResourceCache(): ResourceCache {
         s.byName.delete(name);
         s.sum = subDigest(s.sum, old.digest);
         s.sorted = undefined;
+        s.version = undefined;
         touch(typeUrl, name, old).removed.add(name);
       }
       for (const { typeUrl, name, bytes } of changes.upserts) {
@@ -134,6 +137,7 @@ export function createResourceCache(): ResourceCache {
         s.byName.set(name, res);
         s.sum = addDigest(old ? subDigest(s.sum, old.digest) : s.sum, digest);
         s.sorted = undefined;
+        s.version = undefined;
         const t = touch(typeUrl, name, old);
         t.upserted.add(name);
         t.removed.delete(name);
@@ -165,7 +169,10 @@ export function createResourceCache(): ResourceCache {
       for (const t of ADS_ORDER) out[t] = store(t).byName.size;
       return out;
     },
-    systemVersion: (typeUrl) => digestVersion(store(typeUrl).sum),
+    systemVersion(typeUrl) {
+      const s = store(typeUrl);
+      return (s.version ??= digestVersion(s.sum));
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
