@@ -45,6 +45,8 @@ export interface CacheChange {
   readonly typeUrl: TypeUrl;
   readonly upserted: readonly string[];
   readonly removed: readonly string[];
+  /** The resources these names had before the change (names that were new have none). */
+  readonly previous: ReadonlyMap<string, CachedResource>;
 }
 
 export interface CacheEvent {
@@ -76,11 +78,13 @@ interface TypeStore {
   readonly byName: Map<string, CachedResource>;
   sum: number;
   sorted: readonly CachedResource[] | undefined;
+  /** digestVersion(sum), made when first asked after a change (every stream asks on every plan). */
+  version: string | undefined;
 }
 
 export function createResourceCache(): ResourceCache {
   const stores = new Map<TypeUrl, TypeStore>(
-    ADS_ORDER.map((t) => [t, { byName: new Map(), sum: 0, sorted: undefined }]),
+    ADS_ORDER.map((t) => [t, { byName: new Map(), sum: 0, sorted: undefined, version: undefined }]),
   );
   const listeners = new Set<CacheListener>();
   let ready = false;
@@ -106,10 +110,11 @@ export function createResourceCache(): ResourceCache {
 
   return {
     apply(changes) {
-      const touched = new Map<TypeUrl, { upserted: Set<string>; removed: Set<string> }>();
-      const touch = (t: TypeUrl) => {
+      const touched = new Map<TypeUrl, { upserted: Set<string>; removed: Set<string>; previous: Map<string, CachedResource> }>();
+      const touch = (t: TypeUrl, name: string, old: CachedResource | undefined) => {
         let entry = touched.get(t);
-        if (!entry) touched.set(t, (entry = { upserted: new Set(), removed: new Set() }));
+        if (!entry) touched.set(t, (entry = { upserted: new Set(), removed: new Set(), previous: new Map() }));
+        if (old && !entry.upserted.has(name) && !entry.removed.has(name)) entry.previous.set(name, old);
         return entry;
       };
       for (const { typeUrl, name } of changes.removals) {
@@ -119,7 +124,8 @@ export function createResourceCache(): ResourceCache {
         s.byName.delete(name);
         s.sum = subDigest(s.sum, old.digest);
         s.sorted = undefined;
-        touch(typeUrl).removed.add(name);
+        s.version = undefined;
+        touch(typeUrl, name, old).removed.add(name);
       }
       for (const { typeUrl, name, bytes } of changes.upserts) {
         const s = store(typeUrl);
@@ -131,7 +137,8 @@ export function createResourceCache(): ResourceCache {
         s.byName.set(name, res);
         s.sum = addDigest(old ? subDigest(s.sum, old.digest) : s.sum, digest);
         s.sorted = undefined;
-        const t = touch(typeUrl);
+        s.version = undefined;
+        const t = touch(typeUrl, name, old);
         t.upserted.add(name);
         t.removed.delete(name);
       }
@@ -139,7 +146,7 @@ export function createResourceCache(): ResourceCache {
       for (const t of ADS_ORDER) {
         const c = touched.get(t);
         if (c && (c.upserted.size > 0 || c.removed.size > 0)) {
-          list.push({ typeUrl: t, upserted: [...c.upserted], removed: [...c.removed] });
+          list.push({ typeUrl: t, upserted: [...c.upserted], removed: [...c.removed], previous: c.previous });
         }
       }
       if (list.length > 0) emit({ ready, changes: list });
@@ -162,7 +169,10 @@ export function createResourceCache(): ResourceCache {
       for (const t of ADS_ORDER) out[t] = store(t).byName.size;
       return out;
     },
-    systemVersion: (typeUrl) => digestVersion(store(typeUrl).sum),
+    systemVersion(typeUrl) {
+      const s = store(typeUrl);
+      return (s.version ??= digestVersion(s.sum));
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -8,7 +8,7 @@ import { status as GrpcStatus, type Server, type ServerDuplexStream, type Server
 import { messageType } from '../proto/root.js';
 import type { ResourceCache } from './cache.js';
 import { clientStatus, parseNodeMatchers, type ClientStatusRequest } from './client-status.js';
-import { createStreamGuard } from './guard.js';
+import { createStreamGuard, takeToken } from './guard.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import type { ClientRegistry } from './registry.js';
 
@@ -41,7 +41,7 @@ export function addClientStatusService(server: Server, ctx: ClientStatusContext)
 
   const answer = (req: ClientStatusRequest): Buffer | Failure => {
     if (ctx.closing()) return { code: GrpcStatus.UNAVAILABLE, details: 'server shutting down' };
-    if (!rate.take()) return { code: GrpcStatus.RESOURCE_EXHAUSTED, details: `more than ${ANSWERS_PER_SECOND} client status requests per second: retry later` };
+    if (!takeToken(rate)) return { code: GrpcStatus.RESOURCE_EXHAUSTED, details: `more than ${ANSWERS_PER_SECOND} client status requests per second: retry later` };
     const matchers = parseNodeMatchers(req.node_matchers ?? []);
     if (typeof matchers === 'string') return { code: GrpcStatus.INVALID_ARGUMENT, details: matchers };
     return encode(clientStatus(ctx.registry.records(), ctx.cache, matchers));

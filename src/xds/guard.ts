@@ -5,59 +5,62 @@
 import type { XdsLimits } from './limits.js';
 import type { NameBudget, NameLoad } from './request.js';
 
+/** The guard of one stream: plain data, read and charged by the functions below. */
 export interface StreamGuard {
+  readonly limits: XdsLimits;
   /** What one request may carry: reading its names stops past this. */
   readonly budget: NameBudget;
-  /** The names one request carries: a sentence when it is over a limit by itself. */
-  checkRequest(load: NameLoad): string | undefined;
-  /** The stream's subscriptions after a request: a sentence when they are over a limit. */
-  checkTotals(count: number, bytes: number): string | undefined;
-  /** Charge one request of `bytes`; the milliseconds to wait before reading the next (0: none). */
-  charge(bytes: number): number;
-  /** Take one token if there is one (for what is refused rather than delayed: no debt). */
-  take(): boolean;
+  readonly now: () => number;
+  tokens: number;
+  last: number;
 }
 
 /** A request costs one token, plus one per 16 KiB it carries (a big request costs more to read). */
 const BYTES_PER_TOKEN = 16 * 1024;
 
-export function createStreamGuard(limits: XdsLimits, now: () => number = () => performance.now()): StreamGuard {
-  let tokens = limits.requestBurst;
-  let last = now();
-  const refill = (): void => {
-    const t = now();
-    tokens = Math.min(limits.requestBurst, tokens + ((t - last) * limits.requestsPerSecond) / 1000);
-    last = t;
-  };
+const monotonic = (): number => performance.now();
 
-  const over = (count: number, bytes: number, what: string, complete = true): string | undefined => {
-    if (count > limits.maxSubscriptions) {
-      return complete
-        ? `${what} ${count} resource names, more than the ${limits.maxSubscriptions} a stream may subscribe to`
-        : `${what} more than ${limits.maxSubscriptions} resource names, the most a stream may subscribe to`;
-    }
-    if (bytes > limits.maxSubscriptionBytes) {
-      return complete
-        ? `${what} ${bytes} bytes of resource names, more than the ${limits.maxSubscriptionBytes} a stream may subscribe to`
-        : `${what} more than ${limits.maxSubscriptionBytes} bytes of resource names, the most a stream may subscribe to`;
-    }
-    return undefined;
-  };
+export function createStreamGuard(limits: XdsLimits, now: () => number = monotonic): StreamGuard {
+  return { limits, budget: { maxCount: limits.maxSubscriptions, maxBytes: limits.maxSubscriptionBytes }, now, tokens: limits.requestBurst, last: now() };
+}
 
-  return {
-    budget: { maxCount: limits.maxSubscriptions, maxBytes: limits.maxSubscriptionBytes },
-    checkRequest: (load) => over(load.count, load.bytes, 'request carries', load.complete),
-    checkTotals: (count, bytes) => over(count, bytes, 'stream subscribes to'),
-    charge(bytes) {
-      refill();
-      tokens -= 1 + Math.floor(bytes / BYTES_PER_TOKEN);
-      return tokens >= 0 ? 0 : Math.ceil((-tokens * 1000) / limits.requestsPerSecond);
-    },
-    take() {
-      refill();
-      if (tokens < 1) return false;
-      tokens -= 1;
-      return true;
-    },
-  };
+function refill(g: StreamGuard): void {
+  const t = g.now();
+  g.tokens = Math.min(g.limits.requestBurst, g.tokens + ((t - g.last) * g.limits.requestsPerSecond) / 1000);
+  g.last = t;
+}
+
+function over(limits: XdsLimits, count: number, bytes: number, what: string, complete = true): string | undefined {
+  if (count > limits.maxSubscriptions) {
+    return complete
+      ? `${what} ${count} resource names, more than the ${limits.maxSubscriptions} a stream may subscribe to`
+      : `${what} more than ${limits.maxSubscriptions} resource names, the most a stream may subscribe to`;
+  }
+  if (bytes > limits.maxSubscriptionBytes) {
+    return complete
+      ? `${what} ${bytes} bytes of resource names, more than the ${limits.maxSubscriptionBytes} a stream may subscribe to`
+      : `${what} more than ${limits.maxSubscriptionBytes} bytes of resource names, the most a stream may subscribe to`;
+  }
+  return undefined;
+}
+
+/** The names one request carries: a sentence when it is over a limit by itself. */
+export const checkRequest = (g: StreamGuard, load: NameLoad): string | undefined => over(g.limits, load.count, load.bytes, 'request carries', load.complete);
+
+/** The stream's subscriptions after a request: a sentence when they are over a limit. */
+export const checkTotals = (g: StreamGuard, count: number, bytes: number): string | undefined => over(g.limits, count, bytes, 'stream subscribes to');
+
+/** Charge one request of `bytes`; the milliseconds to wait before reading the next (0: none). */
+export function chargeRequest(g: StreamGuard, bytes: number): number {
+  refill(g);
+  g.tokens -= 1 + Math.floor(bytes / BYTES_PER_TOKEN);
+  return g.tokens >= 0 ? 0 : Math.ceil((-g.tokens * 1000) / g.limits.requestsPerSecond);
+}
+
+/** Take one token if there is one (for what is refused rather than delayed: no debt). */
+export function takeToken(g: StreamGuard): boolean {
+  refill(g);
+  if (g.tokens < 1) return false;
+  g.tokens -= 1;
+  return true;
 }

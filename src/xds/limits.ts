@@ -19,6 +19,11 @@ export interface XdsLimits {
   /** Requests one stream may send in a burst; after it, requestsPerSecond (the stream is read slower). */
   readonly requestBurst: number;
   readonly requestsPerSecond: number;
+  /**
+   * Response bytes handed to gRPC and not yet written to a socket, all streams together: past it a
+   * stream waits for room before it starts its next flush (budget.ts). Not a per-message limit.
+   */
+  readonly maxQueuedBytes: number;
 }
 
 export const DEFAULT_LIMITS: XdsLimits = {
@@ -30,6 +35,7 @@ export const DEFAULT_LIMITS: XdsLimits = {
   maxSubscriptionBytes: 16 * 1024 * 1024,
   requestBurst: 10_000,
   requestsPerSecond: 1_000,
+  maxQueuedBytes: 8 * 1024 * 1024,
 };
 
 /** Bounds of client-controlled text, in characters, applied as requests are decoded. */

@@ -1,9 +1,10 @@
 // Decoding what clients send. SotW requests are read field by field: an Envoy ACKs every EDS
 // response with the full list of cluster names, so the list is kept as raw bytes (`namesKey`) and
-// decoded only when it differs from the previous request's. Nested messages (node, error_detail)
-// and Delta requests go through the protobufjs types. Every request first tells how many names it
-// carries (and their bytes) without decoding them, so an oversized list is refused before it costs
-// anything; text the client controls (node fields, type URL, NACK message) is bounded here.
+// decoded only when it differs from the previous request's. Delta requests are read field by field
+// too; nested messages (node, error_detail) go through the protobufjs types. Every request first
+// tells how many names it carries (and their bytes) without decoding them, so an oversized list is
+// refused before it costs anything; text the client controls (node fields, type URL, NACK
+// message) is bounded here.
 import { messageType } from '../proto/root.js';
 import { TEXT_LIMITS, bounded } from './limits.js';
 
@@ -75,7 +76,6 @@ export interface DeltaRequest {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const ident = (v: unknown): string => bounded(str(v), TEXT_LIMITS.identifier);
 
 /** The decoded message itself: protobufjs puts defaults ('' and []) on the prototype. */
@@ -178,19 +178,49 @@ export function decodeSotwRequest(buf: Buffer, budget: NameBudget = UNBOUNDED): 
   };
 }
 
-export function decodeDeltaRequest(buf: Uint8Array): DeltaRequest {
-  const o = decodeObject('envoy.service.discovery.v3.DeltaDiscoveryRequest', buf);
-  const initial = new Map<string, string>();
-  if (isObj(o.initial_resource_versions)) {
-    for (const [k, v] of Object.entries(o.initial_resource_versions)) initial.set(k, ident(v));
-  }
+/** A map<string, string> entry (key = 1, value = 2). */
+function mapEntry(buf: Buffer): [string, string] {
+  let key = '';
+  let value = '';
+  walkFields(buf, (fieldNo, _start, valueStart, end) => {
+    if (fieldNo === 1) key = buf.toString('utf8', valueStart, end);
+    else if (fieldNo === 2) value = buf.toString('utf8', valueStart, end);
+  });
+  return [key, value];
+}
+
+/**
+ * DeltaDiscoveryRequest, read field by field (an Envoy subscribes to thousands of names at once):
+ * node 1, type_url 2, resource_names_subscribe 3, resource_names_unsubscribe 4,
+ * initial_resource_versions 5, response_nonce 6, error_detail 7.
+ */
+export function decodeDeltaRequest(bytes: Uint8Array): DeltaRequest {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const subscribe: string[] = [];
+  const unsubscribe: string[] = [];
+  const initialVersions = new Map<string, string>();
+  let node: NodeInfo | undefined;
+  let errorDetail: ErrorDetail | undefined;
+  let typeUrl = '';
+  let responseNonce = '';
+  walkFields(buf, (fieldNo, _start, valueStart, end) => {
+    if (fieldNo === 3) subscribe.push(buf.toString('utf8', valueStart, end));
+    else if (fieldNo === 4) unsubscribe.push(buf.toString('utf8', valueStart, end));
+    else if (fieldNo === 5) {
+      const [name, version] = mapEntry(buf.subarray(valueStart, end));
+      initialVersions.set(name, bounded(version, TEXT_LIMITS.identifier));
+    } else if (fieldNo === 1) node = toNode(decodeObject('envoy.config.core.v3.Node', buf.subarray(valueStart, end)));
+    else if (fieldNo === 7) errorDetail = toError(decodeObject('google.rpc.Status', buf.subarray(valueStart, end)));
+    else if (fieldNo === 2) typeUrl = buf.toString('utf8', valueStart, end);
+    else if (fieldNo === 6) responseNonce = buf.toString('utf8', valueStart, end);
+  });
   return {
-    node: toNode(o.node),
-    typeUrl: ident(o.type_url),
-    subscribe: strs(o.resource_names_subscribe),
-    unsubscribe: strs(o.resource_names_unsubscribe),
-    initialVersions: initial,
-    responseNonce: ident(o.response_nonce),
-    errorDetail: toError(o.error_detail),
+    node,
+    typeUrl: bounded(typeUrl, TEXT_LIMITS.identifier),
+    subscribe,
+    unsubscribe,
+    initialVersions,
+    responseNonce: bounded(responseNonce, TEXT_LIMITS.identifier),
+    errorDetail,
   };
 }

@@ -8,11 +8,12 @@ import { Server, ServerCredentials, status as GrpcStatus, type UntypedServiceImp
 import type { Server as NetServer, Socket } from 'node:net';
 import { unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import { createWriteBudget } from './budget.js';
 import type { ResourceCache } from './cache.js';
 import { addClientStatusService } from './csds.js';
 import type { XdsHooks } from './hooks.js';
 import { DEFAULT_LIMITS, type XdsLimits } from './limits.js';
-import { createStreamGuard } from './guard.js';
+import { createStreamGuard, takeToken } from './guard.js';
 import { createConnectionPool, listenTcp, listenUnix } from './listeners.js';
 import type { AccessPolicy } from './policy.js';
 import { createClientRegistry, type ClientRegistry, type Transport } from './registry.js';
@@ -54,6 +55,8 @@ function grpcOptions(limits: XdsLimits): Record<string, number> {
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 10_000,
     'grpc.keepalive_permit_without_calls': 1,
+    // no channelz service is served: its books per connection and per message only cost memory and time
+    'grpc.enable_channelz': 0,
   };
 }
 
@@ -76,7 +79,7 @@ function budgetedWarn(logger: Logger | undefined): (fields: Record<string, unkno
   let suppressed = 0;
   return (fields, message) => {
     if (!logger) return;
-    if (!budget.take()) return void suppressed++;
+    if (!takeToken(budget)) return void suppressed++;
     logger.warn(suppressed > 0 ? { ...fields, suppressedBefore: suppressed } : fields, message);
     suppressed = 0;
   };
@@ -97,10 +100,16 @@ export function createXdsServer(opts: XdsServerOptions): XdsServer {
   const unixPaths: string[] = [];
   let tls: TlsCredentials | undefined;
   const warn = budgetedWarn(opts.logger);
+  const budget = createWriteBudget(limits.maxQueuedBytes);
   let nextId = 0;
   let closing = false;
 
   const refuse = (call: XdsCall, code: GrpcStatus, details: string): void => void call.emit('error', { code, details });
+
+  const sessionClosed = (id: number, transport: Transport): void => {
+    sessions.delete(id);
+    streams[transport]--;
+  };
 
   const open = (transport: Transport, method: (typeof XDS_SERVICES)[number]['methods'][number]) => (call: XdsCall) => {
     if (closing) return refuse(call, GrpcStatus.UNAVAILABLE, 'server shutting down');
@@ -115,11 +124,8 @@ export function createXdsServer(opts: XdsServerOptions): XdsServer {
     const authenticated = transport === 'tcp' && call.getAuthContext().sslPeerCertificate !== undefined;
     sessions.set(id, startSession({
       id, call, variant: method.variant, service: method.service, fixedType: method.fixedType, transport, authenticated,
-      cache: opts.cache, registry, hooks: opts.hooks ?? {}, policy: opts.policy ?? {}, limits, logger: opts.logger, warn,
-      onClose: () => {
-        sessions.delete(id);
-        streams[transport]--;
-      },
+      cache: opts.cache, registry, hooks: opts.hooks ?? {}, policy: opts.policy ?? {}, limits, budget, logger: opts.logger, warn,
+      onClose: sessionClosed,
     }));
   };
 

@@ -172,23 +172,3 @@ export function deltaResponse(
 ): Buffer {
   return withNonce(deltaBody(systemVersion, typeUrl, resources, removed), nonce);
 }
-
-/**
- * The last body built per slot: after one change, every stream that needs the same response
- * (same versions, same names) gets the same bytes without encoding them again. One entry per
- * slot, so memory stays bounded; equal keys mean equal bytes (versions are content hashes).
- */
-const lastBodies = new Map<string, { key: string; body: Buffer }>();
-
-export function sharedBody(slot: string, key: string, build: () => Buffer): Buffer {
-  const hit = lastBodies.get(slot);
-  if (hit && hit.key === key) return hit.body;
-  const body = build();
-  lastBodies.set(slot, { key, body });
-  return body;
-}
-
-/** An unambiguous memo key for names (length-prefixed) and resource versions. */
-export const namesKey = (names: readonly string[]): string => names.map((n) => `${n.length}:${n}`).join('');
-export const entriesKey = (entries: readonly DeltaEntry[]): string =>
-  entries.map((e) => `${e.name.length}:${e.name}${e.version.length}:${e.version}`).join('');

@@ -19,9 +19,11 @@ describe('resource cache', () => {
     expect(v).toMatch(/^[0-9a-f]{16}$/);
     cache.apply({ upserts: [cluster('a')], removals: [] });
     expect(events).toHaveLength(1);
-    expect(events[0]?.changes).toEqual([{ typeUrl: TYPE.cluster, upserted: ['a', 'b'], removed: [] }]);
+    expect(events[0]?.changes).toEqual([{ typeUrl: TYPE.cluster, upserted: ['a', 'b'], removed: [], previous: new Map() }]);
+    const [a1, b1] = [cache.get(TYPE.cluster, 'a'), cache.get(TYPE.cluster, 'b')];
     cache.apply({ upserts: [cluster('a', 2)], removals: [{ typeUrl: TYPE.cluster, name: 'b' }, { typeUrl: TYPE.cluster, name: 'zz' }] });
-    expect(events[1]?.changes).toEqual([{ typeUrl: TYPE.cluster, upserted: ['a'], removed: ['b'] }]);
+    // each change names what it replaced or removed (a stream compares it with what its client holds)
+    expect(events[1]?.changes).toEqual([{ typeUrl: TYPE.cluster, upserted: ['a'], removed: ['b'], previous: new Map([['b', b1], ['a', a1]]) }]);
     expect(cache.get(TYPE.cluster, 'a')?.version).not.toBe(v);
     expect(cache.get(TYPE.cluster, 'b')).toBeUndefined();
   });
