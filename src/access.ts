@@ -41,7 +41,7 @@ const isLoopback = (host: string): boolean =>
   host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) || /^::ffff:127\./i.test(host);
 
 /** What the operator must hear at startup about how exposed the xDS server is. */
-export function securityWarnings(config: Pick<Config, 'listen' | 'port' | 'tls' | 'insecureSdsOverTcp'> & Partial<Pick<Config, 'allowCodeExtensions'>>, unixSocket: string | undefined): Warning[] {
+export function securityWarnings(config: Pick<Config, 'listen' | 'port' | 'tls' | 'insecureSdsOverTcp'> & Partial<Pick<Config, 'allowCodeExtensions' | 'allowClusterHeader'>>, unixSocket: string | undefined): Warning[] {
   const mutual = config.tls?.ca !== undefined;
   const out: Warning[] = [];
   if (config.port !== undefined && !isLoopback(config.listen) && !mutual) {
@@ -66,6 +66,12 @@ export function securityWarnings(config: Pick<Config, 'listen' | 'port' | 'tls' 
     out.push({
       message: "--allow-code-extensions: services' cluster_data/filter_config_data may run code inside Envoy (Lua, Wasm, Go, dynamic modules), which can read Envoy's files and keys and reach any cluster: every tenant must be trusted",
       fields: { risk: 'tenant code in the gateway' },
+    });
+  }
+  if (config.allowClusterHeader === true) {
+    out.push({
+      message: "--allow-cluster-header: a route with route_cluster_header lets its clients name any cluster of the gateway, other namespaces' backends too: every tenant must be trusted",
+      fields: { risk: 'cross-namespace routing' },
     });
   }
   return out;

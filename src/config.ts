@@ -51,6 +51,8 @@ export interface Config {
   readonly insecureSdsOverTcp: boolean;
   /** Services' cluster_data/filter_config_data may use extensions that run code (Lua, Wasm, Go, dynamic modules). */
   readonly allowCodeExtensions: boolean;
+  /** `--allow-cluster-header`: routes may let the client name the cluster. */
+  readonly allowClusterHeader: boolean;
   readonly limits: XdsLimits;
 }
 
@@ -218,6 +220,7 @@ function build(raw: RawOptions, env: Env, probe: ConfigProbe | undefined): Confi
     allowNodes: allowNodes(raw, env),
     insecureSdsOverTcp: parseFlagBoolean(raw.insecureSdsOverTcp, env['XDS_INSECURE_SDS_OVER_TCP'], 'XDS_INSECURE_SDS_OVER_TCP'),
     allowCodeExtensions: parseFlagBoolean(raw.allowCodeExtensions, env['XDS_ALLOW_CODE_EXTENSIONS'], '--allow-code-extensions / XDS_ALLOW_CODE_EXTENSIONS'),
+    allowClusterHeader: parseFlagBoolean(raw.allowClusterHeader, env['XDS_ALLOW_CLUSTER_HEADER'], '--allow-cluster-header / XDS_ALLOW_CLUSTER_HEADER'),
     limits: limits(raw, env),
   };
 }
@@ -231,6 +234,8 @@ export interface ClusterOptions {
   readonly socket: string | undefined;
   /** `--allow-code-extensions`, as the janitor would run. */
   readonly allowCodeExtensions: boolean;
+  /** `--allow-cluster-header`, as the janitor would run. */
+  readonly allowClusterHeader: boolean;
 }
 
 /** The daemon's rules for these options (flag, variable, default); a socket flag means the opensvc source. */
@@ -240,7 +245,8 @@ export function parseClusterOptions(raw: RawOptions, env: Env): { readonly ok: t
     const source = socketFlag !== undefined && raw.source === undefined ? { kind: 'opensvc' as const } : field(raw, env, 'source', parseSource);
     if (source.kind === 'file' && socketFlag !== undefined) throw new ConfigError('give --source file:PATH or --sock PATH, not both');
     const allowCodeExtensions = parseFlagBoolean(raw.allowCodeExtensions, env['XDS_ALLOW_CODE_EXTENSIONS'], '--allow-code-extensions / XDS_ALLOW_CODE_EXTENSIONS');
-    return { ok: true, options: { name: field(raw, env, 'name', parseName), portRange: field(raw, env, 'portRange', parsePortRange), source, socket: socketOption(raw, env), allowCodeExtensions } };
+    const allowClusterHeader = parseFlagBoolean(raw.allowClusterHeader, env['XDS_ALLOW_CLUSTER_HEADER'], '--allow-cluster-header / XDS_ALLOW_CLUSTER_HEADER');
+    return { ok: true, options: { name: field(raw, env, 'name', parseName), portRange: field(raw, env, 'portRange', parsePortRange), source, socket: socketOption(raw, env), allowCodeExtensions, allowClusterHeader } };
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, error: error.message };
     throw error;

@@ -39,6 +39,7 @@ export interface RawOptions {
   readonly allowNode?: readonly string[];
   readonly insecureSdsOverTcp?: boolean;
   readonly allowCodeExtensions?: boolean;
+  readonly allowClusterHeader?: boolean;
   readonly maxConnections?: string;
   readonly maxStreams?: string;
   readonly maxStreamsPerConnection?: string;
@@ -72,6 +73,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { key: 'allowNode', flags: '--allow-node <id>', env: 'XDS_ALLOW_NODE', kind: 'list', description: 'only this node id or node cluster may connect (repeatable; env: comma-separated)' },
   { key: 'insecureSdsOverTcp', flags: '--insecure-sds-over-tcp', env: 'XDS_INSECURE_SDS_OVER_TCP', kind: 'boolean', description: 'serve private keys on TCP streams without mutual TLS (any local user can read them)' },
   { key: 'allowCodeExtensions', flags: '--allow-code-extensions', env: 'XDS_ALLOW_CODE_EXTENSIONS', kind: 'boolean', description: "let services' cluster_data/filter_config_data run code in Envoy (Lua, Wasm, Go, dynamic modules): only when every tenant is trusted" },
+  { key: 'allowClusterHeader', flags: '--allow-cluster-header', env: 'XDS_ALLOW_CLUSTER_HEADER', kind: 'boolean', description: "let services' routes use route_cluster_header (the client names any cluster, another namespace's too): only when every tenant is trusted" },
   { key: 'maxConnections', flags: '--max-connections <n>', env: 'XDS_MAX_CONNECTIONS', defaultValue: String(DEFAULT_LIMITS.maxConnections), description: 'open xDS connections, per transport (TCP, unix socket)' },
   { key: 'maxStreams', flags: '--max-streams <n>', env: 'XDS_MAX_STREAMS', defaultValue: String(DEFAULT_LIMITS.maxStreams), description: 'open xDS streams, per transport (TCP, unix socket)' },
   { key: 'maxStreamsPerConnection', flags: '--max-streams-per-connection <n>', env: 'XDS_MAX_STREAMS_PER_CONNECTION', defaultValue: String(DEFAULT_LIMITS.maxStreamsPerConnection), description: 'concurrent streams on one connection' },

@@ -153,7 +153,7 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
   const memory = config.stateDir === undefined ? undefined : createMemoryWriter(config.stateDir, logger);
   const remembered = config.stateDir === undefined ? undefined : await loadRemembered(config.stateDir, logger);
   const reconciler: Reconciler = createReconciler({
-    config: { gateway: config.name, portRange: config.portRange, allowCodeExtensions: config.allowCodeExtensions },
+    config: { gateway: config.name, portRange: config.portRange, allowCodeExtensions: config.allowCodeExtensions, allowClusterHeader: config.allowClusterHeader },
     cache,
     source,
     portWriteBack: portWriteBack(config),

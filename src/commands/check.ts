@@ -59,7 +59,7 @@ export function checkCommand(parent: Command, ctx: CommandContext): void {
   const command = parent
     .command('check')
     .description("translate a cluster file or the live cluster once and print every service's problems and warnings: exit 0 clean, 1 on problems, 2 on a usage error or an unreadable cluster (nothing served, nothing written)");
-  addDaemonOptions(command, ['source', 'socket', 'sock', 'name', 'portRange', 'allowCodeExtensions']).addOption(outputOption(['table', 'json'], 'table'));
+  addDaemonOptions(command, ['source', 'socket', 'sock', 'name', 'portRange', 'allowCodeExtensions', 'allowClusterHeader']).addOption(outputOption(['table', 'json'], 'table'));
   command.action(() =>
     ctx.run(async () => {
       const o = commandOptions<CheckOptions>(command);

@@ -40,8 +40,8 @@ async function fetchSecrets(cluster: LoadedCluster, paths: ReadonlySet<string>):
   return new Map(entries);
 }
 
-export async function translateOnce(cluster: LoadedCluster, options: Pick<ClusterOptions, 'name' | 'portRange'> & { readonly allowCodeExtensions?: boolean }): Promise<Translation> {
-  const initial = createPipelineState({ gateway: options.name, portRange: options.portRange, allowCodeExtensions: options.allowCodeExtensions === true });
+export async function translateOnce(cluster: LoadedCluster, options: Pick<ClusterOptions, 'name' | 'portRange'> & { readonly allowCodeExtensions?: boolean; readonly allowClusterHeader?: boolean }): Promise<Translation> {
+  const initial = createPipelineState({ gateway: options.name, portRange: options.portRange, allowCodeExtensions: options.allowCodeExtensions === true, allowClusterHeader: options.allowClusterHeader === true });
   const paths = [...cluster.state.services.keys()];
   const named = new Set(paths.flatMap((p) => [...secretsNamedBy(initial, cluster.state, p).keys()]));
   const secrets = await fetchSecrets(cluster, named);

@@ -54,7 +54,7 @@ export function translateCommand(parent: Command, ctx: CommandContext): void {
   const command = parent
     .command('translate')
     .description('print the Envoy resources the cluster would be served (secrets redacted unless --show-secrets), or a static Envoy bootstrap for envoy --mode validate: exit 1 when a service has problems (listed on stderr), 2 on a usage error or an unreadable cluster');
-  addDaemonOptions(command, ['source', 'socket', 'sock', 'name', 'portRange', 'allowCodeExtensions'])
+  addDaemonOptions(command, ['source', 'socket', 'sock', 'name', 'portRange', 'allowCodeExtensions', 'allowClusterHeader'])
     .addOption(outputOption(['yaml', 'json'], 'yaml'))
     .addOption(new Option('--show-secrets', 'print private keys and passwords as served (else [redacted])'))
     .addOption(new Option('--bootstrap', 'print an envoy.config.bootstrap.v3.Bootstrap with static_resources: STATIC clusters with their endpoints, inline route_config, static secrets'));

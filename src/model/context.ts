@@ -18,6 +18,8 @@ export interface ModelContext {
   readonly listenerPort: (servicePath: string, rid: string) => number | undefined;
   /** `--allow-code-extensions`: cluster_data/filter_config_data may use Lua, Wasm, Go and dynamic modules. */
   readonly allowCodeExtensions?: boolean;
+  /** `--allow-cluster-header`: routes may use route_cluster_header (the client names the cluster). */
+  readonly allowClusterHeader?: boolean;
   /** The time certificates are checked against (epoch ms); default: now. */
   readonly now?: () => number;
 }

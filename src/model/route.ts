@@ -98,6 +98,9 @@ function parseForward(scope: Scope, r: SectionReader, match: RouteMatch | undefi
   }
   const hostRewrite = r.get('route_host_rewrite', parseHost);
   const clusterHeader = r.get('route_cluster_header', parseToken);
+  if (clusterHeader !== undefined && !scope.allowClusterHeader) {
+    r.report('route_cluster_header', 'NotAllowed', `route_cluster_header lets the client name the cluster in its ${clusterHeader} header: any cluster of the gateway, another namespace's backends too, past their own routes and listeners. Refused unless the janitor runs with --allow-cluster-header (only when every tenant is trusted); in cluster files, route_weighted_clusters splits traffic among this namespace's services.`, clusterHeader);
+  }
   const timeoutMs = r.get('route_timeout', parseDuration);
   const weightedClusters = r.get('route_weighted_clusters', (v) => parseWeightedClusters(v, scope.svc.namespace));
   if (weightedClusters !== undefined && clusterHeader !== undefined) {

@@ -11,10 +11,12 @@ export interface Scope {
   readonly warnings: ProblemList;
   /** Parsed sections by rid (`undefined`: the section is invalid). */
   readonly cache: Map<string, unknown>;
+  /** `--allow-cluster-header`: a route may let the client name its cluster (route_cluster_header). */
+  readonly allowClusterHeader: boolean;
 }
 
-export function newScope(svc: ServiceSections): Scope {
-  return { svc, problems: new ProblemList(), warnings: new ProblemList(), cache: new Map() };
+export function newScope(svc: ServiceSections, allowClusterHeader = false): Scope {
+  return { svc, problems: new ProblemList(), warnings: new ProblemList(), cache: new Map(), allowClusterHeader };
 }
 
 export function where(scope: Scope, rid: string): Where {

@@ -29,7 +29,7 @@ export function buildService(state: ClusterState, path: string, ctx: ModelContex
 /** buildService of a service already read (its sections and instances). */
 export function buildServiceModel(svc: ServiceSections, ctx: ModelContext): Built<ServiceModel> {
   const path = svc.path;
-  const scope = newScope(svc);
+  const scope = newScope(svc, ctx.allowClusterHeader === true);
   const exposes: Expose[] = [];
   const secrets = new Map<string, SecretModel>();
   for (const rid of exposeRids(svc, ctx.gateway)) {

@@ -34,6 +34,7 @@ export function modelContext(core: PipelineCore, secrets: (path: string) => Secr
   return {
     gateway: core.config.gateway,
     allowCodeExtensions: core.config.allowCodeExtensions === true,
+    allowClusterHeader: core.config.allowClusterHeader === true,
     secrets: (path) => entry(path)?.values,
     secretError: (path) => {
       const e = secrets(path);

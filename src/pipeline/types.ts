@@ -12,6 +12,8 @@ export interface PipelineConfig {
   readonly portRange: { readonly min: number; readonly max: number };
   /** `--allow-code-extensions`: services' JSON may use Lua, Wasm, Go and dynamic modules. */
   readonly allowCodeExtensions?: boolean;
+  /** `--allow-cluster-header`: routes may let the client name the cluster. */
+  readonly allowClusterHeader?: boolean;
 }
 
 /** A secret object as the reconcile loop holds it: its values and their digest, or why it is missing. */

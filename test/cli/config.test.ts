@@ -40,6 +40,7 @@ describe('parseConfig', () => {
       allowNodes: [],
       insecureSdsOverTcp: false,
       allowCodeExtensions: false,
+      allowClusterHeader: false,
       limits: DEFAULT_LIMITS,
     });
   });
@@ -85,6 +86,7 @@ describe('parseConfig', () => {
       XDS_MAX_SUBSCRIPTIONS: '100',
       XDS_MAX_SUBSCRIPTION_BYTES: '4096',
       XDS_ALLOW_CODE_EXTENSIONS: 'yes',
+      XDS_ALLOW_CLUSTER_HEADER: 'true',
     };
     expect(ok({}, env)).toMatchObject({
       name: 'gw1',
@@ -106,6 +108,7 @@ describe('parseConfig', () => {
       allowNodes: ['envoy-a', 'gw-cluster'],
       insecureSdsOverTcp: true,
       allowCodeExtensions: true,
+      allowClusterHeader: true,
       limits: { ...DEFAULT_LIMITS, maxConnections: 10, maxStreams: 20, maxStreamsPerConnection: 5, maxRequestBytes: 65536, maxSubscriptions: 100, maxSubscriptionBytes: 4096 },
     });
     expect(ok({ name: 'cli', port: '7000' }, env)).toMatchObject({ name: 'cli', port: 7000 });

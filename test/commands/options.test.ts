@@ -5,7 +5,7 @@ import { parseClusterOptions } from '../../src/config.js';
 
 describe('parseClusterOptions', () => {
   it('defaults as the daemon: gateway envoy, the opensvc source, the whole port range', () => {
-    expect(parseClusterOptions({}, {})).toEqual({ ok: true, options: { name: 'envoy', portRange: { min: 1025, max: 65535 }, source: { kind: 'opensvc' }, socket: undefined, allowCodeExtensions: false } });
+    expect(parseClusterOptions({}, {})).toEqual({ ok: true, options: { name: 'envoy', portRange: { min: 1025, max: 65535 }, source: { kind: 'opensvc' }, socket: undefined, allowCodeExtensions: false, allowClusterHeader: false } });
   });
 
   it('reads XDS_SOURCE, XDS_NAME, XDS_SOCKET; a flag wins', () => {
@@ -22,6 +22,12 @@ describe('parseClusterOptions', () => {
     expect(parseClusterOptions({ allowCodeExtensions: true }, {})).toMatchObject({ ok: true, options: { allowCodeExtensions: true } });
     expect(parseClusterOptions({}, { XDS_ALLOW_CODE_EXTENSIONS: 'on' })).toMatchObject({ ok: true, options: { allowCodeExtensions: true } });
     expect(parseClusterOptions({}, { XDS_ALLOW_CODE_EXTENSIONS: 'maybe' })).toEqual({ ok: false, error: '--allow-code-extensions / XDS_ALLOW_CODE_EXTENSIONS: "maybe" is not true or false' });
+  });
+
+  it('reads --allow-cluster-header and XDS_ALLOW_CLUSTER_HEADER, as the daemon does', () => {
+    expect(parseClusterOptions({ allowClusterHeader: true }, {})).toMatchObject({ ok: true, options: { allowClusterHeader: true } });
+    expect(parseClusterOptions({}, { XDS_ALLOW_CLUSTER_HEADER: 'yes' })).toMatchObject({ ok: true, options: { allowClusterHeader: true } });
+    expect(parseClusterOptions({}, { XDS_ALLOW_CLUSTER_HEADER: 'sometimes' })).toEqual({ ok: false, error: '--allow-cluster-header / XDS_ALLOW_CLUSTER_HEADER: "sometimes" is not true or false' });
   });
 
   it('names the flag or variable of a bad value', () => {

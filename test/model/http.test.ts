@@ -92,11 +92,21 @@ describe('route matches', () => {
 });
 
 describe('route actions', () => {
-  it('forward with rewrites, cluster header and timeout', () => {
-    expect(firstRoute({ route_prefix_rewrite: '/', route_host_rewrite: 'backend.local', route_cluster_header: 'x-cluster', route_timeout: '500ms' })?.action).toEqual({
-      kind: 'route', cluster: `${SVC}.expose#0`, prefixRewrite: '/', hostRewrite: 'backend.local', clusterHeader: 'x-cluster', timeoutMs: 500, hashPolicies: [],
+  it('forward with rewrites and timeout', () => {
+    expect(firstRoute({ route_prefix_rewrite: '/', route_host_rewrite: 'backend.local', route_timeout: '500ms' })?.action).toEqual({
+      kind: 'route', cluster: `${SVC}.expose#0`, prefixRewrite: '/', hostRewrite: 'backend.local', timeoutMs: 500, hashPolicies: [],
     });
     expect(firstRoute({ route_timeout: '0' })?.action).toMatchObject({ timeoutMs: 0 });
+  });
+
+  it('route_cluster_header (the client names any cluster, another namespace\'s too) is refused unless --allow-cluster-header', () => {
+    const problems = fails(http({ route_cluster_header: 'x-cluster' }));
+    expect(problems).toContainEqual(expect.objectContaining({ section: 'route#0', keyword: 'route_cluster_header', reason: 'NotAllowed', value: 'x-cluster' }));
+    expect(problems.find((p) => p.keyword === 'route_cluster_header')?.message).toMatch(/--allow-cluster-header/);
+    const allowed = build(http({ route_cluster_header: 'x-cluster' }), context({ allowClusterHeader: true })).exposes[0]?.vhosts[0]?.routes[0];
+    expect(allowed?.action).toMatchObject({ kind: 'route', clusterHeader: 'x-cluster' });
+    // a header name Envoy would refuse is still an InvalidValue, with or without the flag
+    expect(fails(http({ route_cluster_header: 'bad header' }), context({ allowClusterHeader: true }))).toContainEqual(expect.objectContaining({ keyword: 'route_cluster_header', reason: 'InvalidValue' }));
   });
 
   it.each([
