@@ -1,5 +1,8 @@
 // Changes one at a time: arm what the clients must see, emit the patch (t0), wait until every
 // client saw it (per client time - t0), pause, next. The server's CPU is read around the series.
+// One change goes first, outside the series and its percentiles, for either server: the first
+// change after the initial sync runs its code paths for the first time (V8 compiles functions
+// lazily, on first call), a one-time cost reported on its own (`first`).
 import type { ExpectItem } from '../clients/protocol.js';
 import { addressPatch, claName, markerAddress, markerPrefix, routePatch, type Stanza } from '../daemon/cluster.js';
 import { quantile, type Value } from '../harness/figures.js';
@@ -15,6 +18,8 @@ export interface Change {
 }
 
 export interface ChangeSeries {
+  /** The change before the series: until the last client had it (Infinity: timed out). */
+  readonly first: number;
   /** Per change: until the last client had it (Infinity: timed out). */
   readonly all: number[];
   /** Per (change, client). */
@@ -56,28 +61,40 @@ export const pick = (i: number, services: number): number => (i * 7919) % servic
 export async function changeSeries(session: Session, count: number, make: (i: number) => Change, timeoutMs: number): Promise<ChangeSeries> {
   const pid = session.server.pid;
   await quiet(pid);
+  const firstTimes = await reach(session, make(count), timeoutMs);
+  const first = firstTimes === undefined ? Infinity : Math.max(...firstTimes);
+  await quiet(pid);
   const all: number[] = [];
   const perClient: number[] = [];
   let timeouts = 0;
   const fromMs = Number(process.hrtime.bigint()) / 1e6;
   const cpu0 = cpuMs(pid);
   for (let i = 0; i < count && timeouts < MAX_TIMEOUTS; i++) {
-    const change = make(i);
-    await session.clients.arm([{ id: change.id, items: change.items }]);
-    const t0 = session.standIn.emit(change.stanzas);
-    try {
-      const times = (await session.clients.reached(change.id, timeoutMs)).map((t) => t - t0);
-      all.push(Math.max(...times));
-      perClient.push(...times);
-    } catch (err) {
-      if (!(err instanceof Timeout)) throw err;
+    const times = await reach(session, make(i), timeoutMs);
+    if (times === undefined) {
       timeouts++;
       all.push(Infinity);
+    } else {
+      all.push(Math.max(...times));
+      perClient.push(...times);
     }
-    await new Promise((resolve) => setTimeout(resolve, GAP_MS));
   }
   const toMs = Number(process.hrtime.bigint()) / 1e6;
-  return { all, perClient, timeouts, cpuPerChange: (cpuMs(pid) - cpu0) / all.length, window: { fromMs, toMs } };
+  return { first, all, perClient, timeouts, cpuPerChange: (cpuMs(pid) - cpu0) / all.length, window: { fromMs, toMs } };
+}
+
+/** One change: per client, how long after the patch it had it (undefined: timed out); then the pause. */
+async function reach(session: Session, change: Change, timeoutMs: number): Promise<number[] | undefined> {
+  await session.clients.arm([{ id: change.id, items: change.items }]);
+  const t0 = session.standIn.emit(change.stanzas);
+  let times: number[] | undefined;
+  try {
+    times = (await session.clients.reached(change.id, timeoutMs)).map((t) => t - t0);
+  } catch (err) {
+    if (!(err instanceof Timeout)) throw err;
+  }
+  await new Promise((resolve) => setTimeout(resolve, GAP_MS));
+  return times;
 }
 
 /** A quantile where a timed-out sample is +infinity: `timeout` when the quantile falls on one. */

@@ -18,6 +18,7 @@ export function endpointFigures(o: Options, targets: EndpointTargets): Figure[] 
     { key: 'client.p50', label: 'endpoint change → one client, p50', unit: 'ms' },
     { key: 'client.p99', label: 'endpoint change → one client, p99', unit: 'ms' },
     { key: 'cpu.change', label: 'server CPU per endpoint change', unit: 'ms' },
+    { key: 'reach.first', label: 'first endpoint change after the initial sync → all clients (its code run for the first time; not in the percentiles)', unit: 'ms' },
   ];
 }
 
@@ -38,6 +39,7 @@ export function endpointScenario(name: string, summary: string, defaults: Partia
             'client.p50': q(series.perClient, 0.5),
             'client.p99': q(series.perClient, 0.99),
             'cpu.change': series.cpuPerChange,
+            'reach.first': Number.isFinite(series.first) ? series.first : 'timeout',
           },
           window: series.window,
           notes: series.timeouts > 0 ? [`${series.timeouts} change(s) timed out`] : [],
