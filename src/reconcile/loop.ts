@@ -179,7 +179,9 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
       log.warn({ loser: c.loser, holder: c.holder, what: c.what }, 'conflict: the holder keeps it');
       o.hooks?.onConflict?.(c);
     }
-    remember();
+    // what a restart remembers (ages, holders of contested keys) changes only when a service comes,
+    // goes or is compiled again: an endpoint change leaves it, and skips a pass over every service
+    if (result.work.compiled > 0 || [...result.statuses.values()].includes(undefined)) remember();
     o.hooks?.onBatch?.({ eventAt, durationMs: performance.now() - started, changeSet: result.changeSet, work: result.work, invalid: said.size, first: wasFirst });
   }
 
