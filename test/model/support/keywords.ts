@@ -12,7 +12,7 @@ export const KEYWORD_SECRETS: Readonly<Record<string, SecretValues>> = { 'test/s
 
 export const REASONS: readonly Reason[] = [
   'MissingKeyword', 'InvalidValue', 'InvalidType', 'OutOfRange', 'UnknownReference', 'WrongSectionType', 'InvalidRegex', 'AmbiguousMatch',
-  'MissingMatch', 'Unsupported', 'InvalidJson', 'InvalidSecret', 'SecretUnavailable', 'PortUnavailable', 'Conflict', 'ProtoViolation',
+  'MissingMatch', 'Unsupported', 'InvalidJson', 'InvalidSecret', 'SecretUnavailable', 'PortUnavailable', 'Conflict', 'ProtoViolation', 'NotAllowed',
 ];
 
 /** Plausible values per keyword, mixed with junk of every JSON type. */
