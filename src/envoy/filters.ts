@@ -76,10 +76,13 @@ export function httpConnectionManagerFilter(statPrefix: string, routeConfigName:
   const merged = Object.keys(data).length === 0 ? defaults : deepMerge(defaults, data);
   const owned: JsonObject = {
     rds: { config_source: adsConfigSource(), route_config_name: routeConfigName },
+    // `Host: bank.test.` names bank.test: without this Envoy matches it as written, past the
+    // virtual host of bank.test, into whatever wildcard (another namespace's) covers the dotted form
+    strip_trailing_host_dot: true,
     http_filters: withRouterLast(merged['http_filters']),
   };
   return filter(FILTER.httpConnectionManager, MSG.httpConnectionManager, {
-    ...omit(merged, ['rds', 'route_config', 'scoped_routes', 'http_filters']),
+    ...omit(merged, ['rds', 'route_config', 'scoped_routes', 'http_filters', 'strip_trailing_host_dot']),
     ...owned,
   });
 }

@@ -76,6 +76,7 @@ describe('Listener', () => {
         normalize_path: { value: true },
         merge_slashes: true,
         rds: { config_source: { ads: {}, resource_api_version: 'V3' }, route_config_name: '0.0.0.0:8080/tcp' },
+        strip_trailing_host_dot: true,
         http_filters: [
           { name: 'envoy.filters.http.router', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } },
         ],
@@ -176,5 +177,14 @@ describe('Listener', () => {
     expect(hcm['route_config']).toBeUndefined();
     expect((hcm['rds'] as JsonObject)['route_config_name']).toBe('0.0.0.0:80/tcp');
     expect((hcm['http_filters'] as JsonObject[]).map((f) => f['name'])).toEqual(['x', 'envoy.filters.http.router']);
+  });
+
+  it('a Host with a trailing dot is matched without it, whatever filter_config_data says (bank.test. is bank.test, not another namespace\'s wildcard)', () => {
+    for (const data of [undefined, { strip_trailing_host_dot: false }]) {
+      const l = listenerOf(httpExpose(P, 'expose#1', ['a.example.com'], 80, data === undefined ? {} : { filterConfigData: data }));
+      const [chain] = l['filter_chains'] as JsonObject[];
+      const hcm = ((chain?.['filters'] as JsonObject[])[0]?.['typed_config'] ?? {}) as JsonObject;
+      expect(hcm['strip_trailing_host_dot']).toBe(true);
+    }
   });
 });
