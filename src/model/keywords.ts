@@ -54,8 +54,23 @@ export function parseAddress(value: unknown): Parsed<string> {
   if (typeof value !== 'string') return refuse('InvalidType', `must be an IP address, not ${show(value)}.`);
   const raw = value.trim().replace(/^\[(.*)\]$/, '$1');
   if (isIPv4(raw)) return accept(raw);
-  if (isIPv6(raw)) return accept(canonicalIPv6(raw));
+  if (isIPv6(raw)) {
+    const canonical = canonicalIPv6(raw);
+    const v4 = mappedIPv4(canonical);
+    if (v4 !== undefined) {
+      return refuse('InvalidValue', `${show(value)} is an IPv4 address written as IPv6 (IPv4-mapped): give ${v4}. A listener on the IPv6 form takes that IPv4 address's connections without meeting the listeners on 0.0.0.0, and Linux refuses to bind it without ipv4_compat.`);
+    }
+    return accept(canonical);
+  }
   return refuse('InvalidValue', `${show(value)} is not an IPv4 or IPv6 address (a host name cannot be a listener address).`);
+}
+
+/** The IPv4 address an IPv4-mapped IPv6 address (`::ffff:a00:5`, canonical form) stands for. */
+function mappedIPv4(canonical: string): string | undefined {
+  const m = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+  if (m === null) return undefined;
+  const [hi, lo] = [parseInt(m[1] ?? '0', 16), parseInt(m[2] ?? '0', 16)];
+  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
 }
 
 export function canonicalIPv6(address: string): string {

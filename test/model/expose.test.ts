@@ -30,11 +30,18 @@ describe('expose keywords', () => {
     expect(e?.filterConfigData).toEqual({ stat_prefix: 'x' });
   });
 
+  it('an IPv4-mapped listener_addr names the IPv4 address to give instead (it would take that address past the listeners on 0.0.0.0)', () => {
+    const problems = fails({ 'expose#0': ['expose.envoy', { port: 80, listener_addr: '::ffff:10.0.0.5' }] });
+    expect(problems.find((p) => p.keyword === 'listener_addr')?.message).toContain('give 10.0.0.5');
+  });
+
   it.each([
     [{ protocol: 'tcp' }, 'port', 'MissingKeyword'],
     [{ port: 0 }, 'port', 'OutOfRange'],
     [{ port: 80, protocol: 'sctp' }, 'protocol', 'InvalidValue'],
     [{ port: 80, listener_addr: 'localhost' }, 'listener_addr', 'InvalidValue'],
+    [{ port: 80, listener_addr: '::ffff:10.0.0.5' }, 'listener_addr', 'InvalidValue'],
+    [{ port: 80, listener_addr: '[::FFFF:0A00:0005]' }, 'listener_addr', 'InvalidValue'],
     [{ port: 80, listener_port: 99999 }, 'listener_port', 'OutOfRange'],
     [{ port: 80, lb_policy: 'original_dst_lb' }, 'lb_policy', 'Unsupported'],
     [{ port: 80, sni: ['not a name'] }, 'sni', 'InvalidValue'],
