@@ -52,7 +52,7 @@ table('protocol', parseProtocol, [
 
 table('listener_addr', parseAddress, [
   ['0.0.0.0', '0.0.0.0'], ['10.1.2.3', '10.1.2.3'], ['::', '::'], ['[::]', '::'],
-  ['2001:DB8:0:0::1', '2001:db8::1'], ['::ffff:10.0.0.1', '::ffff:a00:1'],
+  ['2001:DB8:0:0::1', '2001:db8::1'], ['::ffff:10.0.0.1', { reason: 'InvalidValue', message: /IPv4-mapped\): give 10\.0\.0\.1/ }], ['::ffff:a00:1', { reason: 'InvalidValue', message: /give 10.0.0.1/ }], ['::1:a00:1', '::1:a00:1'],
   ['web1.acme.org', { reason: 'InvalidValue', message: /host name cannot be a listener address/ }],
   ['300.1.1.1', { reason: 'InvalidValue' }],
   [1234, { reason: 'InvalidType' }],
