@@ -7,9 +7,12 @@
 // is the name www.a.org, and Envoy matches the Host header `www.a.org.` only with that spelling).
 // A suffix wildcard (`*.a.org`, `*-shop.a.org`) covers every name ending with what follows its `*`,
 // with at least one character before (Envoy's vhost domains and SNI `*.a.org` match `x.y.a.org`
-// too), and the narrower wildcards under it (`*.x.a.org`). The catch-all `*` and prefix wildcards
-// (`shop.*`) cover nothing: Envoy tries them after every exact and suffix name, so they only get
-// what no one else serves (they are still names: `*` itself belongs to the first namespace).
+// too), and the narrower wildcards under it (`*.x.a.org`), when what follows its `*` ends with a
+// domain of two labels or more (`a.org`): a wider wildcard (`*.org`, `*t`) covers nothing, or one
+// namespace could hold every other namespace's future names with a few of them. The catch-all `*`
+// and prefix wildcards (`shop.*`) cover nothing either: Envoy tries them after every exact and
+// suffix name, so they only get what no one else serves (they are still names: `*` itself belongs
+// to the first namespace). A wildcard that covers nothing takes nothing from anyone.
 
 /** A host name as tenants own it: lower-cased, without a trailing dot. */
 export function ownedName(name: string): string {
@@ -32,7 +35,7 @@ function coverable(name: string): string | undefined {
 export function covers(wildcard: string, name: string): boolean {
   const suffix = wildcardSuffix(wildcard);
   const rest = coverable(name);
-  return suffix !== undefined && rest !== undefined && rest.length > suffix.length && rest.endsWith(suffix);
+  return suffix !== undefined && rest !== undefined && rest.length > suffix.length && rest.endsWith(suffix) && coveredTail(wildcard) !== undefined;
 }
 
 /**
@@ -44,12 +47,13 @@ export function coveringWildcards(name: string, lengths: Iterable<number>): stri
   const rest = coverable(name);
   if (rest === undefined) return [];
   const fitting = [...lengths].filter((n) => n >= 1 && n < rest.length).sort((a, b) => b - a);
-  return fitting.map((n) => `*${rest.slice(rest.length - n)}`);
+  return fitting.map((n) => `*${rest.slice(rest.length - n)}`).filter((w) => coveredTail(w) !== undefined);
 }
 
 /**
  * Where to look for the names a wildcard may cover: the last two labels they all end with
- * (`*.shop.a.org` and `*-shop.a.org`: `a.org`), or undefined when the wildcard is wider (`*.org`).
+ * (`*.shop.a.org` and `*-shop.a.org`: `a.org`), or undefined when the wildcard is wider (`*.org`,
+ * `*t`, `*`): such a wildcard covers nothing.
  */
 export function coveredTail(wildcard: string): string | undefined {
   const suffix = wildcardSuffix(wildcard) ?? '';

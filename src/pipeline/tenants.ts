@@ -152,8 +152,7 @@ export function addressBlock(t: Tenancy, claim: Claim, reserved: Reserved): Bloc
 
 function hostsUnder(index: TenantIndex, wildcard: string): Iterable<string> {
   const tail = coveredTail(wildcard);
-  if (tail !== undefined) return index.hosts.get(tail) ?? [];
-  return [...index.hosts.values()].flatMap((set) => [...set]);
+  return tail === undefined ? [] : (index.hosts.get(tail) ?? []); // wider wildcards cover nothing
 }
 
 /** A tenant key that has just got its first members (of `claim.namespace`). */

@@ -38,6 +38,22 @@ function refusedBy(a: ReturnType<typeof attack>, holder: string, what: string): 
 
 const WILD80 = web(0, { domains: ['*.victim.org'] });
 
+describe('a wildcard wider than a domain of two labels covers nothing', () => {
+  it('so a namespace holding *t, *.org, *.test or *-x.com blocks no other namespace\'s new names, anywhere', () => {
+    const a = attack(web(0, { domains: ['*t', '*.org', '*.test', '*-x.com'], listenerPort: 8999 }), web(0, { domains: ['api.bank.test', 'shop.victim.org', 'a-x.com'] }));
+    expect(statusOf(a.out.statuses, ATTACKER)).toMatchObject({ valid: true });
+    expect(a.out.statuses.get(ATTACKER)?.exposes[0]).toMatchObject({ served: true });
+    // and the wide wildcards stay served to their namespace, on their own port
+    expect(a.g.get('route', '0.0.0.0:8999/tcp')['virtual_hosts']).toHaveLength(1);
+  });
+
+  it('while a wildcard over a domain of two labels still does (*.victim.org, *-shop.victim.org)', () => {
+    for (const domains of [['*.victim.org'], ['*-shop.victim.org']]) {
+      expect(attack(web(0, { domains }), web(0, { domains: ['a-shop.victim.org'] })).out.statuses.get(ATTACKER)?.exposes[0]?.served).toBe(false);
+    }
+  });
+});
+
 describe('attack 1: an exact domain under another namespace\'s wildcard', () => {
   it('is refused: www.victim.org stays with the wildcard\'s namespace', () => {
     const a = attack(WILD80, web(0, { domains: ['www.victim.org'] }));
