@@ -11,7 +11,7 @@
 // while the first snapshot is decided, so a restart never flips a winner.
 import type { Claim } from './claims.js';
 import { addMember, createMembers, findMember, othersData, removeMember } from './members.js';
-import { reservations } from './record.js';
+import { reservations, tenantKeysOf } from './record.js';
 import { addressBlock, createTenantIndex, hostBlock, noteHeld, noteReleased, tenancyOf, NO_RESERVATION, type Block, type Holder, type Reserved, type TenantIndex } from './tenants.js';
 
 export { contestedHolders } from './record.js';
@@ -188,11 +188,13 @@ function addWaiter(s: ConflictState, c: Candidate, keys: readonly string[], refu
 export function resolve(s: ConflictState, removed: Iterable<string>, candidates: readonly Candidate[], rank: (unit: string) => readonly (number | string)[]): Decision[] {
   const decisions: Decision[] = [];
   const freed = new Set<string>();
+  const letGo = new Map<string, { readonly unit: string; readonly claim: Claim }>();
   for (const unit of removed) {
+    tenantKeysOf(s, unit, letGo);
     dropWaiter(s, unit);
     releaseUnit(s, unit, freed);
   }
-  const reserved = reservations(s, candidates);
+  const reserved = reservations(s, candidates, letGo);
   const byRank = (a: Candidate, b: Candidate): number => compareRanks(rank(a.unit), rank(b.unit));
   const decide = (c: Candidate, active: Reserved): void => {
     const block = blocking(s, c, active);

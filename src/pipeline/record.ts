@@ -65,9 +65,15 @@ export function contestedHolders(s: ConflictState): Map<string, string> {
   return out;
 }
 
-/** The restart record, as reservations for the units that claim their key again in this batch. */
-export function reservations(s: ConflictState, candidates: readonly Candidate[]): Reserved {
-  if (s.recorded.size === 0) return NO_RESERVATION;
+/**
+ * The reservations of a step: the restart record, for the units that claim their key again in this
+ * batch; and the tenant keys (host names, addresses) that units removed in this step let go, for
+ * their namespace while the step's candidates are decided (a service renamed, or deleted and
+ * created again, in one batch keeps its names: another namespace's waiting claim or wildcard gets
+ * them only if no service of that namespace claims them again).
+ */
+export function reservations(s: ConflictState, candidates: readonly Candidate[], letGo: ReadonlyMap<string, { readonly unit: string; readonly claim: Claim }>): Reserved {
+  if (s.recorded.size === 0 && letGo.size === 0) return NO_RESERVATION;
   const claiming = new Map(candidates.flatMap((c) => c.claims.map((claim) => [`${claim.key}\u0000${c.unit}`, claim] as const)));
   const keys = new Map<string, Reservation>();
   const claims = new Map<string, Claim>();
@@ -78,5 +84,15 @@ export function reservations(s: ConflictState, candidates: readonly Candidate[])
     claims.set(key, claim);
   }
   s.recorded = new Map();
+  for (const [key, { unit, claim }] of letGo) {
+    if (keys.has(key) || s.holders.has(key)) continue;
+    keys.set(key, { unit, content: claim.content, namespace: claim.namespace });
+    claims.set(key, claim);
+  }
   return reservedIndex(keys, claims);
+}
+
+/** The tenant keys a unit holds, as `reservations` keeps them when the unit is removed. */
+export function tenantKeysOf(s: ConflictState, unit: string, into: Map<string, { readonly unit: string; readonly claim: Claim }>): void {
+  for (const claim of s.held.get(unit) ?? []) if (claim.mode === 'host' || claim.mode === 'address') into.set(claim.key, { unit, claim });
 }

@@ -203,3 +203,41 @@ describe('a plain-HTTP expose on a port whose default chain a TCP expose holds',
     expect((g.get('listener', '0.0.0.0:80/tcp')['filter_chains'] as unknown[]).length).toBe(1);
   });
 });
+
+describe('a name or an address let go and claimed again by its namespace in the same change', () => {
+  const BANK = 'acme/svc/web';
+  const BANK2 = 'acme/svc/web2';
+  const EVIL = 'mallory/svc/web';
+
+  it('stays with its namespace: a service renamed (deleted and created in one batch) keeps its name against a waiting claim and a wildcard', () => {
+    for (const evil of [web(0, { domains: ['shop.acme.org'] }), web(0, { domains: ['*.acme.org'] })]) {
+      const g = new Gateway({ secrets: SECRETS });
+      const bank = svc('10.0.0.1', web(0, { domains: ['shop.acme.org'] }));
+      g.set({ [BANK]: bank });
+      g.set({ [BANK]: bank, [EVIL]: svc('10.0.0.9', evil) });
+      const out = g.set({ [BANK2]: bank, [EVIL]: svc('10.0.0.9', evil) });
+      expect(statusOf(out.statuses, BANK2).exposes[0]).toMatchObject({ served: true });
+      const hosts = g.get('route', '0.0.0.0:80/tcp')['virtual_hosts'] as { name: string; domains: string[] }[];
+      expect(hosts.find((h) => h.domains.includes('shop.acme.org'))?.name).toBe(`${BANK2}.expose#0.vhost#0`);
+    }
+  });
+
+  it('and a specific address too, beside another namespace\'s wildcard address', () => {
+    const g = new Gateway();
+    const bank = svc('10.0.0.1', l4(0, 5432, { listener_addr: '192.0.2.10' }));
+    g.set({ [BANK]: bank });
+    g.set({ [BANK]: bank, [EVIL]: svc('10.0.0.9', l4(0, 5432)) });
+    const out = g.set({ [BANK2]: bank, [EVIL]: svc('10.0.0.9', l4(0, 5432)) });
+    expect(statusOf(out.statuses, BANK2).exposes[0]).toMatchObject({ served: true });
+    expect(g.names('listener')).toContain('192.0.2.10:5432/tcp');
+  });
+
+  it('goes to the waiting claim when no service of the namespace claims it again', () => {
+    const g = new Gateway({ secrets: SECRETS });
+    const bank = svc('10.0.0.1', web(0, { domains: ['shop.acme.org'] }));
+    g.set({ [BANK]: bank });
+    g.set({ [BANK]: bank, [EVIL]: svc('10.0.0.9', web(0, { domains: ['shop.acme.org'] })) });
+    const out = g.set({ [EVIL]: svc('10.0.0.9', web(0, { domains: ['shop.acme.org'] })) });
+    expect(statusOf(out.statuses, EVIL).exposes[0]).toMatchObject({ served: true });
+  });
+});
