@@ -9,7 +9,9 @@
 //   - a DataSource elsewhere may not name a file or an environment variable of the Envoy host:
 //     Envoy reads it when it loads the configuration and may send it on (a local reply body read
 //     from Envoy's own xDS client key would be served to anyone). Only a validation context's
-//     trusted_ca and crl (public trust material, e.g. the system CA bundle) may name a file.
+//     trusted_ca and crl (public trust material, e.g. the system CA bundle) may name a file; nor
+//     may a configuration source read a file (`path`, `path_config_source`), nor a transcoder its
+//     descriptor (configuration comes over xDS).
 //   - and whatever the field, no string may hold a PEM private key, as text or base64 (found by
 //     content, beside the types: metadata, headers, bodies, Structs).
 // Certificates and keys come from certificate sections, served by SDS.
@@ -27,6 +29,13 @@ const HOST_KEYS: readonly (readonly [string, string])[] = [
   ['environment_variable', 'an environment variable'],
   ['watched_directory', 'a directory'],
 ];
+
+/** Fields other than DataSources that make Envoy read a file of its host: configuration sources and descriptors. */
+const HOST_PATHS: ReadonlyMap<string, string> = new Map([
+  ['envoy.config.core.v3.ConfigSource.path', 'a configuration file'],
+  ['envoy.config.core.v3.ConfigSource.path_config_source', 'a configuration file'],
+  ['envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder.proto_descriptor', 'a descriptor file'],
+]);
 
 export interface TenantDataFinding {
   readonly path: string;
@@ -55,6 +64,11 @@ export function secretMaterial(typeName: string, data: unknown): TenantDataFindi
       const name = `${nameOf(owner).slice(1)}.${field.name}`;
       if (isSecretField(owner, field)) {
         out.push({ path, message: `sets ${name}, a field that carries secret material: a Cluster or Listener goes to every xDS client, plaintext TCP included, so it may carry no key, password or token; ${FIX}.` });
+        return false;
+      }
+      const hostPath = HOST_PATHS.get(name);
+      if (hostPath !== undefined) {
+        out.push({ path, message: `reads ${hostPath} of the Envoy host (${name}): the gateway's configuration comes over xDS from the janitor, and the gateway's own keys live on that host; give the data inline, or leave the field to the janitor.` });
         return false;
       }
       if (!isDataSource(field) || TRUST_ANCHORS.has(name)) return true;

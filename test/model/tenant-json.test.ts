@@ -42,6 +42,15 @@ describe('secret material in cluster_data and filter_config_data', () => {
     const ca = l4(upstream({ sni: 'api.example.com', common_tls_context: { validation_context: { trusted_ca: { filename: '/etc/ssl/certs/ca-certificates.crt' } } } }));
     expect(build(ca).exposes[0]?.clusterData).toBeDefined();
   });
+
+  it('refuses a configuration source or a transcoder descriptor read from a file of the Envoy host', () => {
+    const sdsFromFile = (source: object) => l4(upstream({ common_tls_context: { tls_certificate_sds_secret_configs: [{ name: 'tls_certificate/test/sec/x', sds_config: source }] } }));
+    for (const source of [{ path_config_source: { path: '/etc/envoy/sds/bank.yaml' } }, { path: '/etc/envoy/sds/bank.yaml' }]) {
+      expect(fails(sdsFromFile(source))).toContainEqual(expect.objectContaining({ keyword: 'cluster_data', reason: 'NotAllowed', message: expect.stringMatching(/reads a configuration file of the Envoy host \(envoy\.config\.core\.v3\.ConfigSource\.path/) }));
+    }
+    const transcoder = http({ http_filters: [{ name: 't', typed_config: { '@type': `${T}envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder`, proto_descriptor: '/var/run/xds/tls.key', services: ['a.B'] } }] });
+    expect(fails(transcoder)).toContainEqual(expect.objectContaining({ keyword: 'filter_config_data', reason: 'NotAllowed', message: expect.stringContaining('reads a descriptor file of the Envoy host') }));
+  });
 });
 
 describe('extensions that run code', () => {
