@@ -4,7 +4,7 @@
 // claims.ts builds the keys, conflicts.ts decides with them; the matching rules live here.
 //
 // Host names are compared as owners see them: lower-cased, without a trailing dot (`www.a.org.`
-// is the name www.a.org, and Envoy matches the Host header `www.a.org.` only with that spelling).
+// is the name www.a.org; the connection managers strip a Host header's trailing dot before routing).
 // A suffix wildcard (`*.a.org`, `*-shop.a.org`) covers every name ending with what follows its `*`,
 // with at least one character before (Envoy's vhost domains and SNI `*.a.org` match `x.y.a.org`
 // too), and the narrower wildcards under it (`*.x.a.org`), when what follows its `*` ends with a
