@@ -67,14 +67,17 @@ function strangers(claim: Claim, namespace: string): Claim {
 
 function joinBlock(s: ConflictState, unit: string, claim: Claim, reserved: Reserved): Block | undefined {
   const r = reserved.keys.get(claim.key);
-  // a shared chain reserved for another admits, from its namespace, the same data or none; from others, the same data
-  if (r !== undefined && r.unit !== unit && claim.content !== r.content && (claim.content !== '' || r.namespace !== claim.namespace)) {
+  // a shared chain reserved for another admits, from its namespace, the same data or none; from
+  // others, the same data; and when several namespaces were on it, only theirs
+  const onIt = r === undefined || (r.namespaces?.has(claim.namespace) ?? true);
+  if (r !== undefined && r.unit !== unit && (!onIt || (claim.content !== r.content && (claim.content !== '' || (r.namespaces?.has(claim.namespace) ?? r.namespace === claim.namespace) !== true)))) {
     return { claim: r.namespace === claim.namespace ? claim : strangers(claim, r.namespace), holder: r.unit, waitOn: claim.key };
   }
   const h = s.holders.get(claim.key);
   if (h === undefined) return undefined;
   if (h.members === undefined) return h.unit === unit ? undefined : { claim, holder: h.unit, waitOn: claim.key }; // a TCP expose's default chain
   if (r?.unit === unit) return undefined; // its holder brings the chain's data back
+  if (h.members.units.get(unit)?.content === claim.content) return undefined; // on the chain with this data already (decided again for a lost route)
   const stranger = findMember(h.members, (ns, content) => ns !== claim.namespace && content !== claim.content);
   const namespace = stranger === undefined ? undefined : h.members.units.get(stranger)?.namespace;
   if (stranger !== undefined && namespace !== undefined) return { claim: strangers(claim, namespace), holder: stranger, waitOn: claim.key };
@@ -214,7 +217,7 @@ export function resolve(s: ConflictState, removed: Iterable<string>, candidates:
     else dropWaiter(s, c.unit);
     decisions.push({ kind: 'accepted', candidate: c, lost });
   };
-  for (const c of [...candidates].sort(byRank)) decide(c, reserved);
+  for (const c of restartOrder([...candidates].sort(byRank), reserved)) decide(c, reserved);
   for (const key of reserved.keys.keys()) if (!s.holders.has(key)) freed.add(key);
   while (freed.size > 0) {
     const keys = [...freed];
@@ -227,6 +230,18 @@ export function resolve(s: ConflictState, removed: Iterable<string>, candidates:
     for (const c of waiters.sort(byRank)) decide(c, NO_RESERVATION);
   }
   return decisions;
+}
+
+/**
+ * Candidates in rank order, but those bringing a reserved shared chain's data first: a member
+ * without data is then judged against the chain as it was (a namespace's member without data may
+ * not join while another namespace's data is on it), not before the others are back.
+ */
+function restartOrder(ranked: readonly Candidate[], reserved: Reserved): readonly Candidate[] {
+  if (reserved.keys.size === 0) return ranked;
+  const bringsData = (c: Candidate): boolean =>
+    c.claims.some((claim) => claim.mode === 'join' && claim.content !== '' && reserved.keys.get(claim.key)?.content === claim.content);
+  return [...ranked.filter(bringsData), ...ranked.filter((c) => !bringsData(c))];
 }
 
 export function compareRanks(a: readonly (number | string)[], b: readonly (number | string)[]): number {

@@ -1,7 +1,8 @@
 // The restart record: what the janitor writes under --state-dir so that a restart never flips a
 // winner (conflicts.ts decides, this module says what to keep and reserves it again). Keys others
 // wait for, and every key a refused version claims (or would cover) that others hold, with their
-// holder; shared chains carrying data, with a member bringing it; tenant keys held under another
+// holder; shared chains carrying data, with a member bringing it and a served member of each
+// namespace on them (`<chain key>\u0000@<namespace>`); tenant keys held under another
 // namespace's wildcard. After a restart, each recorded key is reserved for its holder while the
 // first snapshot is decided, if that unit claims it again.
 import type { Claim } from './claims.js';
@@ -60,10 +61,22 @@ export function contestedHolders(s: ConflictState): Map<string, string> {
   for (const key of s.shared) {
     const members = s.holders.get(key)?.members;
     const bringer = members === undefined ? undefined : findMember(members, (_, content) => content !== '', undefined, (u) => s.waiting.get(u)?.refused !== true);
-    if (bringer !== undefined) out.set(key, bringer);
+    // a bringer whose current version is refused cannot bring the data back after a restart (its
+    // served version is an earlier one): the members as they are served keep the chain then
+    if (bringer === undefined || s.waiting.get(bringer)?.refused === true || members === undefined) continue;
+    out.set(key, bringer);
+    // the namespaces on it, one served member each: after a restart the chain admits, while the
+    // first snapshot is decided, only the namespaces that were on it
+    for (const namespace of members.byNamespace.keys()) {
+      const unit = findMember(members, (ns) => ns === namespace, undefined, (u) => s.waiting.get(u)?.refused !== true);
+      if (unit !== undefined && s.waiting.get(unit)?.refused !== true) out.set(`${key}${ALSO_ON}${namespace}`, unit);
+    }
   }
   return out;
 }
+
+/** Record key of another namespace on a shared chain: `<chain key><ALSO_ON><namespace>`. */
+const ALSO_ON = '\u0000@';
 
 /**
  * The reservations of a step: the restart record, for the units that claim their key again in this
@@ -77,11 +90,22 @@ export function reservations(s: ConflictState, candidates: readonly Candidate[],
   const claiming = new Map(candidates.flatMap((c) => c.claims.map((claim) => [`${claim.key}\u0000${c.unit}`, claim] as const)));
   const keys = new Map<string, Reservation>();
   const claims = new Map<string, Claim>();
+  const alsoOn = new Map<string, Set<string>>();
   for (const [key, unit] of s.recorded) {
+    const at = key.indexOf(ALSO_ON);
+    if (at >= 0) {
+      const chain = key.slice(0, at);
+      if (claiming.has(`${chain}\u0000${unit}`)) alsoOn.set(chain, (alsoOn.get(chain) ?? new Set()).add(key.slice(at + ALSO_ON.length)));
+      continue;
+    }
     const claim = claiming.get(`${key}\u0000${unit}`);
     if (claim === undefined) continue;
     keys.set(key, { unit, content: claim.content, namespace: claim.namespace });
     claims.set(key, claim);
+  }
+  for (const [chain, namespaces] of alsoOn) {
+    const r = keys.get(chain);
+    if (r !== undefined) keys.set(chain, { ...r, namespaces });
   }
   s.recorded = new Map();
   for (const [key, { unit, claim }] of letGo) {

@@ -22,6 +22,8 @@ export interface Reservation {
   /** The data that holder brings (join keys). */
   readonly content: string;
   readonly namespace: string;
+  /** A shared chain: the namespaces that were on it (when several were). */
+  readonly namespaces?: ReadonlySet<string>;
 }
 
 export interface Reserved {

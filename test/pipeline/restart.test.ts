@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { remembered, serviceStatuses, type PipelineState } from '../../src/pipeline/index.js';
 import { goodTls } from '../model/support/certs.js';
 import { gateway, TENANT_NAMESPACES, tenantHistory } from './support/arbitrary.js';
+import { RESTART_CASES } from './support/restart-cases.js';
 import { Gateway, statusOf, type ServiceSpec, type Services } from './support/gateway.js';
 import { SECRETS, l4, svc, web } from './support/specs.js';
 
@@ -66,7 +67,7 @@ describe('a restart', () => {
         expect(after.served).toEqual(expect.arrayContaining(before.served));
         expect(after.lost).toEqual(expect.arrayContaining(before.lost));
       }),
-      { numRuns: 60 },
+      { numRuns: 60, examples: RESTART_CASES.map((states) => [[...states]]) },
     );
     expect(contested).toBeGreaterThan(20);
   });
