@@ -1,11 +1,12 @@
 // The BUILT command (`npm run build`, then `node dist/cli.js`), as the Docker image runs it:
 // --help, usage errors, and the Python janitor's flag spellings against a stand-in daemon.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeDaemon, type FakeDaemon } from '../support/fake-daemon/index.js';
+import type { FakeDaemon } from '../support/fake-daemon/index.js';
+import { startRecordedDaemon } from '../support/recorded-daemon.js';
 import { FLAGS } from '../../src/flags.js';
 import { TYPE } from '../../src/xds/types.js';
 import { connectAds } from '../xds/support/client.js';
@@ -59,10 +60,7 @@ describe('the Python janitor spellings', () => {
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'xds-built-'));
-    const status: unknown = JSON.parse(readFileSync(new URL('../fixtures/opensvc-v2.1/daemon_status.final.json', import.meta.url).pathname, 'utf8'));
-    const certificate_chain = readFileSync(path.join(ROOT, 'examples/certs/web.crt'), 'utf8');
-    const private_key = readFileSync(path.join(ROOT, 'examples/certs/web.key'), 'utf8');
-    daemon = await startFakeDaemon({ socketPath: path.join(dir, 'lsnr.sock'), status, secrets: { 'test/sec/web1-front-cert': { certificate_chain, private_key } } });
+    daemon = await startRecordedDaemon(path.join(dir, 'lsnr.sock'));
   });
   afterAll(async () => {
     await daemon.close();

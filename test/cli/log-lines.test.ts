@@ -2,13 +2,13 @@
 // stdout and stderr (the gRPC library's own lines included, with its tracing turned all on),
 // levels as names, and one line per event: a daemon that cannot be reached, or that goes away, is
 // logged once however many times the janitor retries; a missing /var/run/xds is one warning.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOG_LEVELS } from '../../src/log.js';
-import { startFakeDaemon, type FakeDaemon } from '../support/fake-daemon/index.js';
+import type { FakeDaemon } from '../support/fake-daemon/index.js';
+import { startRecordedDaemon } from '../support/recorded-daemon.js';
 import { tempSocket } from '../source/opensvc/helpers.js';
-import { ROOT, closedPort, getJson, spawnCli, until, type Spawned } from '../e2e/support.js';
+import { closedPort, getJson, spawnCli, until, type Spawned } from '../e2e/support.js';
 
 interface Line {
   readonly level: string;
@@ -89,12 +89,9 @@ describe('the CLI log lines', () => {
 
   describe('a daemon that goes away', () => {
     beforeAll(async () => {
-      const status: unknown = JSON.parse(readFileSync(new URL('../fixtures/opensvc-v2.1/daemon_status.final.json', import.meta.url).pathname, 'utf8'));
       rmSync(socket.path, { force: true });
       // the certificate web1 names, so every service is valid and the loss is the only thing to say
-      const pem = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
-      const secrets = { 'test/sec/web1-front-cert': { certificate_chain: pem('examples/certs/web.crt'), private_key: pem('examples/certs/web.key') } };
-      daemon = await startFakeDaemon({ socketPath: socket.path, status, secrets });
+      daemon = await startRecordedDaemon(socket.path);
     });
 
     it('is logged once while the janitor retries, and its return once', async () => {

@@ -1,12 +1,12 @@
 // `xds check`, the real CLI: exit codes (0 clean, 1 problems, 2 usage or unreadable input), the
 // table and the JSON report, from a cluster file and from a stand-in OpenSVC daemon.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../src/commands/check.js';
-import { ROOT } from '../e2e/support.js';
-import { startFakeDaemon, type FakeDaemon } from '../support/fake-daemon/index.js';
+import type { FakeDaemon } from '../support/fake-daemon/index.js';
+import { startRecordedDaemon } from '../support/recorded-daemon.js';
 import { MIXED, runCli, writeCluster } from './support.js';
 
 function parseReport(text: string): CheckReport {
@@ -86,10 +86,7 @@ describe('xds check --sock (the live cluster through the daemon socket)', () => 
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'xds-check-'));
-    const status: unknown = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/opensvc-v2.1/daemon_status.final.json'), 'utf8'));
-    const certificate_chain = readFileSync(path.join(ROOT, 'examples/certs/web.crt'), 'utf8');
-    const private_key = readFileSync(path.join(ROOT, 'examples/certs/web.key'), 'utf8');
-    daemon = await startFakeDaemon({ socketPath: path.join(dir, 'lsnr.sock'), status, secrets: { 'test/sec/web1-front-cert': { certificate_chain, private_key } } });
+    daemon = await startRecordedDaemon(path.join(dir, 'lsnr.sock'));
   });
   afterAll(async () => {
     await daemon.close();
