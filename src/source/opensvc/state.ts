@@ -90,9 +90,13 @@ export function deriveClusterState(raw: Json): LiveClusterState {
   return { services };
 }
 
-/** The ServiceState of one path, or undefined when the cluster does not know it (any more). */
-export function deriveService(raw: Json, path: string): ServiceState | undefined {
-  return deriveFrom(sourcesOf(raw), path);
+/**
+ * The ServiceState of a path, or undefined when the cluster does not know it (any more): the raw
+ * status is looked up once, at the first path asked, for every path asked.
+ */
+export function serviceDeriver(raw: Json): (path: string) => ServiceState | undefined {
+  let sources: Sources | undefined;
+  return (path) => deriveFrom((sources ??= sourcesOf(raw)), path);
 }
 
 function deriveFrom(sources: Sources, path: string): ServiceState | undefined {
@@ -154,9 +158,10 @@ export function sameService(a: ServiceState | undefined, b: ServiceState | undef
  */
 export function updateServices(live: LiveClusterState, raw: Json, paths: Iterable<string>): ServiceDelta[] {
   const deltas: ServiceDelta[] = [];
+  const derive = serviceDeriver(raw);
   for (const path of paths) {
     const before = live.services.get(path);
-    const after = deriveService(raw, path);
+    const after = derive(path);
     if (sameService(before, after)) continue;
     if (after) live.services.set(path, after);
     else live.services.delete(path);

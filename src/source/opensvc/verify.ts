@@ -7,7 +7,7 @@ import type { ClusterState, InstanceState, ServiceState } from '../types.js';
 import { computeChange, configMarks, emptyTouched, isSecretPath, marksChanged, type Change } from './changes.js';
 import { dig, isObject, type Json, type JsonObject } from './json.js';
 import type { JsonDocument } from './patch.js';
-import { allObjectPaths, deriveService, liveNodes, sameService, type LiveClusterState } from './state.js';
+import { allObjectPaths, liveNodes, serviceDeriver, sameService, type LiveClusterState } from './state.js';
 
 export interface Difference {
   readonly path: string;
@@ -57,10 +57,11 @@ export function nodeNames(raw: Json): string[] {
 export function differences(published: ClusterState, raw: Json, fresh: Json, skip: ReadonlySet<string>): Difference[] {
   const paths = new Set([...published.services.keys(), ...allObjectPaths(raw), ...allObjectPaths(fresh)]);
   const out: Difference[] = [];
+  const derive = serviceDeriver(fresh);
   for (const path of [...paths].sort()) {
     if (skip.has(path)) continue;
     const here = published.services.get(path);
-    const there = deriveService(fresh, path);
+    const there = derive(path);
     if (!sameService(here, there)) out.push({ path, what: describe(here, there) });
     else if (isSecretPath(path) && marksChanged(configMarks(raw, path), configMarks(fresh, path))) {
       out.push({ path, what: 'secret content changed (config updated/csum differ)' });
@@ -95,9 +96,10 @@ type Mutable = Record<string, Json>;
 
 /** Replace, in the followed status, every entry of these paths by the fresh status's (or delete it). */
 export function repair(doc: JsonDocument, fresh: Json, paths: Iterable<string>): void {
+  const nodes = nodeNames(fresh);
   for (const path of paths) {
     copyEntry(doc.root, fresh, ['monitor', 'services'], path);
-    for (const node of nodeNames(fresh)) {
+    for (const node of nodes) {
       copyEntry(doc.root, fresh, ['monitor', 'nodes', node, 'services', 'status'], path);
       copyEntry(doc.root, fresh, ['monitor', 'nodes', node, 'services', 'config'], path);
     }
