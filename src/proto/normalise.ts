@@ -34,7 +34,7 @@ export const fail = (path: Path, detail: string): never => {
   throw new EncodeError(pathString(segments(path)), detail);
 };
 
-function long(b: bigint): number | { low: number; high: number } {
+export function long(b: bigint): number | { low: number; high: number } {
   if (b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(b);
   const u = BigInt.asUintN(64, b);
   return { low: Number(u & 0xffffffffn), high: Number(u >> 32n) };

@@ -6,6 +6,7 @@
 import protobuf from 'protobufjs';
 import { is64, isNumberType, parseNumber } from './form.js';
 import { bytesOf } from './form.js';
+import { long } from './normalise.js';
 import { ANY, DURATION, hasSpecialJson, nameOf, WRAPPERS } from './wkt.js';
 
 export type Writer = protobuf.Writer;
@@ -63,16 +64,6 @@ const LENGTH_DELIMITED = 2;
 
 export function tag(id: number, wire: number): number {
   return ((id << 3) | wire) >>> 0;
-}
-
-export function isDefault(v: unknown): boolean {
-  return v === 0 || v === '' || v === false || (v instanceof Uint8Array && v.length === 0);
-}
-
-function long(b: bigint): number | { low: number; high: number } {
-  if (b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(b);
-  const u = BigInt.asUintN(64, b);
-  return { low: Number(u & 0xffffffffn), high: Number(u >> 32n) };
 }
 
 const INT32_BOUNDS: Readonly<Record<string, readonly [number, number]>> = {

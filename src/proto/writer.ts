@@ -8,8 +8,8 @@
 // dropped, packed repeated scalars): test/envoy/writer.test.ts checks it.
 import protobuf from 'protobufjs';
 import { isPlainObject, mapKeySegment } from './form.js';
-import { element, fail, MAX_DEPTH, toMessage, type Obj, type Path } from './normalise.js';
-import { isDefault, planOf, tag, type Cursor, type FieldPlan, type Layout, type TypePlan, type Writer } from './writer-plan.js';
+import { element, fail, isDefault, MAX_DEPTH, toMessage, type Obj, type Path } from './normalise.js';
+import { planOf, tag, type Cursor, type FieldPlan, type Layout, type TypePlan, type Writer } from './writer-plan.js';
 import { parseDuration, splitNanos, typeForAnyUrl } from './wkt.js';
 import { isConstant } from './constant.js';
 

@@ -195,7 +195,7 @@ function walkTree(w: Walk, value: JsonValue | undefined, parent: string, regexOn
   }
 }
 
-/** regexChecks and, with `tls`, tlsChecks of `value` at `path`, in one walk. */
+/** regexChecks and, with `tls`, inline validation contexts that check names or CRLs without a trusted CA, in one walk. */
 export function treeChecks(value: JsonValue | undefined, path: string, tls: boolean): TreeIssues {
   const found: TreeIssues = { regex: [], tls: [] };
   walkTree({ prefix: path, segs: [], found, tls }, value, '', true);
@@ -209,9 +209,4 @@ export function regexChecks(value: JsonValue | undefined, path: string): string[
 
 export function regexMessage(size: number): string {
   return `its RE2 program has ${size} instructions, over Envoy's limit of ${ENVOY_RE2_MAX_PROGRAM_SIZE} (runtime re2.max_program_size.error_level); simplify it (an anchored literal prefix such as ^/api/ costs nothing, every other character, class and counted repetition costs instructions)`;
-}
-
-/** Inline validation contexts (anywhere under `value`) that check names or CRLs without a trusted CA. */
-export function tlsChecks(value: JsonValue | undefined, path: string): string[] {
-  return treeChecks(value, path, true).tls;
 }
