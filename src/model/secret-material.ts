@@ -15,14 +15,12 @@
 //   - and whatever the field, no string may hold a PEM private key, as text or base64 (found by
 //     content, beside the types: metadata, headers, bodies, Structs).
 // Certificates and keys come from certificate sections, served by SDS.
-import type protobuf from 'protobufjs';
 import { findMessageType } from '../proto/root.js';
-import { holdsPemKey, isSecretField } from '../proto/secret-fields.js';
+import { holdsPemKey, isDataSource, isSecretField } from '../proto/secret-fields.js';
 import { walkTyped } from '../proto/walk.js';
 import { nameOf } from '../proto/wkt.js';
 import type { SectionReader } from './scope.js';
 
-const DATA_SOURCE = '.envoy.config.core.v3.DataSource';
 const TRUST_ANCHORS: ReadonlySet<string> = new Set(['envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext.trusted_ca', 'envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext.crl']);
 const HOST_KEYS: readonly (readonly [string, string])[] = [
   ['filename', 'a file'],
@@ -40,11 +38,6 @@ const HOST_PATHS: ReadonlyMap<string, string> = new Map([
 export interface TenantDataFinding {
   readonly path: string;
   readonly message: string;
-}
-
-function isDataSource(field: protobuf.Field): boolean {
-  const resolved = field.resolve().resolvedType;
-  return resolved !== null && 'fieldsArray' in resolved && nameOf(resolved) === DATA_SOURCE;
 }
 
 function hostSource(value: unknown): string | undefined {

@@ -82,7 +82,8 @@ function dataSourceForm(value: unknown): SecretForm {
   return 'value';
 }
 
-function isDataSource(field: protobuf.Field): boolean {
+/** True when the field is an envoy.config.core.v3.DataSource (or a list of them). */
+export function isDataSource(field: protobuf.Field): boolean {
   const resolved = field.resolve().resolvedType;
   return resolved !== null && 'fieldsArray' in resolved && nameOf(resolved) === DATA_SOURCE;
 }
