@@ -25,7 +25,9 @@ const TRUST_ANCHORS: ReadonlySet<string> = new Set(['envoy.extensions.transport_
 const HOST_KEYS: readonly (readonly [string, string])[] = [
   ['filename', 'a file'],
   ['environment_variable', 'an environment variable'],
+  ['environmentVariable', 'an environment variable'],
   ['watched_directory', 'a directory'],
+  ['watchedDirectory', 'a directory'],
 ];
 
 /** Fields other than DataSources that make Envoy read a file of its host: configuration sources and descriptors. */

@@ -39,6 +39,11 @@ describe('secret material in cluster_data and filter_config_data', () => {
   it('refuses a DataSource reading a file or variable of the Envoy host, except a validation context CA bundle', () => {
     const body = http({ local_reply_config: { mappers: [{ filter: { status_code_filter: { comparison: { op: 'GE', value: { default_value: 400, runtime_key: 'k' } } } }, body: { filename: '/etc/envoy/xds-client.key' } }] } });
     expect(fails(body)).toEqual([expect.objectContaining({ keyword: 'filter_config_data', reason: 'NotAllowed', message: expect.stringMatching(/^filter_config_data local_reply_config\.mappers\[0\]\.body reads a file of the Envoy host/) })]);
+    // the proto JSON names (lowerCamelCase) too
+    for (const [source, what] of [[{ environmentVariable: 'XDS_TLS_KEY' }, 'an environment variable'], [{ watchedDirectory: { path: '/etc/envoy' } }, 'a directory']] as const) {
+      const camel = http({ local_reply_config: { mappers: [{ filter: { status_code_filter: { comparison: { op: 'GE', value: { default_value: 400, runtime_key: 'k' } } } }, body: source }] } });
+      expect(fails(camel)).toEqual([expect.objectContaining({ keyword: 'filter_config_data', reason: 'NotAllowed', message: expect.stringContaining(`reads ${what} of the Envoy host`) })]);
+    }
     const ca = l4(upstream({ sni: 'api.example.com', common_tls_context: { validation_context: { trusted_ca: { filename: '/etc/ssl/certs/ca-certificates.crt' } } } }));
     expect(build(ca).exposes[0]?.clusterData).toBeDefined();
   });
