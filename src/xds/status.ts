@@ -130,12 +130,12 @@ export function viewResources(book: ResourceBook, held: Iterable<readonly [strin
   const ackedAt = iso(book.ackedAt);
   const out: ResourceStatus[] = [];
   const seen = new Set<string>();
+  const waits = bulkWaits(book);
   for (const [name, version] of held) {
     seen.add(name);
     const e = book.pending?.get(name);
-    if (!e && bulkWaits(book)) out.push({ name, state: 'sent', sentVersion: version, ackedVersion: '', ackedAt: '', nack: null });
     if (!e) {
-      if (!bulkWaits(book)) out.push({ name, state: 'acked', sentVersion: version, ackedVersion: version, ackedAt, nack: null });
+      out.push(waits ? { name, state: 'sent', sentVersion: version, ackedVersion: '', ackedAt: '', nack: null } : { name, state: 'acked', sentVersion: version, ackedVersion: version, ackedAt, nack: null });
       continue;
     }
     const ok = accepted(book, e);
