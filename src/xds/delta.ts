@@ -17,6 +17,7 @@ import {
   ackResponse, carry, claim, nackResponse, newResourceBook, numberResponse, settle, viewResources, type ResourceBook,
 } from './status.js';
 import {
+  versionsOf,
   bookStatus, clearDirty, forceName, heldWhenMarked, internOf, isDirty, isForced, isMarked, markName,
   newAckBook, newDirty, planNames, possibleNames, recordAck, recordNack, recordSent,
   sharedResponse, visible, visibleAs, type AckBook, type Dirty, type Plan, type Prepared, type Protocol, type TypeContext,
@@ -193,15 +194,11 @@ function sent(s: DeltaState, nonce: string, version: string): void {
   recordSent(s.book, version);
 }
 
-function* heldVersions(s: DeltaState): Iterable<readonly [string, string]> {
-  const seen = new Set<string>();
-  const names = s.held ? s.held.keys() : possibleNames(s.ctx, s.sub, s.dirty);
-  for (const name of names) {
-    if (seen.has(name)) continue;
-    seen.add(name);
+function heldVersions(s: DeltaState): Iterable<readonly [string, string]> {
+  return versionsOf(s.held ? s.held.keys() : possibleNames(s.ctx, s.sub, s.dirty), (name) => {
     const v = heldOf(s, name);
-    if (typeof v === 'string') yield [name, v];
-  }
+    return typeof v === 'string' ? v : undefined;
+  });
 }
 
 export const DELTA: Protocol<DeltaState, DeltaRequest> = {

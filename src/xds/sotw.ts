@@ -19,6 +19,7 @@ import {
   ackResponse, assumeAccepted, carry, nackResponse, newResourceBook, numberResponse, settle, viewResources, type ResourceBook,
 } from './status.js';
 import {
+  versionsOf,
   bookStatus, clearDirty, forceName, heldWhenMarked, internOf, isDirty, isForced, isMarked, markName,
   newAckBook, newDirty, planNames, possibleNames, recordAck, recordNack, recordSent,
   sharedResponse, visible, visibleAs, type AckBook, type Dirty, type Plan, type Prepared, type Protocol, type TypeContext, withNextNonce,
@@ -203,15 +204,8 @@ function onRequest(s: SotwState, req: SotwRequest): void {
   if (change.wildcardOff) for (const [n, r] of [...(s.held ?? [])]) if (!sub.names.has(n)) drop(s, n, r);
 }
 
-function* heldVersions(s: SotwState): Iterable<readonly [string, string]> {
-  const seen = new Set<string>();
-  const names = s.held ? s.held.keys() : possibleNames(s.ctx, s.sub, s.dirty);
-  for (const name of names) {
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const r = heldOf(s, name);
-    if (r) yield [name, r.version];
-  }
+function heldVersions(s: SotwState): Iterable<readonly [string, string]> {
+  return versionsOf(s.held ? s.held.keys() : possibleNames(s.ctx, s.sub, s.dirty), (name) => heldOf(s, name)?.version);
 }
 
 export const SOTW: Protocol<SotwState, SotwRequest> = {

@@ -263,3 +263,14 @@ export function* possibleNames<P>(ctx: TypeContext, sub: Subscription, dirty: Di
   yield* sub.names;
   yield* markedNames(dirty);
 }
+
+/** Each name once, with the version `versionOf` gives it (a name it gives none is left out). */
+export function* versionsOf(names: Iterable<string>, versionOf: (name: string) => string | undefined): Iterable<readonly [string, string]> {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const version = versionOf(name);
+    if (version !== undefined) yield [name, version];
+  }
+}
