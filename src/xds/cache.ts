@@ -3,7 +3,7 @@
 // and announced as one event naming exactly the resources that changed, so a push costs work
 // proportional to the change, not to the size of the cache.
 import { ADS_ORDER, type ChangeSet, type TypeUrl } from './types.js';
-import { encodeAny, pairDigest, resourceVersion, digestVersion, addDigest, subDigest } from './wire.js';
+import { pairDigest, resourceVersion, digestVersion, addDigest, subDigest } from './wire.js';
 
 /** One resource as served. */
 export interface CachedResource {
@@ -11,28 +11,10 @@ export interface CachedResource {
   readonly name: string;
   /** Content hash of the bytes (16 hex chars of sha256): the same bytes give the same version. */
   readonly version: string;
+  /** The resource's own bytes: responses frame them as an Any themselves (wire.ts), so the cache holds each resource once. */
   readonly bytes: Uint8Array;
-  /**
-   * The encoded `google.protobuf.Any { type_url, value: bytes }`, made when asked: responses frame
-   * the bytes as an Any themselves (wire.ts), so the cache holds each resource once.
-   */
-  readonly any: Uint8Array;
   /** Digest of (name, version), summed into set versions. */
   readonly digest: number;
-}
-
-class Resource implements CachedResource {
-  constructor(
-    readonly typeUrl: TypeUrl,
-    readonly name: string,
-    readonly version: string,
-    readonly bytes: Uint8Array,
-    readonly digest: number,
-  ) {}
-
-  get any(): Uint8Array {
-    return encodeAny(this.typeUrl, this.bytes);
-  }
 }
 
 /** Resources in name order (code-unit order: the same on every janitor and every stream). */
@@ -133,7 +115,7 @@ export function createResourceCache(): ResourceCache {
         const old = s.byName.get(name);
         if (old && old.version === version) continue;
         const digest = pairDigest(name, version);
-        const res: CachedResource = new Resource(typeUrl, name, version, bytes, digest);
+        const res: CachedResource = { typeUrl, name, version, bytes, digest };
         s.byName.set(name, res);
         s.sum = addDigest(old ? subDigest(s.sum, old.digest) : s.sum, digest);
         s.sorted = undefined;

@@ -81,24 +81,6 @@ function pushAny(parts: Uint8Array[], fieldNo: number, typeUrl: string, bytes: U
   return tagAndLength.length + size;
 }
 
-/** `google.protobuf.Any { type_url = 1; value = 2 }`; `value` is the tail of the buffer. One allocation. */
-export function encodeAny(typeUrl: string, bytes: Uint8Array): Buffer {
-  const head = typeUrlField(typeUrl);
-  const out = Buffer.allocUnsafe(head.length + 1 + varintSize(bytes.length) + bytes.length);
-  head.copy(out, 0);
-  let pos = head.length;
-  out[pos++] = (2 << 3) | LEN;
-  for (let v = bytes.length; ; v = Math.floor(v / 128)) {
-    if (v <= 0x7f) {
-      out[pos++] = v;
-      break;
-    }
-    out[pos++] = (v & 0x7f) | 0x80;
-  }
-  out.set(bytes, pos);
-  return out;
-}
-
 export function resourceVersion(bytes: Uint8Array): string {
   return hash('sha256', bytes, 'hex').slice(0, 16);
 }
@@ -113,16 +95,7 @@ export const addDigest = (sum: number, d: number): number => (sum + d) % DIGEST_
 export const subDigest = (sum: number, d: number): number => (sum - d + DIGEST_MOD) % DIGEST_MOD;
 export const digestVersion = (sum: number): string => sum.toString(16).padStart(13, '0');
 
-/** DiscoveryResponse without its nonce: version_info = 1, resources = 2, type_url = 4. */
-export function sotwBody(version: string, anys: readonly Uint8Array[], typeUrl: string): Buffer {
-  const parts: Uint8Array[] = [];
-  push(parts, 1, version);
-  for (const a of anys) push(parts, 2, a);
-  push(parts, 4, typeUrl);
-  return Buffer.concat(parts);
-}
-
-/** sotwBody of resources of type `typeUrl` given by their bytes (each framed as an Any here, without a copy). */
+/** DiscoveryResponse without its nonce (version_info = 1, resources = 2, type_url = 4) of resources of type `typeUrl` given by their bytes (each framed as an Any here, without a copy). */
 export function sotwBodyOf(version: string, resources: readonly { readonly bytes: Uint8Array }[], typeUrl: string): Buffer {
   const parts: Uint8Array[] = [];
   push(parts, 1, version);

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { messageType } from '../../src/proto/root.js';
 import { createResourceCache, type CacheEvent } from '../../src/xds/cache.js';
 import { TYPE, type EncodedResource } from '../../src/xds/types.js';
-import { deltaResponse, sotwBody, withNonce } from '../../src/xds/wire.js';
+import { deltaResponse, sotwBodyOf, withNonce } from '../../src/xds/wire.js';
 import { cluster, listener } from './support/resources.js';
 
 const raw = (name: string, bytes: number[]): EncodedResource => ({ typeUrl: TYPE.cluster, name, bytes: Uint8Array.from(bytes) });
@@ -87,7 +87,7 @@ describe('response framing', () => {
         cache.apply({ upserts: names.map((nm) => cluster(nm)), removals: [] });
         const res = cache.list(TYPE.cluster);
         const sotwType = messageType('envoy.service.discovery.v3.DiscoveryResponse');
-        const sotw = sotwType.toObject(sotwType.decode(withNonce(sotwBody('v1', res.map((r) => r.any), TYPE.cluster), String(n))), { arrays: true });
+        const sotw = sotwType.toObject(sotwType.decode(withNonce(sotwBodyOf('v1', res, TYPE.cluster), String(n))), { arrays: true });
         expect(sotw.version_info).toBe('v1');
         expect(sotw.nonce).toBe(String(n));
         expect(sotw.type_url).toBe(TYPE.cluster);
