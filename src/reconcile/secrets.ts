@@ -183,15 +183,17 @@ export function createSecretStore(o: SecretStoreOptions): SecretStore {
       return h?.good ? h.error : undefined;
     },
     async ensure(named) {
-      const due: string[] = [];
+      const waits: Promise<void>[] = [];
       for (const [path, uses] of named) {
         let h = held.get(path);
         if (h === undefined) held.set(path, (h = { uses: new Set(), attempts: 0, again: false }));
         const grown = [...uses].some((u) => !h.uses.has(u));
         for (const u of uses) h.uses.add(u);
-        if (grown || (!h.good && h.error === undefined)) due.push(path);
+        // a read in flight for the same uses is waited for, not asked again (a grown use needs a new read)
+        if (grown) waits.push(fetch(path));
+        else if (!h.good && h.error === undefined) waits.push(h.inflight ?? fetch(path));
       }
-      await Promise.all(due.map(fetch));
+      await Promise.all(waits);
     },
     refresh(paths) {
       for (const p of paths) {

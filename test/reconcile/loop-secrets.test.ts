@@ -49,6 +49,8 @@ describe('reconcile loop: secrets', () => {
     await until(() => cache.get(TYPE.secret, SDS('a2-cert')) !== undefined, 5000, "a's new secret");
     await reconciler.idle();
     expect(cache.get(TYPE.secret, SDS('a-cert'))).toBeUndefined();
+    // read from the daemon once, though the batch and its service both waited for it
+    expect(fake.calls.filter((c) => c === 'ns/sec/a2-cert')).toHaveLength(1);
   });
 
   it('refetches a changed secret and rebuilds only its users; pushes nothing when its content is the same', async () => {
