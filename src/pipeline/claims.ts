@@ -17,7 +17,6 @@
 //   address, which a specific address may not take from another namespace's wildcard address.
 // TLS-terminating chains have their own RouteConfiguration, so their domains claim nothing beyond
 // their server names and host names.
-import { splitPath } from '../model/names.js';
 import { canonicalJson } from '../proto/json.js';
 import type { Expose, RouteMatch } from '../model/types.js';
 import type { ListenerPart } from '../envoy/listener.js';
@@ -147,14 +146,9 @@ function addressClaim(base: Base, expose: Expose, part: ListenerPart): Claim {
   };
 }
 
-/** The namespace of the service an expose belongs to (its cluster name is `<service path>.<rid>`). */
-function namespaceOf(expose: Expose): string {
-  return splitPath(expose.clusterName.slice(0, expose.clusterName.length - expose.rid.length - 1)).namespace;
-}
-
-/** Every claim of one expose. */
-export function exposeClaims(expose: Expose, part: ListenerPart): Claim[] {
-  const base: Base = { namespace: namespaceOf(expose) };
+/** Every claim of one expose of a service of `namespace`. */
+export function exposeClaims(expose: Expose, part: ListenerPart, namespace: string): Claim[] {
+  const base: Base = { namespace };
   const cluster: Claim = { ...base, key: `cluster\u0000${expose.clusterName}`, mode: 'exclusive', content: '', what: `cluster ${expose.clusterName}`, section: expose.rid, keyword: '', value: expose.clusterName };
   const tenant = [addressClaim(base, expose, part), ...hostClaims(base, expose, part)];
   if (part.kind === 'udp') {

@@ -8,6 +8,7 @@ import { MSG } from '../envoy/core.js';
 import { exposeListenerPart, Listener, type ListenerPart } from '../envoy/listener.js';
 import { Route } from '../envoy/route.js';
 import type { ModelContext } from '../model/context.js';
+import { splitPath } from '../model/names.js';
 import { leafOf } from '../model/secrets.js';
 import { pemKeyPaths } from '../model/secret-material.js';
 import { holdsPemKey } from '../proto/secret-fields.js';
@@ -147,7 +148,7 @@ function compileExpose(check: Checker, service: string, expose: Expose, secrets:
     ...(routeConfig !== undefined && { routeConfig: { name: String(part.routeConfiguration?.['name']), bytes: routeConfig } }),
     vhosts,
     secrets: secretList,
-    claims: exposeClaims(expose, part),
+    claims: exposeClaims(expose, part, splitPath(service).namespace),
   };
 }
 

@@ -12,7 +12,7 @@
 import type { Claim } from './claims.js';
 import { addMember, createMembers, findMember, othersData, removeMember } from './members.js';
 import { reservations, tenantKeysOf } from './record.js';
-import { addressBlock, createTenantIndex, hostBlock, noteHeld, noteReleased, tenancyOf, NO_RESERVATION, type Block, type Holder, type Reserved, type TenantIndex } from './tenants.js';
+import { addressBlock, createTenantIndex, hostBlock, noteHeld, noteReleased, tenancyOf, NO_RESERVATION, type Block, type Holder, type Reservation, type Reserved, type TenantIndex } from './tenants.js';
 
 export { contestedHolders } from './record.js';
 
@@ -65,12 +65,20 @@ function strangers(claim: Claim, namespace: string): Claim {
   return { ...claim, what: `${claim.what} (namespace ${namespace} is on it with other filter_config_data or http2: namespaces share it only with the same data, or all with none)` };
 }
 
+/**
+ * Whether a shared chain reserved for another admits `claim` while the first snapshot is decided:
+ * the same data, or none from a namespace that was on it; when several namespaces were on it
+ * (`namespaces`), only theirs.
+ */
+function admits(r: Reservation, claim: Claim): boolean {
+  const onIt = r.namespaces?.has(claim.namespace) ?? r.namespace === claim.namespace;
+  if (r.namespaces !== undefined && !onIt) return false;
+  return claim.content === r.content || (claim.content === '' && onIt);
+}
+
 function joinBlock(s: ConflictState, unit: string, claim: Claim, reserved: Reserved): Block | undefined {
   const r = reserved.keys.get(claim.key);
-  // a shared chain reserved for another admits, from its namespace, the same data or none; from
-  // others, the same data; and when several namespaces were on it, only theirs
-  const onIt = r === undefined || (r.namespaces?.has(claim.namespace) ?? true);
-  if (r !== undefined && r.unit !== unit && (!onIt || (claim.content !== r.content && (claim.content !== '' || (r.namespaces?.has(claim.namespace) ?? r.namespace === claim.namespace) !== true)))) {
+  if (r !== undefined && r.unit !== unit && !admits(r, claim)) {
     return { claim: r.namespace === claim.namespace ? claim : strangers(claim, r.namespace), holder: r.unit, waitOn: claim.key };
   }
   const h = s.holders.get(claim.key);

@@ -59,8 +59,3 @@ export function othersData(m: Members, unit: string): { readonly any: boolean; r
   const bringer = findMember(m, (_, content) => content !== '', unit);
   return { any, content: bringer === undefined ? '' : (m.units.get(bringer)?.content ?? '') };
 }
-
-/** The namespaces with members, but `except`. */
-export function otherNamespaces(m: Members, except: string): string[] {
-  return [...m.byNamespace.keys()].filter((ns) => ns !== except);
-}

@@ -10,11 +10,13 @@ import type { Candidate, ConflictState } from './conflicts.js';
 import { findMember } from './members.js';
 import { coveredBy, nestedHolders, reservedIndex, tenancyOf, NO_RESERVATION, type Holder, type Reservation, type Reserved } from './tenants.js';
 
+/** Whether the unit's current version is refused (what it serves, if anything, is an earlier one). */
+const refused = (s: ConflictState, unit: string): boolean => s.waiting.get(unit)?.refused === true;
+
 /** The unit to record for a key: one whose current version holds it (a refused one comes back in another version). */
 function representative(s: ConflictState, h: Holder): string {
-  const refused = (unit: string): boolean => s.waiting.get(unit)?.refused === true;
-  if (h.members === undefined || !refused(h.unit)) return h.unit;
-  return findMember(h.members, () => true, undefined, (u) => !refused(u)) ?? h.unit;
+  if (h.members === undefined || !refused(s, h.unit)) return h.unit;
+  return findMember(h.members, () => true, undefined, (u) => !refused(s, u)) ?? h.unit;
 }
 
 /** Whether a unit other than `unit` holds the key `claim` asks (of another namespace, for a tenant key). */
@@ -58,18 +60,20 @@ export function contestedHolders(s: ConflictState): Map<string, string> {
     const h = s.holders.get(key);
     if (h !== undefined) out.set(key, representative(s, h));
   }
+  const served = (u: string): boolean => !refused(s, u);
   for (const key of s.shared) {
     const members = s.holders.get(key)?.members;
-    const bringer = members === undefined ? undefined : findMember(members, (_, content) => content !== '', undefined, (u) => s.waiting.get(u)?.refused !== true);
+    if (members === undefined) continue;
     // a bringer whose current version is refused cannot bring the data back after a restart (its
     // served version is an earlier one): the members as they are served keep the chain then
-    if (bringer === undefined || s.waiting.get(bringer)?.refused === true || members === undefined) continue;
+    const bringer = findMember(members, (_, content) => content !== '', undefined, served);
+    if (bringer === undefined || !served(bringer)) continue;
     out.set(key, bringer);
     // the namespaces on it, one served member each: after a restart the chain admits, while the
     // first snapshot is decided, only the namespaces that were on it
     for (const namespace of members.byNamespace.keys()) {
-      const unit = findMember(members, (ns) => ns === namespace, undefined, (u) => s.waiting.get(u)?.refused !== true);
-      if (unit !== undefined && s.waiting.get(unit)?.refused !== true) out.set(`${key}${ALSO_ON}${namespace}`, unit);
+      const unit = findMember(members, (ns) => ns === namespace, undefined, served);
+      if (unit !== undefined && served(unit)) out.set(`${key}${ALSO_ON}${namespace}`, unit);
     }
   }
   return out;
