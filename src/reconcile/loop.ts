@@ -116,20 +116,18 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
       await secrets.ensure(all);
       return paths.slice();
     }
-    const ready: string[] = [];
-    for (const [p, uses] of named) {
-      const missing = new Map([...uses].filter(([x]) => secrets.entry(x) === undefined));
-      void secrets.ensure(uses);
-      if (missing.size === 0) {
-        ready.push(p);
-        continue;
-      }
-      void secrets.ensure(missing).then(() => {
-        due.add(p);
-        kick();
-      });
-    }
-    return ready;
+    return [...named].filter(([p, uses]) => secretsReady(p, uses)).map(([p]) => p);
+  }
+
+  /** Whether every secret the service names is there; else it is due again once they are fetched. */
+  function secretsReady(path: string, uses: ReadonlyMap<string, ReadonlySet<SecretUse>>): boolean {
+    const fetched = secrets.ensure(uses);
+    if ([...uses.keys()].every((x) => secrets.entry(x) !== undefined)) return true;
+    void fetched.then(() => {
+      due.add(path);
+      kick();
+    });
+    return false;
   }
 
   let rememberedSignature = '';
@@ -158,15 +156,7 @@ export function createReconciler(o: ReconcileOptions): Reconciler {
     const ahead = await compileInSlices(state, now, fetched, (p) => secrets.entry(p));
     // the state is a live view: a service edited during the wait may now name a secret never
     // fetched; it waits for it (its last state stays served) instead of being built without it
-    const paths = fetched.filter((p) => {
-      const missing = new Map([...secretsNamedBy(state, now, p)].filter(([x]) => secrets.entry(x) === undefined));
-      if (missing.size === 0) return true;
-      void secrets.ensure(missing).then(() => {
-        due.add(p);
-        kick();
-      });
-      return false;
-    });
+    const paths = fetched.filter((p) => secretsReady(p, secretsNamedBy(state, now, p)));
     const envoyPorts = needsAllocation(state, now, paths) ? await envoyListenerPorts(o.envoyAdminPort) : [];
     const result = step(state, { cluster: now, changed: paths, secrets: (p) => secrets.entry(p), envoyPorts, ahead: (p) => ahead.get(p) });
     state = result.state;
