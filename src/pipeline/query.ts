@@ -1,6 +1,7 @@
 // Read-only questions the reconcile loop and the admin pages ask of a pipeline state.
 import { exposePorts } from '../ports/index.js';
 import { clusterName } from '../model/names.js';
+import { compareStrings } from '../proto/json.js';
 import type { SecretUse } from '../model/referenced.js';
 import type { ClusterState } from '../source/types.js';
 import { contestedHolders } from './conflicts.js';
@@ -48,9 +49,7 @@ export function remembered(state: PipelineState): Remembered {
  * host are not read by the janitor and are absent.
  */
 export function certificateExpiries(state: PipelineState): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const rec of state.core.services.values()) {
-    for (const unit of rec.served.values()) for (const s of unit.secrets) if (s.notAfter !== undefined) out.set(s.name, s.notAfter);
-  }
-  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const out: [string, number][] = [];
+  for (const [name, r] of state.core.secrets) if (r.notAfter !== undefined) out.push([name, r.notAfter]);
+  return new Map(out.sort(([a], [b]) => compareStrings(a, b)));
 }

@@ -8,6 +8,8 @@ import type { ExposeUnit } from './units.js';
 export interface SecretRecord {
   readonly users: Set<string>;
   bytes: Uint8Array;
+  /** A certificate's notAfter (epoch seconds), when the janitor read it. */
+  notAfter: number | undefined;
 }
 
 export type SecretRecords = Map<string, SecretRecord>;
@@ -15,10 +17,11 @@ export type SecretRecords = Map<string, SecretRecord>;
 export function useSecrets(records: SecretRecords, unit: ExposeUnit, out: Output): void {
   for (const s of unit.secrets) {
     const r = records.get(s.name);
-    if (r === undefined) records.set(s.name, { users: new Set([unit.id]), bytes: s.bytes });
+    if (r === undefined) records.set(s.name, { users: new Set([unit.id]), bytes: s.bytes, notAfter: s.notAfter });
     else {
       r.users.add(unit.id);
       r.bytes = s.bytes;
+      r.notAfter = s.notAfter;
     }
     out.upsert(TYPE.secret, s.name, s.bytes);
   }
