@@ -195,7 +195,7 @@ export async function startJanitor(config: Config, deps: JanitorDeps = {}): Prom
     if (event.kind === 'held') return lifecycle.held(event.reason);
     if (event.kind === 'resumed') return lifecycle.resumed();
     if (event.kind === 'snapshot') lifecycle.snapshot();
-    else lifecycle.changed();
+    else lifecycle.resumed(); // a change ends a hold too
     reconciler.onEvent(event);
   };
   try {

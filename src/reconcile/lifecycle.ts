@@ -9,10 +9,8 @@ export interface Lifecycle {
   stale(reason: string): void;
   /** The source holds back what it read (the last state is served): not ready, with the source's reason. */
   held(reason: string): void;
-  /** The source's hold is over without a change (a change or snapshot also ends it). */
+  /** The source's hold is over: it resumed without a change, or a change came. */
   resumed(): void;
-  /** A change was applied: a hold is over. */
-  changed(): void;
   served(): void;
   shutdown(): void;
   /** A batch was applied; `changed` when it changed what is served (for the push latency metric). */
@@ -60,7 +58,6 @@ export function createLifecycle(sourceName: string, logger: Logger, onSourceStat
       if (wasConnected) onSourceState(status);
     },
     resumed: resume,
-    changed: resume,
     stale(reason) {
       // the source itself says why, once (e.g. "daemon connection lost"): one line per event
       if (status !== 'stale') logger.debug({ source: sourceName, reason }, 'source lost: serving the last state');
