@@ -166,6 +166,14 @@ function parseFlagBoolean(flag: string | boolean | undefined, fromEnv: string | 
   throw new ConfigError(`${origin}: "${fromEnv}" is not true or false`);
 }
 
+/** What the operator lets tenants' definitions do (the janitor, `xds check` and `xds translate` read them alike). */
+function tenantAllowances(raw: RawOptions, env: Env): { readonly allowCodeExtensions: boolean; readonly allowClusterHeader: boolean } {
+  return {
+    allowCodeExtensions: parseFlagBoolean(raw.allowCodeExtensions, env['XDS_ALLOW_CODE_EXTENSIONS'], '--allow-code-extensions / XDS_ALLOW_CODE_EXTENSIONS'),
+    allowClusterHeader: parseFlagBoolean(raw.allowClusterHeader, env['XDS_ALLOW_CLUSTER_HEADER'], '--allow-cluster-header / XDS_ALLOW_CLUSTER_HEADER'),
+  };
+}
+
 const port = (min: number) => (text: string, origin: string) => parseInteger(text, min, 65535, origin);
 
 function tlsFiles(raw: RawOptions, env: Env): TlsFiles | undefined {
@@ -219,8 +227,7 @@ function build(raw: RawOptions, env: Env, probe: ConfigProbe | undefined): Confi
     tls: tlsFiles(raw, env),
     allowNodes: allowNodes(raw, env),
     insecureSdsOverTcp: parseFlagBoolean(raw.insecureSdsOverTcp, env['XDS_INSECURE_SDS_OVER_TCP'], 'XDS_INSECURE_SDS_OVER_TCP'),
-    allowCodeExtensions: parseFlagBoolean(raw.allowCodeExtensions, env['XDS_ALLOW_CODE_EXTENSIONS'], '--allow-code-extensions / XDS_ALLOW_CODE_EXTENSIONS'),
-    allowClusterHeader: parseFlagBoolean(raw.allowClusterHeader, env['XDS_ALLOW_CLUSTER_HEADER'], '--allow-cluster-header / XDS_ALLOW_CLUSTER_HEADER'),
+    ...tenantAllowances(raw, env),
     limits: limits(raw, env),
   };
 }
@@ -244,9 +251,8 @@ export function parseClusterOptions(raw: RawOptions, env: Env): { readonly ok: t
     const socketFlag = raw.socket ?? raw.sock;
     const source = socketFlag !== undefined && raw.source === undefined ? { kind: 'opensvc' as const } : field(raw, env, 'source', parseSource);
     if (source.kind === 'file' && socketFlag !== undefined) throw new ConfigError('give --source file:PATH or --sock PATH, not both');
-    const allowCodeExtensions = parseFlagBoolean(raw.allowCodeExtensions, env['XDS_ALLOW_CODE_EXTENSIONS'], '--allow-code-extensions / XDS_ALLOW_CODE_EXTENSIONS');
-    const allowClusterHeader = parseFlagBoolean(raw.allowClusterHeader, env['XDS_ALLOW_CLUSTER_HEADER'], '--allow-cluster-header / XDS_ALLOW_CLUSTER_HEADER');
-    return { ok: true, options: { name: field(raw, env, 'name', parseName), portRange: field(raw, env, 'portRange', parsePortRange), source, socket: socketOption(raw, env), allowCodeExtensions, allowClusterHeader } };
+    const allowed = tenantAllowances(raw, env);
+    return { ok: true, options: { name: field(raw, env, 'name', parseName), portRange: field(raw, env, 'portRange', parsePortRange), source, socket: socketOption(raw, env), ...allowed } };
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, error: error.message };
     throw error;
